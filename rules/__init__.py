@@ -1,0 +1,1 @@
+"""Package for the built-in rule packs (YAML); see the top-level rules/ folder."""

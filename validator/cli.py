@@ -1,0 +1,128 @@
+"""The command line: parse options, build the pieces, hand over.
+
+Exit codes (as ruff): 0 nothing at or above --fail-on, 1 findings at or above it, 2 a usage error or
+an invalid rule file.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+
+FORMATS = ("text", "json")  # kept equal to validator.reporters.REPORTERS (a test checks), imported lazily
+
+
+def _ids(value: str | None) -> list[str] | None:
+    if not value:
+        return None
+    return [part.strip() for part in value.replace("，", ",").split(",") if part.strip()]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "-V", "--version", prog_name="budgetlint")
+def main() -> None:
+    """budgetlint：部门/单位决算公开表格的一致性检查工具。"""
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--format", "output_format", type=click.Choice(FORMATS), default="text", show_default=True,
+              help="输出格式。")
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="写入文件而不是标准输出。")
+@click.option("--rules", "rule_paths", multiple=True, type=click.Path(path_type=Path, exists=True),
+              help="追加的规则文件或文件夹（可多次给出）。")
+@click.option("--select", "select_ids", help="只运行这些规则（编号或前缀，逗号分隔，如 T1,X-01）。")
+@click.option("--ignore", "ignore_ids", help="不运行这些规则（编号或前缀，逗号分隔）。")
+@click.option("--fail-on", type=click.Choice(["error", "warning", "info", "never"]), default="error",
+              show_default=True, help="达到该严重程度的问题使退出码为 1。")
+@click.option("--show-rounding", is_flag=True, help="把尾差范围内的差异也列为提示。")
+@click.option("-v", "--verbose", is_flag=True, help="列出全部涉及单元格、跳过的规则和识别出的表格。")
+@click.option("--max-bytes", type=click.IntRange(min=1), default=64 * 1024 * 1024, show_default=True,
+              help="单个输入文件的大小上限（字节）。")
+def check(paths: tuple[Path, ...], output_format: str, output: Path | None, rule_paths: tuple[Path, ...],
+          select_ids: str | None, ignore_ids: str | None, fail_on: str, show_rounding: bool, verbose: bool,
+          max_bytes: int) -> None:
+    """检查决算公开文件（文本、YAML/JSON），文件夹按递归查找。"""
+    from .api import check as run_check
+    from .errors import RuleError
+    from .findings import exit_code
+    from .reporters import REPORTERS
+
+    missing = [str(p) for p in paths if not p.exists()]
+    if missing:
+        raise click.UsageError(f"找不到输入：{', '.join(missing)}")
+    try:
+        report = run_check(paths, rules=rule_paths, select_ids=_ids(select_ids), ignore_ids=_ids(ignore_ids),
+                           max_bytes=max_bytes, show_rounding=show_rounding)
+    except RuleError as error:
+        click.echo(f"规则文件错误：{error}", err=True)
+        sys.exit(2)
+    renderer = REPORTERS[output_format]
+    if output_format == "text":
+        text = renderer(report, verbose) if output else _terminal_text(report, verbose)
+    else:
+        text = renderer(report, verbose)
+    if output:
+        output.write_text(text, encoding="utf-8")
+    else:
+        click.echo(text, nl=False)
+    sys.exit(exit_code(report, fail_on))
+
+
+def _terminal_text(report: object, verbose: bool) -> str:
+    from .reporters.text_report import render
+
+    color = sys.stdout.isatty()
+    return render(report, verbose, color=color, width=click.get_terminal_size()[0] if color else 120)  # type: ignore[arg-type]
+
+
+@main.command()
+@click.argument("rule_id", required=False)
+@click.option("--rules", "rule_paths", multiple=True, type=click.Path(path_type=Path, exists=True),
+              help="同时列出这些规则文件中的规则。")
+def rules(rule_id: str | None, rule_paths: tuple[Path, ...]) -> None:
+    """列出全部规则；给出编号时解释该规则（检查什么、依据、通过与不通过的例子）。"""
+    from .api import active_rules
+    from .errors import RuleError
+    from .explain import explain, listing
+
+    try:
+        loaded = active_rules(rule_paths)
+    except RuleError as error:
+        click.echo(f"规则文件错误：{error}", err=True)
+        sys.exit(2)
+    if rule_id is None:
+        click.echo(listing(loaded), nl=False)
+        return
+    found = [r for r in loaded if r.id.upper() == rule_id.upper() or rule_id.upper() in map(str.upper, r.spec.aliases)]
+    if not found:
+        click.echo(f"没有编号为 {rule_id} 的规则（budgetlint rules 可列出全部）", err=True)
+        sys.exit(2)
+    click.echo(explain(found[0]), nl=False)
+
+
+@main.command()
+@click.argument("path", type=click.Path(path_type=Path, exists=True, dir_okay=False))
+@click.option("--to", "target", type=click.Choice(["yaml", "json"]), default="yaml", show_default=True)
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False))
+def parse(path: Path, target: str, output: Path | None) -> None:
+    """把任何可读的输入写成结构化表格（budgetlint-document/1），可再作为输入检查。"""
+    from .catalogue import builtin_catalogue
+    from .errors import ReadError
+    from .readers import read_document
+    from .readers.structured import dump
+
+    try:
+        document = read_document(path, builtin_catalogue())
+    except ReadError as error:
+        click.echo(f"无法读取 {path}：{error}", err=True)
+        sys.exit(1)
+    text = dump(document, target)
+    if output:
+        output.write_text(text, encoding="utf-8")
+    else:
+        click.echo(text, nl=False)

@@ -1,0 +1,429 @@
+"""The engine walks the document; rules only declare what must hold.
+
+Iteration (per table instance, per row), cell lookup, interval arithmetic and location bookkeeping
+happen here once, for all rules. A rule whose table or row is absent is skipped (and the skip is
+reported), never evaluated against a fabricated zero.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+
+from .catalogue import Catalogue
+from .expression import Absent, Resolver
+from .findings import Finding, Location, Skip
+from .interval import CellRef, Comparison, NotComputable, Quantity, compare
+from .labels import normalise, normalise_code, split_ordinal
+from .model import Column, Document, Row, Source, Table
+from .ruleset import (AssertCheck, EmptyTableNoteCheck, GarbledCheck, RollupCheck, Rule, TablesPresentCheck,
+                      TextPatternCheck)
+
+
+@dataclass(frozen=True, slots=True)
+class RowBinding:
+    """The loop variable of `for_each`: a row of a table."""
+
+    table: Table
+    row: Row
+
+
+def disclosure_groups(document: Document) -> list[dict[str, Table]]:
+    """Standard tables grouped into disclosures: a kind seen again starts the next one."""
+    groups: list[dict[str, Table]] = [{}]
+    for table in document.tables:
+        if table.kind is None:
+            continue
+        if table.kind in groups[-1]:
+            groups.append({})
+        groups[-1][table.kind] = table
+    return [g for g in groups if g] or [{}]
+
+
+class _TableIndex:
+    def __init__(self, table: Table) -> None:
+        self.by_key: dict[str, list[Row]] = defaultdict(list)
+        self.by_code: dict[str, list[Row]] = defaultdict(list)
+        self.by_row_no: dict[int, list[Row]] = defaultdict(list)
+        for row in table.rows:
+            if row.key:
+                self.by_key[row.key].append(row)
+            if row.code:
+                self.by_code[row.code].append(row)
+            if row.row_no is not None:
+                self.by_row_no[row.row_no].append(row)
+        self.column_paths = [tuple(normalise(h) for h in c.header) for c in table.columns]
+
+
+class TableResolver(Resolver):
+    """Finds tables, rows and cells of one disclosure for compiled expressions."""
+
+    def __init__(self, tables: dict[str, Table], catalogue: Catalogue) -> None:
+        self.tables = tables
+        self.catalogue = catalogue
+        self._indexes: dict[int, _TableIndex] = {}
+
+    def index(self, table: Table) -> _TableIndex:
+        found = self._indexes.get(id(table))
+        if found is None:
+            found = self._indexes[id(table)] = _TableIndex(table)
+        return found
+
+    def table(self, name: str) -> Table:
+        table = self.tables.get(name)
+        if table is None:
+            kind = self.catalogue.kinds.get(name)
+            raise Absent(f"文件中没有{kind.name if kind else name}")
+        return table
+
+    def rows(self, table: Table, selector: object) -> list[Row]:
+        if selector is None:
+            raise Absent("该行没有科目编码")
+        alternatives = selector.split("|") if isinstance(selector, str) else [selector]
+        for alternative in alternatives:
+            rows = self._rows_one(table, alternative)
+            if rows:
+                return rows
+        raise Absent(f"{table.name}中没有“{selector}”行")
+
+    def _rows_one(self, table: Table, selector: object) -> list[Row]:
+        index = self.index(table)
+        if isinstance(selector, int):
+            return index.by_row_no.get(selector, [])
+        text = str(selector)
+        code = normalise_code(text)
+        if code:
+            return index.by_code.get(code, [])
+        if ">" in text:
+            parent_sel, child_sel = text.split(">", 1)
+            found = []
+            for parent in self._labelled(table, parent_sel):
+                after = [r for r in self._labelled(table, child_sel)
+                         if r.segment == parent.segment and r.position > parent.position]
+                found.extend(after[:1])
+            return found
+        return self._labelled(table, text)
+
+    def _labelled(self, table: Table, selector: str) -> list[Row]:
+        ordinal, key = split_ordinal(selector)
+        index = self.index(table)
+        for alias in self.catalogue.aliases(table.kind, key):
+            rows = [r for r in index.by_key.get(alias, []) if ordinal is None or r.ordinal == ordinal]
+            if rows:
+                return rows
+        return []
+
+    def columns(self, table: Table, selector: object) -> list[Column]:
+        alternatives = selector.split("|") if isinstance(selector, str) else [selector]
+        paths = self.index(table).column_paths
+        for alternative in alternatives:
+            if isinstance(alternative, int):
+                found = [c for c in table.columns if c.number == alternative]
+            else:
+                wanted = tuple(normalise(p) for p in str(alternative).split("/"))
+                found = [c for c, path in zip(table.columns, paths, strict=True)
+                         if c.role == "amount" and path[-len(wanted):] == wanted]
+            if found:
+                return found
+        raise Absent(f"{table.name}中没有“{selector}”栏")
+
+    def cell(self, table: Table, row_selector: object, column_selector: object) -> CellRef:
+        rows = self.rows(table, row_selector)
+        columns = self.columns(table, column_selector)
+        pairs = [(r, c) for r in rows for c in columns if c.index in r.cells]
+        if not pairs:
+            raise Absent(f"{table.name}中“{row_selector}”行没有“{column_selector}”栏")
+        if len(pairs) > 1:
+            raise Absent(f"{table.name}中“{row_selector}”行“{column_selector}”栏不唯一（{len(pairs)}处）")
+        row, column = pairs[0]
+        return CellRef(table, row, column, row.cells[column.index])
+
+    def row_cell(self, binding: RowBinding, column_selector: object) -> CellRef:
+        columns = [c for c in self.columns(binding.table, column_selector) if c.index in binding.row.cells]
+        if len(columns) != 1:
+            raise Absent(f"该行没有唯一的“{column_selector}”栏")
+        return CellRef(binding.table, binding.row, columns[0], binding.row.cells[columns[0].index])
+
+    def single_row_cell(self, table: Table, column_selector: object) -> CellRef:
+        if len(table.rows) != 1:
+            raise Absent(f"{table.name}有{len(table.rows)}个数据行，需写明行")
+        return self.row_cell(RowBinding(table, table.rows[0]), column_selector)
+
+    def sum_above(self, ref: CellRef) -> Quantity:
+        total = Quantity.exact(0)
+        for row in ref.table.rows:
+            if row.segment == ref.row.segment and row.position < ref.row.position and ref.column.index in row.cells:
+                total = total + Quantity.of_cell(CellRef(ref.table, row, ref.column, row.cells[ref.column.index]))
+        return total
+
+    def total(self, table: Table, column_selector: object, level: int) -> Quantity:
+        columns = {c.index: c for c in self.columns(table, column_selector)}
+        total = Quantity.exact(0)
+        for row in table.rows:
+            if row.level == level:
+                for index in row.cells.keys() & columns.keys():
+                    total = total + Quantity.of_cell(CellRef(table, row, columns[index], row.cells[index]))
+        return total
+
+
+def location_of(ref: CellRef) -> Location:
+    table, row, column = ref.table, ref.row, ref.column
+    return Location(table=table.label or table.kind, table_title=table.title, row=row.label or None,
+                    row_no=row.row_no, code=row.code, column=column.name or None, column_no=column.number,
+                    value=ref.cell.text, source=ref.cell.source)
+
+
+def _format(value: Decimal, decimals: int) -> str:
+    return f"{value:,.{decimals}f}"
+
+
+def _plain(value: Decimal) -> str:
+    return f"{value.normalize():f}"
+
+
+class _Outcome:
+    """Counts evaluated and skipped instances of one rule on one file."""
+
+    def __init__(self) -> None:
+        self.evaluated = 0
+        self.skipped = 0
+        self.reason: str | None = None
+
+    def skip(self, reason: str) -> None:
+        self.skipped += 1
+        self.reason = self.reason or reason
+
+
+class Engine:
+    def __init__(self, rules: list[Rule], catalogue: Catalogue, show_rounding: bool = False) -> None:
+        self.rules = rules
+        self.catalogue = catalogue
+        self.show_rounding = show_rounding
+
+    def run(self, document: Document) -> tuple[list[Finding], list[Skip]]:
+        findings: list[Finding] = []
+        skips: list[Skip] = []
+        groups = disclosure_groups(document)
+        resolvers = [TableResolver(g, self.catalogue) for g in groups]
+        for rule in self.rules:
+            outcome = _Outcome()
+            findings.extend(self._apply(rule, document, resolvers, outcome))
+            if outcome.evaluated == 0 and outcome.reason:
+                skips.append(Skip(rule.id, document.path, outcome.reason, outcome.skipped))
+        findings.sort(key=Finding.sort_key)
+        return findings, skips
+
+    def _apply(self, rule: Rule, document: Document, resolvers: list[TableResolver],
+               outcome: _Outcome) -> Iterator[Finding]:
+        check = rule.spec.check
+        if isinstance(check, AssertCheck):
+            for resolver in resolvers:
+                yield from self._assert(rule, document, resolver, outcome)
+        elif isinstance(check, RollupCheck):
+            for resolver in resolvers:
+                yield from self._rollup(rule, check, document, resolver, outcome)
+        elif isinstance(check, GarbledCheck):
+            yield from self._garbled(rule, document, outcome)
+        elif isinstance(check, TablesPresentCheck):
+            for resolver in resolvers:
+                yield from self._tables_present(rule, check, document, resolver, outcome)
+        elif isinstance(check, EmptyTableNoteCheck):
+            yield from self._empty_table_note(rule, check, document, outcome)
+        elif isinstance(check, TextPatternCheck):
+            yield from self._text_pattern(rule, check, document, outcome)
+
+    # -- assert ---------------------------------------------------------------------------------
+    def _assert(self, rule: Rule, document: Document, resolver: TableResolver,
+                outcome: _Outcome) -> Iterator[Finding]:
+        if rule.loop is None:
+            yield from self._evaluate(rule, document, resolver, {}, outcome)
+            return
+        variable, kind = rule.loop
+        try:
+            table = resolver.table(kind)
+        except Absent as absent:
+            outcome.skip(str(absent))
+            return
+        for row in table.rows:
+            bindings = {variable: RowBinding(table, row)}
+            if rule.condition is not None and not rule.condition((resolver, bindings)):
+                continue
+            yield from self._evaluate(rule, document, resolver, bindings, outcome)
+
+    def _evaluate(self, rule: Rule, document: Document, resolver: TableResolver, bindings: dict[str, object],
+                  outcome: _Outcome) -> Iterator[Finding]:
+        assertion = rule.assertion
+        assert assertion is not None
+        env = (resolver, bindings)
+        try:
+            left, right = assertion.left(env), assertion.right(env)
+            result = compare(left, assertion.op, right, rule.spec.tolerance)
+        except (Absent, NotComputable) as problem:
+            outcome.skip(str(problem))
+            return
+        outcome.evaluated += 1
+        refs = list({(id(r.row), r.column.index): r for r in left.cells + right.cells}.values())
+        yield from self._judge(rule, document, left, right, result, refs)
+
+    def _judge(self, rule: Rule, document: Document, left: Quantity, right: Quantity, result: Comparison,
+               refs: list[CellRef]) -> Iterator[Finding]:
+        """A finding when the comparison fails; with --show-rounding, an info note for a tolerated tail."""
+        if result.holds and not (self.show_rounding and result.difference != 0):
+            return
+        decimals = max(left.decimals, right.decimals)
+        figures = {"actual": _format(left.shown, decimals), "expected": _format(right.shown, decimals),
+                   "difference": _format(result.difference, decimals), "tolerance": _plain(result.tolerance)}
+        locations = [location_of(r) for r in refs]
+        if result.holds:
+            message = f"尾差 {figures['difference']}，在容许范围 {figures['tolerance']} 内，不是错误"
+            yield Finding(rule.id, "info", rule.spec.title, message, document.path, tuple(locations), **figures)
+        else:
+            yield self._finding(rule, document, locations, **figures)
+
+    def _finding(self, rule: Rule, document: Document, locations: list[Location], **figures: str | None) -> Finding:
+        judged = locations[0] if locations else Location()
+        values = {"table": judged.table or "", "row": _row_text(judged), "column": judged.column or "",
+                  "code": judged.code or "", "actual": "", "expected": "", "difference": "", "tolerance": "",
+                  "text": judged.value or "", "reason": "", "missing": ""}
+        values.update({k: v for k, v in figures.items() if v is not None})
+        message = rule.spec.message.format_map(values)
+        numbers = {k: figures.get(k) for k in ("expected", "actual", "difference", "tolerance")}
+        return Finding(rule.id, rule.spec.severity, rule.spec.title, message, document.path, tuple(locations),
+                       hint=rule.spec.hint, **numbers)
+
+    # -- rollup ---------------------------------------------------------------------------------
+    def _rollup(self, rule: Rule, check: RollupCheck, document: Document, resolver: TableResolver,
+                outcome: _Outcome) -> Iterator[Finding]:
+        try:
+            table = resolver.table(check.table)
+            if check.columns:
+                wanted = {c.index for sel in check.columns for c in resolver.columns(table, sel)}
+            else:
+                wanted = {c.index for c in table.columns if c.role == "amount"}
+        except Absent as absent:
+            outcome.skip(str(absent))
+            return
+        coded = [r for r in table.rows if r.code]
+        if not coded:
+            outcome.skip(f"{table.name}没有科目编码行")
+            return
+        for parent in coded:
+            longer = [r for r in coded if r.code.startswith(parent.code) and len(r.code) > len(parent.code)]
+            if longer:
+                step = min(len(r.code) for r in longer)
+                children = [r for r in longer if len(r.code) == step]
+                yield from self._sum_check(rule, document, table, parent, children, wanted, outcome)
+        if check.total:
+            try:
+                total_rows = resolver.rows(table, check.total)
+            except Absent as absent:
+                outcome.skip(str(absent))
+                return
+            top = min(len(r.code) for r in coded)
+            for total_row in total_rows:
+                yield from self._sum_check(rule, document, table, total_row,
+                                           [r for r in coded if len(r.code) == top], wanted, outcome)
+
+    def _sum_check(self, rule: Rule, document: Document, table: Table, parent: Row, children: list[Row],
+                   wanted: set[int], outcome: _Outcome) -> Iterator[Finding]:
+        by_name = {c.index: c for c in table.columns}
+        for index in sorted(parent.cells.keys() & wanted):
+            name = by_name[index].name
+            parent_ref = CellRef(table, parent, by_name[index], parent.cells[index])
+            child_refs = [CellRef(table, child, by_name[i], child.cells[i])
+                          for child in children for i in child.cells if by_name[i].name == name]
+            if not child_refs:
+                continue
+            try:
+                left = Quantity.of_cell(parent_ref)
+                right = Quantity.exact(0)
+                for ref in child_refs:
+                    right = right + Quantity.of_cell(ref)
+            except NotComputable as problem:
+                outcome.skip(str(problem))
+                continue
+            outcome.evaluated += 1
+            result = compare(left, "==", right, rule.spec.tolerance)
+            yield from self._judge(rule, document, left, right, result, [parent_ref, *child_refs])
+
+    # -- document-level kinds -------------------------------------------------------------------
+    def _garbled(self, rule: Rule, document: Document, outcome: _Outcome) -> Iterator[Finding]:
+        for table in document.tables:
+            for row in table.rows:
+                for index, cell in row.cells.items():
+                    outcome.evaluated += 1
+                    if cell.is_garbled:
+                        ref = CellRef(table, row, table.columns[index], cell)
+                        yield self._finding(rule, document, [location_of(ref)], reason=cell.parsed.reason)  # type: ignore[union-attr]
+        if not document.tables:
+            outcome.skip("文件中没有表格")
+
+    def _tables_present(self, rule: Rule, check: TablesPresentCheck, document: Document,
+                        resolver: TableResolver, outcome: _Outcome) -> Iterator[Finding]:
+        if check.when not in resolver.tables:
+            outcome.skip(f"不是完整的决算公开（没有{self.catalogue.kinds[check.when].name}）")
+            return
+        outcome.evaluated += 1
+        anchor = resolver.tables[check.when]
+        for kind in check.tables:
+            if kind not in resolver.tables:
+                name = self.catalogue.kinds[kind].name if kind in self.catalogue.kinds else kind
+                location = Location(table=kind, table_title=name, source=anchor.source)
+                yield self._finding(rule, document, [location], missing=name)
+
+    def _empty_table_note(self, rule: Rule, check: EmptyTableNoteCheck, document: Document,
+                          outcome: _Outcome) -> Iterator[Finding]:
+        pattern = re.compile(check.note)
+        for table in document.tables:
+            if table.kind in check.tables:
+                outcome.evaluated += 1
+                if not table.has_data() and not any(pattern.search(n.text) for n in table.notes):
+                    location = Location(table=table.label or table.kind, table_title=table.title,
+                                        source=table.source)
+                    yield self._finding(rule, document, [location])
+        if outcome.evaluated == 0:
+            outcome.skip("文件中没有相关表格")
+
+    def _text_pattern(self, rule: Rule, check: TextPatternCheck, document: Document,
+                      outcome: _Outcome) -> Iterator[Finding]:
+        patterns = [re.compile(p) for p in check.patterns]
+        for text, source, table in _texts(document):
+            outcome.evaluated += 1
+            for pattern in patterns:
+                match = pattern.search(text)
+                if match:
+                    where = Source(line=source.line, column=(source.column or 1) + match.start(), page=source.page,
+                                   bbox=source.bbox, sheet=source.sheet, cell=source.cell) if source.line else source
+                    location = Location(table=(table.label or table.kind) if table else None,
+                                        table_title=table.title if table else None, value=match.group(0),
+                                        source=where)
+                    yield self._finding(rule, document, [location], text=match.group(0))
+                    break
+
+
+def _texts(document: Document) -> Iterator[tuple[str, Source, Table | None]]:
+    for line in document.text:
+        yield line.text, line.source, None
+    for table in document.tables:
+        yield table.title, table.source, table
+        for key, value in table.meta.items():
+            yield f"{key}:{value}", table.source, table
+        for note in table.notes:
+            yield note.text, note.source, table
+        for row in table.rows:
+            if row.label:
+                yield row.label, row.source, table
+
+
+def _row_text(location: Location) -> str:
+    parts = []
+    if location.row_no is not None:
+        parts.append(f"第{location.row_no}行")
+    if location.code:
+        parts.append(location.code)
+    if location.row:
+        parts.append(location.row)
+    return " ".join(parts)

@@ -1,0 +1,227 @@
+"""The rule expression language: parsed with Python's `ast` (never evaluated by Python), checked
+against a small whitelist at load time, and compiled into closures.
+
+    T1["本年收入合计", "决算数"] == sum_above(T1["本年收入合计", "决算数"])
+    row["本年收入合计"] == row["财政拨款收入"] + row["上级补助收入"] + …
+    absent_as_zero(T7[row.code, "本年支出/小计"]) <= row["本年支出合计"]
+
+Names: the table kinds T1…T9 (and any kind the catalogue defines) and the loop variable of
+`for_each`. A subscript picks a cell: `Table[row, column]`, `row[column]`, or `Table[column]` for a
+table with a single data row. Row selectors: an integer is a 行次, a 3/5/7-digit string a 科目编码,
+`"A>B"` the first row labelled B after the row labelled A, anything else a label; `|` separates
+alternatives tried in order. Column selectors: an integer is a 栏次, a string matches the end of the
+header path ("决算数", "本年支出/小计"). Functions: sum_above(cell), absent_as_zero(value),
+total(Table, column, level) (the sum of every row of that code level, 1 = 类).
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from .interval import CellRef, NotComputable, Quantity
+
+COMPARISONS = {ast.Eq: "==", ast.LtE: "<=", ast.GtE: ">=", ast.Lt: "<", ast.Gt: ">"}
+ROW_ATTRIBUTES = ("code", "label", "level", "row_no", "segment")
+FUNCTIONS = ("sum_above", "absent_as_zero", "total")
+
+
+class ExpressionError(ValueError):
+    """A syntax or vocabulary mistake in a rule expression, found when the rule file is loaded."""
+
+
+class Absent(Exception):
+    """A table, row or cell the expression refers to is not in the document: the check is skipped."""
+
+
+class Resolver:
+    """What compiled expressions need from the engine: tables by kind, cells by selectors."""
+
+    def table(self, name: str) -> Any: ...
+    def cell(self, table: Any, row_selector: Any, column_selector: Any) -> CellRef: ...
+    def row_cell(self, row_binding: Any, column_selector: Any) -> CellRef: ...
+    def single_row_cell(self, table: Any, column_selector: Any) -> CellRef: ...
+    def sum_above(self, ref: CellRef) -> Quantity: ...
+    def total(self, table: Any, column_selector: Any, level: int) -> Quantity: ...
+
+
+Env = tuple[Resolver, dict[str, Any]]  # resolver, loop bindings
+Compiled = Callable[[Env], Any]
+
+
+@dataclass(frozen=True)
+class Assertion:
+    """A compiled comparison `left OP right`."""
+
+    source: str
+    op: str
+    left: Compiled
+    right: Compiled
+
+
+def parse(source: str, table_names: set[str], loop_names: set[str]) -> ast.expr:
+    try:
+        tree = ast.parse(source.strip(), mode="eval").body
+    except SyntaxError as error:
+        raise ExpressionError(f"表达式语法错误（第{error.offset}个字符附近）：{source.strip()}") from None
+    _Checker(table_names, loop_names, source).visit(tree)
+    return tree
+
+
+def compile_assertion(source: str, table_names: set[str], loop_names: set[str]) -> Assertion:
+    tree = parse(source, table_names, loop_names)
+    if not isinstance(tree, ast.Compare) or len(tree.ops) != 1 or type(tree.ops[0]) not in COMPARISONS:
+        raise ExpressionError(f"断言必须是一个比较（==、<=、>=、<、>）：{source.strip()}")
+    return Assertion(source.strip(), COMPARISONS[type(tree.ops[0])],
+                     _compile(tree.left), _compile(tree.comparators[0]))
+
+
+def compile_condition(source: str, loop_names: set[str]) -> Callable[[Env], bool]:
+    """A `where:` filter on the loop variable: plain comparisons of row attributes, and/or/not."""
+    tree = parse(source, set(), loop_names)
+    return _compile_plain(tree)
+
+
+class _Checker(ast.NodeVisitor):
+    def __init__(self, tables: set[str], loops: set[str], source: str) -> None:
+        self.tables, self.loops, self.source = tables, loops, source.strip()
+
+    def fail(self, node: ast.AST, what: str) -> None:
+        raise ExpressionError(f"{what}（第{getattr(node, 'col_offset', 0) + 1}个字符）：{self.source}")
+
+    def generic_visit(self, node: ast.AST) -> None:
+        allowed = (ast.Compare, ast.BinOp, ast.UnaryOp, ast.BoolOp, ast.Constant, ast.Name, ast.Subscript,
+                   ast.Tuple, ast.Call, ast.Attribute, ast.Load, ast.operator, ast.unaryop, ast.cmpop,
+                   ast.boolop)
+        if not isinstance(node, allowed):
+            self.fail(node, f"不支持的写法 {type(node).__name__}")
+        super().generic_visit(node)
+
+    def visit_BinOp(self, node: ast.BinOp) -> None:
+        if not isinstance(node.op, ast.Add | ast.Sub | ast.Mult | ast.Div):
+            self.fail(node, "只支持 + - * / 运算")
+        self.generic_visit(node)
+
+    def visit_Name(self, node: ast.Name) -> None:
+        if node.id not in self.tables and node.id not in self.loops:
+            known = "、".join(sorted(self.tables | self.loops))
+            self.fail(node, f"未知名称“{node.id}”（可用：{known}）")
+
+    def visit_Attribute(self, node: ast.Attribute) -> None:
+        if not (isinstance(node.value, ast.Name) and node.value.id in self.loops and node.attr in ROW_ATTRIBUTES):
+            self.fail(node, f"只能读取循环变量的属性 {'/'.join(ROW_ATTRIBUTES)}")
+
+    def visit_Call(self, node: ast.Call) -> None:
+        if not isinstance(node.func, ast.Name) or node.func.id not in FUNCTIONS or node.keywords:
+            self.fail(node, f"只支持函数 {'、'.join(FUNCTIONS)}")
+        for arg in node.args:
+            self.visit(arg)
+
+    def visit_Constant(self, node: ast.Constant) -> None:
+        if not isinstance(node.value, int | float | str) or isinstance(node.value, bool):
+            self.fail(node, "常量只能是数字或字符串")
+
+
+def _selector(node: ast.expr) -> Compiled:
+    """A row or column selector: a constant, or an attribute of the loop variable."""
+    if isinstance(node, ast.Constant):
+        value = node.value
+        return lambda env: value
+    if isinstance(node, ast.Attribute):
+        name, attr = node.value.id, node.attr  # type: ignore[attr-defined]
+        return lambda env: getattr(env[1][name].row, attr if attr != "label" else "key")
+    raise ExpressionError("选择器只能是常量或循环变量的属性")
+
+
+def _compile(node: ast.expr) -> Compiled:
+    if isinstance(node, ast.Constant):
+        if isinstance(node.value, str):
+            raise ExpressionError(f"字符串“{node.value}”只能用作行/栏选择器")
+        constant = Quantity.exact(node.value)
+        return lambda env: constant
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub | ast.UAdd):
+        inner = _compile(node.operand)
+        return (lambda env: -inner(env)) if isinstance(node.op, ast.USub) else inner
+    if isinstance(node, ast.BinOp):
+        left, right = _compile(node.left), _compile(node.right)
+        operation = {ast.Add: Quantity.__add__, ast.Sub: Quantity.__sub__,
+                     ast.Mult: Quantity.__mul__, ast.Div: Quantity.__truediv__}[type(node.op)]
+        return lambda env: operation(left(env), right(env))
+    if isinstance(node, ast.Subscript):
+        ref = _compile_ref(node)
+        return lambda env: Quantity.of_cell(ref(env))
+    if isinstance(node, ast.Call):
+        return _compile_call(node)
+    raise ExpressionError(f"这里需要一个数值：{ast.unparse(node)}")
+
+
+def _compile_ref(node: ast.Subscript) -> Callable[[Env], CellRef]:
+    keys = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
+    if not isinstance(node.value, ast.Name) or len(keys) not in (1, 2):
+        raise ExpressionError(f"单元格写法应为 表[行, 栏] 或 row[栏]：{ast.unparse(node)}")
+    name = node.value.id
+    selectors = [_selector(k) for k in keys]
+    if len(selectors) == 2:
+        row_sel, col_sel = selectors
+        return lambda env: env[0].cell(env[0].table(name), row_sel(env), col_sel(env))
+    (col_sel,) = selectors
+
+    def one(env: Env) -> CellRef:
+        resolver, bindings = env
+        if name in bindings:
+            return resolver.row_cell(bindings[name], col_sel(env))
+        return resolver.single_row_cell(resolver.table(name), col_sel(env))
+
+    return one
+
+
+def _compile_call(node: ast.Call) -> Compiled:
+    name = node.func.id  # type: ignore[attr-defined]
+    args = node.args
+    if name == "absent_as_zero" and len(args) == 1:
+        inner = _compile(args[0])
+
+        def absent_as_zero(env: Env) -> Quantity:
+            try:
+                return inner(env)
+            except Absent:
+                return Quantity.exact(0)
+
+        return absent_as_zero
+    if name == "sum_above" and len(args) == 1 and isinstance(args[0], ast.Subscript):
+        ref = _compile_ref(args[0])
+        return lambda env: env[0].sum_above(ref(env))
+    if name == "total" and len(args) == 3 and isinstance(args[0], ast.Name) and isinstance(args[2], ast.Constant):
+        table_name, col_sel, level = args[0].id, _selector(args[1]), int(args[2].value)
+        return lambda env: env[0].total(env[0].table(table_name), col_sel(env), level)
+    raise ExpressionError(f"函数用法不对：{ast.unparse(node)}（sum_above(表[行, 栏])、absent_as_zero(值)、"
+                          f"total(表, 栏, 级次)）")
+
+
+def _compile_plain(node: ast.expr) -> Callable[[Env], Any]:
+    """Conditions over loop-variable attributes: ==, !=, <, in-free comparisons, and/or/not."""
+    if isinstance(node, ast.BoolOp):
+        parts = [_compile_plain(v) for v in node.values]
+        if isinstance(node.op, ast.And):
+            return lambda env: all(p(env) for p in parts)
+        return lambda env: any(p(env) for p in parts)
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
+        inner = _compile_plain(node.operand)
+        return lambda env: not inner(env)
+    if isinstance(node, ast.Compare) and len(node.ops) == 1:
+        left, right = _compile_plain(node.left), _compile_plain(node.comparators[0])
+        ops: dict[type, Callable[[Any, Any], bool]] = {
+            ast.Eq: lambda a, b: a == b, ast.NotEq: lambda a, b: a != b,
+            ast.Lt: lambda a, b: a is not None and a < b, ast.Gt: lambda a, b: a is not None and a > b,
+            ast.LtE: lambda a, b: a is not None and a <= b, ast.GtE: lambda a, b: a is not None and a >= b}
+        op = ops[type(node.ops[0])]
+        return lambda env: op(left(env), right(env))
+    if isinstance(node, ast.Constant | ast.Attribute):
+        return _selector(node)
+    raise ExpressionError(f"条件只能比较循环变量的属性：{ast.unparse(node)}")
+
+
+__all__ = ["Absent", "Assertion", "ExpressionError", "NotComputable", "Resolver", "compile_assertion",
+           "compile_condition"]

@@ -1,0 +1,123 @@
+"""Findings and the report: plain, immutable data that every reporter renders.
+
+The JSON contract (numbers as strings so no precision is lost):
+{"tool": {"name", "version"}, "files": [{"path", "format", "tables", "error"}],
+ "findings": [{"rule", "severity", "title", "message", "file", "expected", "actual", "difference",
+               "tolerance", "locations": [{"table", "table_title", "row", "row_no", "code", "column",
+               "column_no", "value", "source": {"line", "column", "page", "bbox", "sheet", "cell"}}]}],
+ "summary": {"files", "findings", "errors", "warnings", "infos", "skipped"}}
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from .model import Source
+
+SEVERITY_ORDER = {"info": 1, "warning": 2, "error": 3}
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    table: str | None = None  # printed number (公开01表) or the kind (T1)
+    table_title: str | None = None
+    row: str | None = None  # label as printed
+    row_no: int | None = None  # 行次
+    code: str | None = None  # 科目编码
+    column: str | None = None  # header path
+    column_no: int | None = None  # 栏次
+    value: str | None = None  # the text as displayed
+    source: Source = field(default_factory=Source)
+
+    def describe(self) -> str:
+        parts = [p for p in (self.table,) if p]
+        if self.row_no is not None:
+            parts.append(f"第{self.row_no}行")
+        if self.code:
+            parts.append(self.code)
+        if self.row:
+            parts.append(self.row)
+        if self.column:
+            parts.append(f"“{self.column}”" + (f"（第{self.column_no}栏）" if self.column_no else ""))
+        return " ".join(parts)
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    rule: str
+    severity: str
+    title: str
+    message: str
+    file: str
+    locations: tuple[Location, ...] = ()
+    expected: str | None = None
+    actual: str | None = None
+    difference: str | None = None
+    tolerance: str | None = None
+    hint: str | None = None
+
+    def sort_key(self) -> tuple[Any, ...]:
+        first = self.locations[0].source if self.locations else Source()
+        return (self.file, first.page or 0, first.line or 0, first.sheet or "", first.column or 0, self.rule)
+
+
+@dataclass(frozen=True, slots=True)
+class Skip:
+    """A rule that could not be applied to a file, and why (an absent table or row)."""
+
+    rule: str
+    file: str
+    reason: str
+    count: int = 1
+
+
+@dataclass(slots=True)
+class FileResult:
+    path: str
+    format: str | None
+    tables: list[str] = field(default_factory=list)
+    error: str | None = None
+
+
+@dataclass(slots=True)
+class Report:
+    version: str
+    files: list[FileResult] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    skipped: list[Skip] = field(default_factory=list)
+
+    def count(self, severity: str) -> int:
+        return sum(1 for f in self.findings if f.severity == severity)
+
+    def summary(self) -> dict[str, int]:
+        return {"files": len(self.files), "findings": len(self.findings), "errors": self.count("error"),
+                "warnings": self.count("warning"), "infos": self.count("info"), "skipped": len(self.skipped)}
+
+    def worst_at_least(self, threshold: str) -> bool:
+        """Whether any finding is at or above the threshold severity (`never` means no threshold)."""
+        if threshold == "never":
+            return False
+        return any(SEVERITY_ORDER[f.severity] >= SEVERITY_ORDER[threshold] for f in self.findings)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "tool": {"name": "budgetlint", "version": self.version},
+            "files": [asdict(f) for f in self.files],
+            "findings": [_finding_dict(f) for f in self.findings],
+            "skipped": [asdict(s) for s in self.skipped],
+            "summary": self.summary(),
+        }
+
+
+def _finding_dict(finding: Finding) -> dict[str, Any]:
+    data = asdict(finding)
+    for location in data["locations"]:
+        bbox = location["source"]["bbox"]
+        location["source"]["bbox"] = [str(v) for v in bbox] if bbox else None
+    return data
+
+
+def exit_code(report: Report, fail_on: str) -> int:
+    """0: nothing at or above the threshold; 1: something is. (2 is for usage and rule-file errors.)"""
+    return 1 if report.worst_at_least(fail_on) else 0

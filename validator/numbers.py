@@ -1,0 +1,98 @@
+"""Numbers as they appear in published tables: "2,587.46", "０.４２", "(12.00)", "99.98%", "—".
+
+A cell's text is classified once, when it is read:
+- an Amount (value, displayed decimals, whether it was a percentage);
+- BLANK: empty or a dash, which these tables use for zero;
+- a Garbled number ("5,00.00", "1.2.3"): it looks like a number but is malformed, and is
+  reported rather than guessed;
+- anything else is text (None).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from decimal import Decimal
+
+DASHES = frozenset({"-", "—", "－", "–", "―", "─", "——", "--", "/", "无"})
+
+# Well-formed: optional sign, either grouped thousands (1,234,567) or plain digits, optional decimals.
+_WELL_FORMED = re.compile(r"^(?P<sign>[+-]?)(?P<int>\d{1,3}(?:,\d{3})+|\d+)(?:\.(?P<frac>\d+))?$")
+# Looks numeric at all: digits with separators, optional sign/percent. Used to tell garbled from text.
+_NUMERIC_SHAPE = re.compile(r"^[+-]?[\d,.]*\d[\d,.]*%?$")
+
+
+@dataclass(frozen=True, slots=True)
+class Amount:
+    """A number as displayed: its exact value, how many decimals were shown, and whether it had a %."""
+
+    value: Decimal
+    decimals: int
+    percent: bool = False
+
+    def display(self) -> str:
+        text = f"{self.value:,.{self.decimals}f}"
+        return text + "%" if self.percent else text
+
+
+@dataclass(frozen=True, slots=True)
+class Garbled:
+    """Text shaped like a number that cannot be read as one without guessing."""
+
+    text: str
+    reason: str
+
+
+class _Blank:
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "BLANK"
+
+
+BLANK = _Blank()
+
+Parsed = Amount | Garbled | _Blank | None
+
+
+def normalise_text(text: str) -> str:
+    """NFKC (full-width digits, brackets and spaces become ASCII) and trimmed."""
+    return unicodedata.normalize("NFKC", text).strip()
+
+
+def parse_number(text: str) -> Parsed:
+    """Classify one cell's text. Never raises; never turns a malformed number into a value."""
+    raw = normalise_text(text)
+    if not raw or raw in DASHES:
+        return BLANK
+    compact = raw.replace(" ", "")
+    negative = False
+    if len(compact) > 2 and compact[0] == "(" and compact[-1] == ")":
+        negative, compact = True, compact[1:-1]
+    percent = compact.endswith("%")
+    if percent:
+        compact = compact[:-1]
+    if not _NUMERIC_SHAPE.match(compact + ("%" if percent else "")):
+        return None
+    match = _WELL_FORMED.match(compact)
+    if match is None:
+        return Garbled(raw, _garbled_reason(compact))
+    frac = match.group("frac") or ""
+    digits = match.group("int").replace(",", "")
+    value = Decimal(f"{digits}.{frac}" if frac else digits)
+    if match.group("sign") == "-":
+        value = -value
+    if negative:
+        if match.group("sign"):
+            return Garbled(raw, "括号负数内又带正负号")
+        value = -value
+    return Amount(value, len(frac), percent)
+
+
+def _garbled_reason(compact: str) -> str:
+    if compact.count(".") > 1:
+        return "含多个小数点"
+    if "," in compact:
+        return "千分位分隔符位置错误"
+    return "数字格式无法识别"

@@ -1,0 +1,38 @@
+"""Readers: one module per input format, each `read(path, catalogue, max_bytes) -> Document`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from ..catalogue import Catalogue
+from ..errors import ReadError
+from ..model import Document
+from . import structured, text
+
+Reader = Callable[[Path, Catalogue, int], Document]
+
+READERS: dict[str, Reader] = {
+    ".txt": text.read,
+    ".text": text.read,
+    ".tsv": text.read,
+    ".yaml": structured.read,
+    ".yml": structured.read,
+    ".json": structured.read,
+}
+
+DEFAULT_MAX_BYTES = 64 * 1024 * 1024
+
+
+def supported(path: Path) -> bool:
+    return path.suffix.lower() in READERS
+
+
+def read_document(path: Path, catalogue: Catalogue, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
+    reader = READERS.get(path.suffix.lower())
+    if reader is None:
+        raise ReadError(f"不支持的文件类型“{path.suffix or '无扩展名'}”（支持：{', '.join(sorted(READERS))}）")
+    try:
+        return reader(path, catalogue, max_bytes)
+    except OSError as error:
+        raise ReadError(f"无法打开文件：{error.strerror or error}") from error

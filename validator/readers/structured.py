@@ -1,0 +1,247 @@
+"""Parsed tables as YAML or JSON: the canonical form of the Document model.
+
+Two ways to give a table (both may appear in one file):
+- `grid:` the rows of cell texts as printed, header rows included; recognised exactly like a text
+  dump (YAML inputs keep each cell's line and column for the findings);
+- `columns:` and `rows:` as `budgetlint parse` writes them, every cell with its original source.
+
+    format: budgetlint-document/1
+    tables:
+      - title: 收入支出决算总表
+        label: 公开01表
+        grid:
+          - [项目, 行次, 决算数, 项目, 行次, 决算数]
+          - [一、一般公共预算财政拨款收入, 1, "2,587.46", 一、一般公共服务支出, 32, "2,085.45"]
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from ..catalogue import Catalogue
+from ..errors import ReadError
+from ..labels import split_ordinal
+from ..model import Column, Document, Note, Row, Source, Table, TextLine
+from ..tables import GridCell, RawTable, apply_column_precision, build_table, make_cell
+
+FORMAT = "budgetlint-document/1"
+
+Scalar = str | int | float | None
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class SourceSpec(_Strict):
+    line: int | None = None
+    column: int | None = None
+    page: int | None = None
+    bbox: tuple[float, float, float, float] | None = None
+    sheet: str | None = None
+    cell: str | None = None
+
+
+class CellSpec(_Strict):
+    text: str
+    source: SourceSpec = SourceSpec()
+
+
+class ColumnSpec(_Strict):
+    header: list[str]
+    number: int | None = None
+    role: str = "amount"
+    segment: int = 0
+
+
+class RowSpec(_Strict):
+    label: str = ""
+    row_no: int | None = None
+    code: str | None = None
+    segment: int = 0
+    source: SourceSpec = SourceSpec()
+    cells: dict[int, CellSpec] = {}
+
+
+class NoteSpec(_Strict):
+    text: str
+    source: SourceSpec = SourceSpec()
+
+
+class TableSpec(_Strict):
+    title: str
+    label: str | None = None
+    kind: str | None = None  # written by `parse`; recomputed from the title on reading
+    meta: dict[str, str] = {}
+    source: SourceSpec = SourceSpec()
+    notes: list[NoteSpec | str] = []
+    grid: list[list[Scalar]] | None = None
+    columns: list[ColumnSpec] | None = None
+    rows: list[RowSpec] | None = None
+
+
+class DocumentSpec(_Strict):
+    format: str = FORMAT
+    path: str | None = None
+    source_format: str | None = None
+    tables: list[TableSpec] = []
+    text: list[NoteSpec | str] = []
+
+
+def read(path: Path, catalogue: Catalogue, max_bytes: int) -> Document:
+    size = path.stat().st_size
+    if size > max_bytes:
+        raise ReadError(f"文件过大（{size:,} 字节，上限 {max_bytes:,} 字节）")
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ReadError("结构化文件必须是 UTF-8 编码") from None
+    if path.suffix.lower() == ".json":
+        try:
+            data, lines = json.loads(text), None
+        except json.JSONDecodeError as error:
+            raise ReadError(f"JSON 格式错误（第{error.lineno}行第{error.colno}列）：{error.msg}") from None
+    else:
+        data, lines = _load_yaml(text)
+    return document_from_data(data, str(path), catalogue, lines)
+
+
+def _load_yaml(text: str) -> tuple[Any, yaml.Node | None]:
+    try:
+        node = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f"（第{mark.line + 1}行第{mark.column + 1}列）" if mark else ""
+        raise ReadError(f"YAML 格式错误{where}：{getattr(error, 'problem', error)}") from None
+    return data, node
+
+
+def document_from_data(data: Any, path: str, catalogue: Catalogue, node: yaml.Node | None = None) -> Document:
+    if not isinstance(data, dict):
+        raise ReadError("结构化文件的顶层应是映射（含 tables: 列表）")
+    try:
+        spec = DocumentSpec.model_validate(data)
+    except ValidationError as error:
+        first = error.errors()[0]
+        where = ".".join(str(k) for k in first["loc"])
+        raise ReadError(f"结构化文件不符合格式（{where}）：{first['msg']}") from None
+    if spec.format != FORMAT:
+        raise ReadError(f"不支持的格式版本“{spec.format}”（应为 {FORMAT}）")
+    document = Document(path=path, format=spec.source_format or "structured")
+    grid_nodes = _grid_nodes(node)
+    for index, table in enumerate(spec.tables):
+        document.tables.append(_table(table, catalogue, grid_nodes.get(index)))
+    document.text = [TextLine(*_note(t)) for t in spec.text]
+    return document
+
+
+def _grid_nodes(node: yaml.Node | None) -> dict[int, yaml.Node]:
+    """The YAML node of each table's grid, for cell line numbers."""
+    found: dict[int, yaml.Node] = {}
+    tables = _child(node, "tables")
+    if isinstance(tables, yaml.SequenceNode):
+        for index, table in enumerate(tables.value):
+            grid = _child(table, "grid")
+            if grid is not None:
+                found[index] = grid
+    return found
+
+
+def _child(node: yaml.Node | None, key: str) -> yaml.Node | None:
+    if isinstance(node, yaml.MappingNode):
+        return next((v for k, v in node.value if k.value == key), None)
+    return None
+
+
+def _source(spec: SourceSpec) -> Source:
+    return Source(**spec.model_dump())
+
+
+def _note(note: NoteSpec | str) -> tuple[str, Source]:
+    return (note, Source()) if isinstance(note, str) else (note.text, _source(note.source))
+
+
+def _table(spec: TableSpec, catalogue: Catalogue, grid_node: yaml.Node | None) -> Table:
+    notes = [Note(*_note(n)) for n in spec.notes]
+    if spec.grid is not None:
+        if spec.rows is not None or spec.columns is not None:
+            raise ReadError(f"表“{spec.title}”同时给出了 grid 和 columns/rows，只能二选一")
+        raw = RawTable(spec.title, _source(spec.source), _grid_cells(spec.grid, grid_node), spec.label,
+                       dict(spec.meta), notes)
+        return build_table(raw, catalogue)
+    if spec.columns is None or spec.rows is None:
+        raise ReadError(f"表“{spec.title}”既没有 grid，也没有 columns 和 rows")
+    kind = catalogue.kind_of(spec.title)
+    columns = [Column(i, tuple(c.header), c.number, c.role, c.segment) for i, c in enumerate(spec.columns)]
+    rows = []
+    for position, r in enumerate(spec.rows):
+        ordinal, key = split_ordinal(r.label)
+        for index in r.cells:
+            if not 0 <= index < len(columns) or columns[index].role != "amount":
+                raise ReadError(f"表“{spec.title}”第{position + 1}行：第{index}栏不是金额栏")
+        cells = {i: make_cell(c.text, _source(c.source), kind is not None) for i, c in r.cells.items()}
+        rows.append(Row(r.label, key, ordinal, r.row_no, r.code, r.segment, position, _source(r.source), cells))
+    apply_column_precision(rows)
+    return Table(kind, spec.title, spec.label, columns, rows, _source(spec.source), notes, dict(spec.meta))
+
+
+def _grid_cells(grid: list[list[Scalar]], node: yaml.Node | None) -> list[list[GridCell]]:
+    rows = []
+    for i, row in enumerate(grid):
+        row_node = node.value[i] if isinstance(node, yaml.SequenceNode) else None
+        cells = []
+        for j, value in enumerate(row):
+            text = "" if value is None else str(value)
+            mark = row_node.value[j].start_mark if isinstance(row_node, yaml.SequenceNode) else None
+            cells.append(GridCell(text, Source(line=mark.line + 1, column=mark.column + 1) if mark else Source()))
+        rows.append(cells)
+    return rows
+
+
+def document_to_data(document: Document) -> dict[str, Any]:
+    """The canonical form written by `budgetlint parse` (reads back to an equal Document)."""
+    return {
+        "format": FORMAT,
+        "path": document.path,
+        "source_format": document.format,
+        "tables": [_table_data(t) for t in document.tables],
+        "text": [{"text": t.text, "source": _source_data(t.source)} for t in document.text],
+    }
+
+
+def _source_data(source: Source) -> dict[str, Any]:
+    return {k: v for k, v in (("line", source.line), ("column", source.column), ("page", source.page),
+                              ("bbox", list(source.bbox) if source.bbox else None), ("sheet", source.sheet),
+                              ("cell", source.cell)) if v is not None}
+
+
+def _table_data(table: Table) -> dict[str, Any]:
+    return {
+        "title": table.title,
+        "label": table.label,
+        "kind": table.kind,
+        "meta": dict(table.meta),
+        "source": _source_data(table.source),
+        "notes": [{"text": n.text, "source": _source_data(n.source)} for n in table.notes],
+        "columns": [{"header": list(c.header), "number": c.number, "role": c.role, "segment": c.segment}
+                    for c in table.columns],
+        "rows": [{"label": r.label, "row_no": r.row_no, "code": r.code, "segment": r.segment,
+                  "source": _source_data(r.source),
+                  "cells": {i: {"text": c.text, "source": _source_data(c.source)} for i, c in r.cells.items()}}
+                 for r in table.rows],
+    }
+
+
+def dump(document: Document, target: str) -> str:
+    """`budgetlint parse` output: the canonical form as YAML or JSON."""
+    data = document_to_data(document)
+    if target == "json":
+        return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=1000)

@@ -1,0 +1,15 @@
+"""Reporters: one module per output format, each a pure `render(report, verbose) -> str`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from ..findings import Report
+from . import json_report, text_report
+
+Renderer = Callable[[Report, bool], str]
+
+REPORTERS: dict[str, Renderer] = {
+    "text": text_report.render,
+    "json": json_report.render,
+}

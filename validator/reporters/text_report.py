@@ -1,0 +1,70 @@
+"""Findings for people: grouped by file and table, in Chinese, with the figures and every place."""
+
+from __future__ import annotations
+
+from io import StringIO
+from itertools import groupby
+
+from rich.console import Console
+from rich.markup import escape
+
+from ..findings import Finding, Location, Report
+
+_SEVERITY = {"error": ("错误", "bold red"), "warning": ("警告", "yellow"), "info": ("提示", "cyan")}
+
+
+def render(report: Report, verbose: bool = False, color: bool = False, width: int = 120) -> str:
+    buffer = StringIO()
+    console = Console(file=buffer, force_terminal=color, no_color=not color, width=width, highlight=False,
+                      soft_wrap=True)
+    for path, in_file in groupby(report.findings, key=lambda f: f.file):
+        console.print(f"[bold]{escape(path)}[/bold]")
+        for table, in_table in groupby(in_file, key=_table_of):
+            console.print(f"  [bold]{escape(table)}[/bold]")
+            for finding in in_table:
+                _finding(console, finding, verbose)
+        console.print()
+    if verbose:
+        for skip in report.skipped:
+            console.print(f"跳过 {skip.rule} {escape(skip.file)}：{escape(skip.reason)}", style="dim")
+        for result in report.files:
+            tables = "、".join(result.tables) if result.tables else "（无）"
+            console.print(f"已读取 {escape(result.path)}（{result.format or '未读取'}）：{escape(tables)}", style="dim")
+    console.print(_summary(report))
+    return buffer.getvalue()
+
+
+def _table_of(finding: Finding) -> str:
+    first = finding.locations[0] if finding.locations else Location()
+    if first.table is None:
+        return "（文件）"
+    return f"{first.table} {first.table_title}" if first.table_title and first.table_title != first.table \
+        else first.table
+
+
+def _finding(console: Console, finding: Finding, verbose: bool) -> None:
+    label, style = _SEVERITY[finding.severity]
+    console.print(f"    [{style}]{label}[/{style}] [bold]{finding.rule}[/bold] {escape(finding.title)}")
+    console.print(f"      {escape(finding.message)}")
+    shown = finding.locations if verbose else finding.locations[:4]
+    for index, location in enumerate(shown):
+        prefix = "位置" if index == 0 else "涉及"
+        console.print(f"      {prefix}：{escape(_place(location))}")
+    if len(finding.locations) > len(shown):
+        console.print(f"      …另 {len(finding.locations) - len(shown)} 个单元格（--verbose 显示全部）", style="dim")
+    if finding.hint:
+        console.print(f"      建议：{escape(finding.hint)}", style="dim")
+
+
+def _place(location: Location) -> str:
+    text = location.describe()
+    if location.value not in (None, ""):
+        text += f" = {location.value}"
+    where = location.source.describe()
+    return f"{text}  〔{where}〕" if where else text
+
+
+def _summary(report: Report) -> str:
+    s = report.summary()
+    return (f"共检查 {s['files']} 个文件：{s['errors']} 个错误，{s['warnings']} 个警告，{s['infos']} 个提示"
+            + (f"；{s['skipped']} 条规则因缺少表格或行而跳过" if s["skipped"] else ""))

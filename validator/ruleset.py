@@ -1,0 +1,259 @@
+"""Rule files: their schema, loading (with file and line for every mistake) and selection.
+
+A rule file is YAML with a top-level `rules:` list. Every rule has an id, a Chinese title, a
+severity, its basis, a message template, an optional hint, a `check` (one of the kinds below) and
+pass/fail `examples` that the test suite runs. Unknown keys are errors, never silently ignored.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator, model_validator
+
+from .packs import builtin_rules_dir
+from .catalogue import builtin_catalogue
+from .errors import RuleError
+from .expression import Assertion, ExpressionError, compile_assertion, compile_condition
+
+SEVERITIES = ("error", "warning", "info")
+PLACEHOLDERS = frozenset({"actual", "expected", "difference", "tolerance", "table", "row", "column", "code",
+                          "text", "reason", "missing"})
+_FOR_EACH = re.compile(r"^\s*(?P<var>[A-Za-z_]\w*)\s+in\s+(?P<table>[A-Za-z_]\w*)\s*$")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class ExampleTable(_Strict):
+    title: str
+    label: str | None = None
+    grid: list[list[str | int | float | None]]
+    notes: list[str] = []
+
+
+class Example(_Strict):
+    name: str
+    tables: list[ExampleTable] = []
+    text: list[str] = []
+
+
+class Examples(_Strict):
+    passing: list[Example] = Field(alias="pass", min_length=1)
+    failing: list[Example] = Field(alias="fail", min_length=1)
+
+
+class AssertCheck(_Strict):
+    """A comparison that must hold, optionally for each row of a table (`for_each: row in T2`)."""
+
+    kind: Literal["assert"]
+    assertion: str = Field(alias="assert")
+    for_each: str | None = None
+    where: str | None = None
+
+
+class RollupCheck(_Strict):
+    """功能分类/经济分类 roll-up: each code = Σ its next-level codes; the total row = Σ top-level codes."""
+
+    kind: Literal["rollup"]
+    table: str
+    columns: list[str | int] | None = None
+    total: str | None = None
+
+
+class GarbledCheck(_Strict):
+    kind: Literal["garbled_numbers"]
+
+
+class TablesPresentCheck(_Strict):
+    kind: Literal["tables_present"]
+    tables: list[str]
+    when: str  # the kind whose presence marks a complete disclosure
+
+
+class EmptyTableNoteCheck(_Strict):
+    kind: Literal["empty_table_note"]
+    tables: list[str]
+    note: str  # regex a 说明 must match
+
+
+class TextPatternCheck(_Strict):
+    kind: Literal["text_pattern"]
+    patterns: list[str]
+
+    @field_validator("patterns")
+    @classmethod
+    def _compiles(cls, patterns: list[str]) -> list[str]:
+        for pattern in patterns:
+            try:
+                re.compile(pattern)
+            except re.error as error:
+                raise ValueError(f"正则表达式无效：{pattern}（{error}）") from None
+        return patterns
+
+
+Check = Annotated[AssertCheck | RollupCheck | GarbledCheck | TablesPresentCheck | EmptyTableNoteCheck
+                  | TextPatternCheck, Field(discriminator="kind")]
+
+
+class RuleSpec(_Strict):
+    id: str = Field(pattern=r"^[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)+$")
+    title: str
+    severity: Literal["error", "warning", "info"]
+    basis: str
+    description: str
+    message: str
+    hint: str | None = None
+    tolerance: Decimal = Decimal(0)
+    aliases: list[str] = []
+    check: Check
+    examples: Examples
+
+    @field_validator("message")
+    @classmethod
+    def _known_placeholders(cls, message: str) -> str:
+        names = {name for _, name, _, _ in string.Formatter().parse(message) if name}
+        unknown = names - PLACEHOLDERS
+        if unknown:
+            raise ValueError(f"消息模板含未知占位符 {sorted(unknown)}（可用：{sorted(PLACEHOLDERS)}）")
+        return message
+
+    _compiled: tuple[Assertion | None, tuple[str, str] | None, Any] = PrivateAttr()
+
+    @model_validator(mode="after")
+    def _expressions_compile(self) -> RuleSpec:
+        self._compiled = compile_rule_check(self)
+        return self
+
+
+class RuleFileSpec(_Strict):
+    rules: list[RuleSpec]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A loaded rule: its spec, where it was defined, and its compiled check."""
+
+    spec: RuleSpec
+    path: str
+    line: int | None
+    assertion: Assertion | None = None
+    loop: tuple[str, str] | None = None  # (variable, table kind)
+    condition: Any = None
+
+    @property
+    def id(self) -> str:
+        return self.spec.id
+
+
+def table_names() -> set[str]:
+    return set(builtin_catalogue().kinds)
+
+
+def compile_rule_check(spec: RuleSpec) -> tuple[Assertion | None, tuple[str, str] | None, Any]:
+    check = spec.check
+    if not isinstance(check, AssertCheck):
+        return None, None, None
+    loop = None
+    if check.for_each is not None:
+        match = _FOR_EACH.match(check.for_each)
+        if not match or match.group("table") not in table_names():
+            raise ValueError(f"for_each 应写成“row in 表”，表为 {sorted(table_names())} 之一：{check.for_each}")
+        loop = (match.group("var"), match.group("table"))
+    loop_names = {loop[0]} if loop else set()
+    try:
+        assertion = compile_assertion(check.assertion, table_names(), loop_names)
+        condition = compile_condition(check.where, loop_names) if check.where else None
+    except ExpressionError as error:
+        raise ValueError(str(error)) from None
+    return assertion, loop, condition
+
+
+def _line_of(node: yaml.Node, loc: tuple[Any, ...]) -> int | None:
+    """The YAML line of the node at a pydantic error location (1-based)."""
+    for key in loc:
+        if isinstance(node, yaml.MappingNode):
+            # Keys absent from the YAML (such as a union's tag) are pydantic's own; step over them.
+            node = next((v for k, v in node.value if k.value == key), node)
+        elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value):
+            node = node.value[key]
+        else:
+            break
+    return node.start_mark.line + 1
+
+
+def load_rule_file(path: Path | str, text: str | None = None) -> list[Rule]:
+    name = str(path)
+    try:
+        source = Path(path).read_text(encoding="utf-8") if text is None else text
+    except (OSError, UnicodeDecodeError) as error:
+        raise RuleError(name, None, f"无法读取规则文件：{error}") from None
+    try:
+        node = yaml.compose(source, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(source)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        raise RuleError(name, mark.line + 1 if mark else None, f"YAML 语法错误：{error}") from None
+    if node is None:
+        raise RuleError(name, None, "规则文件为空")
+    try:
+        parsed = RuleFileSpec.model_validate(data)
+    except ValidationError as error:
+        first = error.errors()[0]
+        loc = tuple(first["loc"])
+        where = ".".join(str(k) for k in loc)
+        raise RuleError(name, _line_of(node, loc), f"{where}: {first['msg']}") from None
+    rules = []
+    for index, spec in enumerate(parsed.rules):
+        assertion, loop, condition = spec._compiled
+        rules.append(Rule(spec, name, _line_of(node, ("rules", index)), assertion, loop, condition))
+    return rules
+
+
+def load_rules(paths: list[Path], base: Sequence[Rule] = ()) -> list[Rule]:
+    """`base` plus the rules of files and folders (every *.yaml/*.yml inside, sorted); ids must be unique."""
+    rules: list[Rule] = list(base)
+    for path in paths:
+        files = sorted(p for p in path.rglob("*") if p.suffix in (".yaml", ".yml")) if path.is_dir() else [path]
+        if path.is_dir() and not files:
+            raise RuleError(str(path), None, "文件夹中没有规则文件（*.yaml）")
+        for file in files:
+            if file.name == "tables.yaml":
+                continue  # the table catalogue, not rules
+            rules.extend(load_rule_file(file))
+    seen: dict[str, Rule] = {}
+    for rule in rules:
+        if rule.id in seen:
+            raise RuleError(rule.path, rule.line, f"规则编号 {rule.id} 重复（已在 {seen[rule.id].path} 定义）")
+        seen[rule.id] = rule
+    return rules
+
+
+@cache
+def builtin_rules() -> tuple[Rule, ...]:
+    root = builtin_rules_dir()
+    rules: list[Rule] = []
+    for entry in sorted(root.iterdir(), key=lambda e: e.name):
+        if entry.name.endswith(".yaml") and entry.name != "tables.yaml":
+            rules.extend(load_rule_file(f"rules/{entry.name}", entry.read_text(encoding="utf-8")))
+    return tuple(rules)
+
+
+def select(rules: list[Rule], select_ids: list[str] | None, ignore_ids: list[str] | None) -> list[Rule]:
+    """ruff-style: --select keeps rules whose id (or an alias) starts with a prefix; --ignore drops them."""
+
+    def matches(rule: Rule, prefixes: list[str]) -> bool:
+        names = (rule.id, *rule.spec.aliases)
+        return any(n.upper().startswith(p.upper()) for n in names for p in prefixes)
+
+    chosen = [r for r in rules if not select_ids or matches(r, select_ids)]
+    return [r for r in chosen if not ignore_ids or not matches(r, ignore_ids)]

@@ -1,0 +1,206 @@
+"""Table recognition shared by every reader: a grid of cell texts becomes a Table.
+
+Readers find where a table is (title, label, the grid of cells with their sources, the notes under
+it); this module decides which rows are headers, which column is the label, the 行次, the 科目编码
+or an amount, where the side-by-side halves begin (01表/04表 have two, 06表 three), drops header
+rows repeated at page breaks, and gives every amount the precision of its column.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .catalogue import Catalogue
+from .labels import normalise, normalise_code, split_ordinal
+from .model import Cell, Column, Note, Row, Source, Table
+from .numbers import Amount, Garbled, parse_number
+
+MAX_HEADER_ROWS = 6
+
+
+@dataclass(slots=True)
+class GridCell:
+    text: str
+    source: Source
+
+
+@dataclass(slots=True)
+class RawTable:
+    """What a reader found: a title and the grid under it, before any interpretation."""
+
+    title: str
+    source: Source
+    grid: list[list[GridCell]]
+    label: str | None = None
+    meta: dict[str, str] = field(default_factory=dict)
+    notes: list[Note] = field(default_factory=list)
+
+
+def build_table(raw: RawTable, catalogue: Catalogue) -> Table:
+    kind = catalogue.kind_of(raw.title)
+    grid = _drop_empty_columns(_pad(raw.grid))
+    header_count, number_row = _header_block(grid)
+    headers = grid[:header_count]
+    columns = _columns(headers, number_row, grid[header_count:])
+    header_signatures = {_signature(r) for r in headers}
+    rows: list[Row] = []
+    for grid_row in grid[header_count:]:
+        if _signature(grid_row) in header_signatures:
+            continue  # header repeated where the table runs onto the next page
+        rows.extend(_rows_of(grid_row, columns, len(rows), strict=kind is not None))
+    apply_column_precision(rows)
+    return Table(kind, raw.title, raw.label, columns, rows, raw.source, raw.notes, raw.meta)
+
+
+def _pad(grid: list[list[GridCell]]) -> list[list[GridCell]]:
+    width = max((len(r) for r in grid), default=0)
+    return [r + [GridCell("", r[-1].source if r else Source())] * (width - len(r)) for r in grid]
+
+
+def _drop_empty_columns(grid: list[list[GridCell]]) -> list[list[GridCell]]:
+    if not grid:
+        return grid
+    keep = [j for j in range(len(grid[0])) if any(r[j].text.strip() for r in grid)]
+    return [[r[j] for j in keep] for r in grid]
+
+
+def _signature(row: list[GridCell]) -> tuple[str, ...]:
+    return tuple(normalise(c.text) for c in row)
+
+
+def _is_number_row(row: list[GridCell]) -> list[int | None] | None:
+    """The 栏次 row: the word 栏次 and/or the column numbers 1, 2, 3 … in order. Returns them per column."""
+    numbers: list[int | None] = []
+    has_word = False
+    for cell in row:
+        text = normalise(cell.text)
+        if text == "栏次":
+            has_word = True
+            numbers.append(None)
+        elif text.isdigit():
+            numbers.append(int(text))
+        elif text in ("", "-"):
+            numbers.append(None)
+        else:
+            return None
+    found = [n for n in numbers if n is not None]
+    ascending = found == sorted(found) and len(set(found)) == len(found)
+    if found and found[0] == 1 and ascending and (has_word or len(found) >= 2):
+        return numbers
+    if has_word and found and ascending:
+        return numbers
+    return None
+
+
+def _header_block(grid: list[list[GridCell]]) -> tuple[int, list[int | None] | None]:
+    """How many leading rows are headers, and the 栏次 numbers if a 栏次 row closes them."""
+    for i, row in enumerate(grid[:MAX_HEADER_ROWS + 1]):
+        numbers = _is_number_row(row)
+        if numbers is not None and i > 0:
+            return i + 1, numbers
+    count = 0
+    for row in grid[:MAX_HEADER_ROWS]:
+        if any(isinstance(parse_number(c.text), Amount) for c in row):
+            break
+        count += 1
+    return count, None
+
+
+def _columns(headers: list[list[GridCell]], numbers: list[int | None] | None,
+             body: list[list[GridCell]]) -> list[Column]:
+    texts = [[c.text.strip() for c in r] for r in headers if _is_number_row(r) is None]
+    width = len(body[0]) if body else (len(headers[0]) if headers else 0)
+    # A merged header spans the columns to its right whose own header starts lower down.
+    for level, row in enumerate(texts):
+        for j in range(1, width):
+            below = any(texts[k][j] for k in range(level + 1, len(texts)))
+            if not row[j] and row[j - 1] and below:
+                row[j] = row[j - 1]
+    columns = []
+    for j in range(width):
+        path: list[str] = []
+        for row in texts:
+            if row[j] and (not path or normalise(path[-1]) != normalise(row[j])):
+                path.append(row[j])
+        number = numbers[j] if numbers and j < len(numbers) else None
+        role = _role(path, number, [r[j].text for r in body], numbers is not None)
+        columns.append(Column(j, tuple(path), number, role))
+    segment = 0
+    seen_amount = False
+    for column in columns:
+        if column.role in ("label", "code") and seen_amount:
+            segment, seen_amount = segment + 1, False
+        seen_amount = seen_amount or column.role == "amount"
+        column.segment = segment
+    return columns
+
+
+def _role(path: list[str], number: int | None, values: list[str], numbered: bool) -> str:
+    header = normalise("/".join(path))
+    leaf = normalise(path[-1]) if path else ""
+    if "行次" in leaf:
+        return "row_no"
+    if "编码" in leaf or "代码" in leaf:
+        return "code"
+    if number is not None:
+        return "amount"
+    if numbered:
+        return "label"  # where a 栏次 row exists, every amount column carries its number
+    filled = [v for v in values if v.strip()]
+    if not filled:
+        return "label" if "项目" in header or "名称" in header else "amount"
+    numeric = sum(1 for v in filled if isinstance(parse_number(v), Amount | Garbled))
+    return "amount" if numeric * 2 >= len(filled) else "label"
+
+
+def _rows_of(grid_row: list[GridCell], columns: list[Column], position: int, strict: bool) -> list[Row]:
+    rows = []
+    for segment in sorted({c.segment for c in columns}):
+        label_parts: list[str] = []
+        code = None
+        row_no = None
+        cells: dict[int, Cell] = {}
+        source = None
+        for column in (c for c in columns if c.segment == segment):
+            grid_cell = grid_row[column.index]
+            text = grid_cell.text.strip()
+            if text and source is None:
+                source = grid_cell.source
+            if column.role == "amount":
+                cells[column.index] = make_cell(text, grid_cell.source, strict)
+            elif column.role == "row_no":
+                row_no = int(text) if text.isdigit() else None
+            elif column.role == "code" and text:
+                code = normalise_code(text)
+                if code is None:
+                    label_parts.append(text)  # "合计" or a label printed in the code column
+            elif column.role == "label" and text:
+                label_parts.append(text)
+        label = " ".join(label_parts)
+        if not label and code is None and row_no is None and all(c.is_blank for c in cells.values()):
+            continue
+        ordinal, key = split_ordinal(label)
+        row_source = source or grid_row[0].source
+        rows.append(Row(label, key, ordinal, row_no, code, segment, position + len(rows), row_source, cells))
+    return rows
+
+
+def make_cell(text: str, source: Source, strict: bool) -> Cell:
+    parsed = parse_number(text)
+    if parsed is None and strict:
+        parsed = Garbled(text, "金额栏内不是数字")
+    return Cell(text, parsed, source)
+
+
+def apply_column_precision(rows: list[Row]) -> None:
+    precision: dict[int, int] = {}
+    for row in rows:
+        for index, cell in row.cells.items():
+            amount = cell.amount
+            if amount is not None and not amount.percent:
+                precision[index] = max(precision.get(index, 0), amount.decimals)
+    for row in rows:
+        for index, cell in row.cells.items():
+            amount = cell.amount
+            own = amount.decimals if amount is not None else 0
+            cell.precision = own if amount is not None and amount.percent else max(own, precision.get(index, 0))
