@@ -113,7 +113,7 @@ class TableResolver(Resolver):
         for alias in self.catalogue.aliases(table.kind, key):
             rows = [r for r in index.by_key.get(alias, []) if ordinal is None or r.ordinal == ordinal]
             if rows:
-                return rows
+                return _topmost(rows)
         return []
 
     def columns(self, table: Table, selector: object) -> list[Column]:
@@ -167,6 +167,16 @@ class TableResolver(Resolver):
                 for index in row.cells.keys() & columns.keys():
                     total = total + Quantity.of_cell(CellRef(table, row, columns[index], row.cells[index]))
         return total
+
+
+def _topmost(rows: list[Row]) -> list[Row]:
+    """Rows sharing a label down one code line (229 / 22999 / 2299999 其他支出): the label names the 类."""
+    coded = [r for r in rows if r.code]
+    if len(rows) > 1 and len(coded) == len(rows):
+        top = min(coded, key=lambda r: len(r.code or ""))
+        if all((r.code or "").startswith(top.code or "") for r in rows):
+            return [top]
+    return rows
 
 
 def location_of(ref: CellRef) -> Location:

@@ -24,7 +24,7 @@ from typing import Any
 from .interval import CellRef, NotComputable, Quantity
 
 COMPARISONS = {ast.Eq: "==", ast.LtE: "<=", ast.GtE: ">=", ast.Lt: "<", ast.Gt: ">"}
-ROW_ATTRIBUTES = ("code", "label", "level", "row_no", "segment")
+ROW_ATTRIBUTES = ("code", "label", "level", "ordinal", "row_no", "segment")
 FUNCTIONS = ("sum_above", "absent_as_zero", "total")
 
 
