@@ -59,6 +59,12 @@ class AssertCheck(_Strict):
     assertion: str = Field(alias="assert")
     for_each: str | None = None
     where: str | None = None
+    _compiled: tuple[Assertion, tuple[str, str] | None, Any] = PrivateAttr()
+
+    @model_validator(mode="after")
+    def _expressions_compile(self) -> AssertCheck:
+        self._compiled = compile_assert_check(self)
+        return self
 
 
 class RollupCheck(_Strict):
@@ -127,12 +133,6 @@ class RuleSpec(_Strict):
             raise ValueError(f"消息模板含未知占位符 {sorted(unknown)}（可用：{sorted(PLACEHOLDERS)}）")
         return message
 
-    _compiled: tuple[Assertion | None, tuple[str, str] | None, Any] = PrivateAttr()
-
-    @model_validator(mode="after")
-    def _expressions_compile(self) -> RuleSpec:
-        self._compiled = compile_rule_check(self)
-        return self
 
 
 class RuleFileSpec(_Strict):
@@ -159,10 +159,7 @@ def table_names() -> set[str]:
     return set(builtin_catalogue().kinds)
 
 
-def compile_rule_check(spec: RuleSpec) -> tuple[Assertion | None, tuple[str, str] | None, Any]:
-    check = spec.check
-    if not isinstance(check, AssertCheck):
-        return None, None, None
+def compile_assert_check(check: AssertCheck) -> tuple[Assertion, tuple[str, str] | None, Any]:
     loop = None
     if check.for_each is not None:
         match = _FOR_EACH.match(check.for_each)
@@ -214,8 +211,11 @@ def load_rule_file(path: Path | str, text: str | None = None) -> list[Rule]:
         raise RuleError(name, _line_of(node, loc), f"{where}: {first['msg']}") from None
     rules = []
     for index, spec in enumerate(parsed.rules):
-        assertion, loop, condition = spec._compiled
-        rules.append(Rule(spec, name, _line_of(node, ("rules", index)), assertion, loop, condition))
+        line = _line_of(node, ("rules", index))
+        if isinstance(spec.check, AssertCheck):
+            rules.append(Rule(spec, name, line, *spec.check._compiled))
+        else:
+            rules.append(Rule(spec, name, line))
     return rules
 
 

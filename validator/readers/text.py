@@ -20,6 +20,7 @@ _LABEL = re.compile(r"^(?:公开|附)?\s*\d{1,2}\s*表$|^公开\d{1,2}表$")
 _META = re.compile(r"^(?:(?:金额)?单位[:：].*|(?:编制单位|部门|单位名称)[:：].*|\d{4}\s*年度?)$")
 _NOTE = re.compile(r"^(?:注|说明|备注)\s*\d*\s*[:：]")
 _TITLE_HINT = re.compile(r"表$")
+MAX_COLUMNS = 256  # a real 决算 table has a few dozen; far more means a hostile or broken file
 
 
 def decode(data: bytes, path: str) -> str:
@@ -111,6 +112,8 @@ def _add_meta(raw: RawTable, line: str) -> None:
 
 
 def _cells(line: str, line_no: int) -> list[GridCell]:
+    if line.count("\t") >= MAX_COLUMNS:
+        raise ReadError(f"第{line_no}行有 {line.count(chr(9)) + 1} 个单元格，超过每行 {MAX_COLUMNS} 个的上限，不像决算表格")
     cells = []
     column = 1
     for part in line.split("\t"):
