@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from .catalogue import Catalogue
-from .expression import Absent, Resolver
+from .expression import Absent, Resolver, TableAbsent
 from .findings import Finding, Location, Skip
 from .interval import CellRef, Comparison, NotComputable, Quantity, compare
 from .labels import normalise, normalise_code, split_ordinal
@@ -76,7 +76,7 @@ class TableResolver(Resolver):
         table = self.tables.get(name)
         if table is None:
             kind = self.catalogue.kinds.get(name)
-            raise Absent(f"文件中没有{kind.name if kind else name}")
+            raise TableAbsent(f"文件中没有{kind.name if kind else name}")
         return table
 
     def rows(self, table: Table, selector: object) -> list[Row]:
@@ -281,7 +281,7 @@ class Engine:
     def _judge(self, rule: Rule, document: Document, left: Quantity, right: Quantity, result: Comparison,
                refs: list[CellRef]) -> Iterator[Finding]:
         """A finding when the comparison fails; with --show-rounding, an info note for a tolerated tail."""
-        if result.holds and not (self.show_rounding and result.difference != 0):
+        if result.holds and not (self.show_rounding and result.by_rounding):
             return
         decimals = max(left.decimals, right.decimals)
         figures = {"actual": _format(left.shown, decimals), "expected": _format(right.shown, decimals),

@@ -36,6 +36,10 @@ class Absent(Exception):
     """A table, row or cell the expression refers to is not in the document: the check is skipped."""
 
 
+class TableAbsent(Absent):
+    """The table itself is missing: even absent_as_zero skips rather than assume its rows are zero."""
+
+
 class Resolver:
     """What compiled expressions need from the engine: tables by kind, cells by selectors."""
 
@@ -120,8 +124,8 @@ class _Checker(ast.NodeVisitor):
             self.visit(arg)
 
     def visit_Constant(self, node: ast.Constant) -> None:
-        if not isinstance(node.value, int | float | str) or isinstance(node.value, bool):
-            self.fail(node, "常量只能是数字或字符串")
+        if not (node.value is None or isinstance(node.value, int | float | str)) or isinstance(node.value, bool):
+            self.fail(node, "常量只能是数字、字符串或 None")
 
 
 def _selector(node: ast.expr) -> Compiled:
@@ -137,8 +141,8 @@ def _selector(node: ast.expr) -> Compiled:
 
 def _compile(node: ast.expr) -> Compiled:
     if isinstance(node, ast.Constant):
-        if isinstance(node.value, str):
-            raise ExpressionError(f"字符串“{node.value}”只能用作行/栏选择器")
+        if not isinstance(node.value, int | float):
+            raise ExpressionError(f"常量 {node.value!r} 不是数值（字符串只能用作行/栏选择器）")
         constant = Quantity.exact(node.value)
         return lambda env: constant
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub | ast.UAdd):
@@ -186,6 +190,8 @@ def _compile_call(node: ast.Call) -> Compiled:
         def absent_as_zero(env: Env) -> Quantity:
             try:
                 return inner(env)
+            except TableAbsent:
+                raise
             except Absent:
                 return Quantity.exact(0)
 
@@ -223,5 +229,5 @@ def _compile_plain(node: ast.expr) -> Callable[[Env], Any]:
     raise ExpressionError(f"条件只能比较循环变量的属性：{ast.unparse(node)}")
 
 
-__all__ = ["Absent", "Assertion", "ExpressionError", "NotComputable", "Resolver", "compile_assertion",
+__all__ = ["Absent", "TableAbsent", "Assertion", "ExpressionError", "NotComputable", "Resolver", "compile_assertion",
            "compile_condition"]

@@ -1,6 +1,7 @@
 """Rounding-aware arithmetic (the XBRL Calculations 1.1 approach).
 
-A figure displayed with d decimals stands for the interval [v − ½·10⁻ᵈ, v + ½·10⁻ᵈ]. Sums add the
+A figure displayed with d decimals stands for the interval [v − ½·10⁻ᵈ, v + ½·10⁻ᵈ] (a printed
+zero stands for an exact zero). Sums add the
 intervals, a negative weight flips one, products and quotients take the extreme corners. A relation
 holds when the intervals of its two sides overlap (plus any extra tolerance the rule allows), so a
 rounding tail (尾差) is never an error and anything beyond it always is.
@@ -56,7 +57,10 @@ class Quantity:
         if amount is None and not cell.is_blank:
             raise NotComputable(f"单元格“{cell.text}”不是可用的数字")
         value = amount.value if amount is not None else ZERO
-        half = half_unit(cell.precision)
+        # A printed zero (or blank, or dash) means there is no such amount: the templates print 0.00 on
+        # every empty line. Only non-zero figures carry a rounding interval; otherwise a long list of
+        # zero lines would widen a total's tolerance until real 0.10 mistakes hid inside it.
+        half = half_unit(cell.precision) if value else ZERO
         return cls(value, value - half, value + half, (ref,), cell.precision)
 
     def __add__(self, other: Quantity) -> Quantity:
@@ -93,6 +97,7 @@ class Comparison:
     holds: bool
     difference: Decimal  # left − right as shown
     tolerance: Decimal  # how far apart the shown values may be before it is a finding
+    by_rounding: bool  # the shown values break the relation; only the rounding intervals save it
 
 
 def compare(left: Quantity, op: str, right: Quantity, extra: Decimal) -> Comparison:
@@ -113,4 +118,6 @@ def compare(left: Quantity, op: str, right: Quantity, extra: Decimal) -> Compari
         holds = left.hi + extra > right.lo
     else:
         raise ValueError(op)
-    return Comparison(holds, difference, tolerance)
+    shown_holds = {"==": difference == 0, "<=": difference <= 0, ">=": difference >= 0,
+                   "<": difference < 0, ">": difference > 0}[op]
+    return Comparison(holds, difference, tolerance, holds and not shown_holds)

@@ -177,15 +177,26 @@ def compile_assert_check(check: AssertCheck) -> tuple[Assertion, tuple[str, str]
 
 def _line_of(node: yaml.Node, loc: tuple[Any, ...]) -> int | None:
     """The YAML line of the node at a pydantic error location (1-based)."""
-    for key in loc:
-        if isinstance(node, yaml.MappingNode):
-            # Keys absent from the YAML (such as a union's tag) are pydantic's own; step over them.
-            node = next((v for k, v in node.value if k.value == key), node)
-        elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value):
-            node = node.value[key]
-        else:
-            break
-    return node.start_mark.line + 1
+    return _deepest(node, loc)[1]
+
+
+def _deepest(node: yaml.Node, loc: tuple[Any, ...]) -> tuple[int, int]:
+    """(keys matched, line) following `loc` as far as the YAML goes. A key may also be pydantic's own
+    (a union's tag such as `assert`, which can collide with a real key), so both readings are tried."""
+    line = node.start_mark.line + 1
+    if not loc:
+        return 0, line
+    key, rest = loc[0], loc[1:]
+    child = None
+    if isinstance(node, yaml.MappingNode):
+        child = next((v for k, v in node.value if k.value == key), None)
+    elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value):
+        child = node.value[key]
+    skipped = _deepest(node, rest)
+    if child is None:
+        return skipped
+    matched, child_line = _deepest(child, rest)
+    return (matched + 1, child_line) if matched + 1 > skipped[0] else skipped
 
 
 def load_rule_file(path: Path | str, text: str | None = None) -> list[Rule]:
@@ -205,10 +216,13 @@ def load_rule_file(path: Path | str, text: str | None = None) -> list[Rule]:
     try:
         parsed = RuleFileSpec.model_validate(data)
     except ValidationError as error:
-        first = error.errors()[0]
+        # A misspelt key shows up twice (unknown key, required key missing): name the typo first.
+        problems = sorted(error.errors(), key=lambda e: e["type"] != "extra_forbidden")
+        first = problems[0]
         loc = tuple(first["loc"])
         where = ".".join(str(k) for k in loc)
-        raise RuleError(name, _line_of(node, loc), f"{where}: {first['msg']}") from None
+        more = f"（另有 {len(problems) - 1} 处问题）" if len(problems) > 1 else ""
+        raise RuleError(name, _line_of(node, loc), f"{where}: {first['msg']}{more}") from None
     rules = []
     for index, spec in enumerate(parsed.rules):
         line = _line_of(node, ("rules", index))
