@@ -295,7 +295,8 @@ class Engine:
 
     def _finding(self, rule: Rule, document: Document, locations: list[Location], **figures: str | None) -> Finding:
         judged = locations[0] if locations else Location()
-        values = {"table": judged.table or "", "row": _row_text(judged), "column": judged.column or "",
+        values = {"table": judged.table if judged.table and not _is_kind(judged.table) else judged.table_title or "",
+                  "row": _row_text(judged), "column": judged.column or "",
                   "code": judged.code or "", "actual": "", "expected": "", "difference": "", "tolerance": "",
                   "text": judged.value or "", "reason": "", "missing": ""}
         values.update({k: v for k, v in figures.items() if v is not None})
@@ -317,7 +318,7 @@ class Engine:
             outcome.skip(str(absent))
             return
         coded = [r for r in table.rows if r.code]
-        if not coded:
+        if not coded and not check.total:
             outcome.skip(f"{table.name}没有科目编码行")
             return
         for parent in coded:
@@ -332,7 +333,8 @@ class Engine:
             except Absent as absent:
                 outcome.skip(str(absent))
                 return
-            top = min(len(r.code) for r in coded)
+            # With no coded rows at all the total must be zero (an empty table's 合计).
+            top = min((len(r.code or "") for r in coded), default=0)
             for total_row in total_rows:
                 yield from self._sum_check(rule, document, table, total_row,
                                            [r for r in coded if len(r.code) == top], wanted, outcome)
@@ -345,7 +347,7 @@ class Engine:
             parent_ref = CellRef(table, parent, by_name[index], parent.cells[index])
             child_refs = [CellRef(table, child, by_name[i], child.cells[i])
                           for child in children for i in child.cells if by_name[i].name == name]
-            if not child_refs:
+            if not child_refs and children:
                 continue
             try:
                 left = Quantity.of_cell(parent_ref)
@@ -426,6 +428,10 @@ def _texts(document: Document) -> Iterator[tuple[str, Source, Table | None]]:
         for row in table.rows:
             if row.label:
                 yield row.label, row.source, table
+
+
+def _is_kind(name: str) -> bool:
+    return re.fullmatch(r"T\d+", name) is not None
 
 
 def _row_text(location: Location) -> str:

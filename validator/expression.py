@@ -66,8 +66,10 @@ class Assertion:
 
 
 def parse(source: str, table_names: set[str], loop_names: set[str]) -> ast.expr:
+    # YAML folded scalars keep the newline of a more-indented line; one logical line is meant.
+    source = " ".join(line.strip() for line in source.strip().splitlines())
     try:
-        tree = ast.parse(source.strip(), mode="eval").body
+        tree = ast.parse(source, mode="eval").body
     except SyntaxError as error:
         raise ExpressionError(f"表达式语法错误（第{error.offset}个字符附近）：{source.strip()}") from None
     _Checker(table_names, loop_names, source).visit(tree)

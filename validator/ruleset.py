@@ -37,6 +37,7 @@ class _Strict(BaseModel):
 class ExampleTable(_Strict):
     title: str
     label: str | None = None
+    meta: dict[str, str] = {}
     grid: list[list[str | int | float | None]]
     notes: list[str] = []
 

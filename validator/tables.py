@@ -114,7 +114,9 @@ def _columns(headers: list[list[GridCell]], numbers: list[int | None] | None,
     for level, row in enumerate(texts):
         for j in range(1, width):
             below = any(texts[k][j] for k in range(level + 1, len(texts)))
-            if not row[j] and row[j - 1] and below:
+            # …but never across the boundary of its own parent group in the row above.
+            same_parent = level == 0 or texts[level - 1][j] == texts[level - 1][j - 1]
+            if not row[j] and row[j - 1] and below and same_parent:
                 row[j] = row[j - 1]
     columns = []
     for j in range(width):

@@ -104,7 +104,8 @@ def read(path: Path, catalogue: Catalogue, max_bytes: int) -> Document:
         raise ReadError("结构化文件必须是 UTF-8 编码") from None
     if path.suffix.lower() == ".json":
         try:
-            data, lines = json.loads(text), None
+            # Keep numbers as written: 55.70 must stay 55.70 (two decimals shown), not become 55.7.
+            data, lines = json.loads(text, parse_float=str), None
         except json.JSONDecodeError as error:
             raise ReadError(f"JSON 格式错误（第{error.lineno}行第{error.colno}列）：{error.msg}") from None
     else:
@@ -198,8 +199,11 @@ def _grid_cells(grid: list[list[Scalar]], node: yaml.Node | None) -> list[list[G
         row_node = node.value[i] if isinstance(node, yaml.SequenceNode) else None
         cells = []
         for j, value in enumerate(row):
+            cell_node = row_node.value[j] if isinstance(row_node, yaml.SequenceNode) else None
             text = "" if value is None else str(value)
-            mark = row_node.value[j].start_mark if isinstance(row_node, yaml.SequenceNode) else None
+            if isinstance(cell_node, yaml.ScalarNode) and value is not None:
+                text = cell_node.value  # as written: an unquoted 55.70 keeps its two decimals
+            mark = cell_node.start_mark if cell_node is not None else None
             cells.append(GridCell(text, Source(line=mark.line + 1, column=mark.column + 1) if mark else Source()))
         rows.append(cells)
     return rows
