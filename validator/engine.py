@@ -56,6 +56,13 @@ class _TableIndex:
             if row.row_no is not None:
                 self.by_row_no[row.row_no].append(row)
         self.column_paths = [tuple(normalise(h) for h in c.header) for c in table.columns]
+        self.columns_by_selector: dict[object, list[Column]] = {}
+        # code -> the coded rows below it (every longer code it prefixes), for roll-ups
+        self.descendants: dict[str, list[Row]] = defaultdict(list)
+        for row in table.rows:
+            if row.code:
+                for length in range(3, len(row.code), 2):
+                    self.descendants[row.code[:length]].append(row)
 
 
 class TableResolver(Resolver):
@@ -117,6 +124,15 @@ class TableResolver(Resolver):
         return []
 
     def columns(self, table: Table, selector: object) -> list[Column]:
+        index = self.index(table)
+        found = index.columns_by_selector.get(selector)
+        if found is None:
+            found = index.columns_by_selector[selector] = self._columns(table, selector)
+        if not found:
+            raise Absent(f"{table.name}中没有“{selector}”栏")
+        return found
+
+    def _columns(self, table: Table, selector: object) -> list[Column]:
         alternatives = selector.split("|") if isinstance(selector, str) else [selector]
         paths = self.index(table).column_paths
         for alternative in alternatives:
@@ -128,7 +144,7 @@ class TableResolver(Resolver):
                          if c.role == "amount" and path[-len(wanted):] == wanted]
             if found:
                 return found
-        raise Absent(f"{table.name}中没有“{selector}”栏")
+        return []
 
     def cell(self, table: Table, row_selector: object, column_selector: object) -> CellRef:
         rows = self.rows(table, row_selector)
@@ -321,8 +337,9 @@ class Engine:
         if not coded and not check.total:
             outcome.skip(f"{table.name}没有科目编码行")
             return
+        descendants = resolver.index(table).descendants
         for parent in coded:
-            longer = [r for r in coded if r.code.startswith(parent.code) and len(r.code) > len(parent.code)]
+            longer = descendants.get(parent.code or "", [])
             if longer:
                 step = min(len(r.code) for r in longer)
                 children = [r for r in longer if len(r.code) == step]

@@ -14,6 +14,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 
 DASHES = frozenset({"-", "—", "－", "–", "―", "─", "——", "--", "/", "无"})
 
@@ -61,6 +62,7 @@ def normalise_text(text: str) -> str:
     return unicodedata.normalize("NFKC", text).strip()
 
 
+@lru_cache(maxsize=65536)  # pure, and the same texts ("0.00", "") fill most cells
 def parse_number(text: str) -> Parsed:
     """Classify one cell's text. Never raises; never turns a malformed number into a value."""
     raw = normalise_text(text)

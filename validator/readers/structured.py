@@ -20,8 +20,10 @@ import json
 from pathlib import Path
 from typing import Any
 
+from typing_extensions import NotRequired, TypedDict  # pydantic needs this TypedDict before 3.12
+
 import yaml
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError, with_config
 
 from ..catalogue import Catalogue
 from ..errors import ReadError
@@ -38,39 +40,46 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-class SourceSpec(_Strict):
-    line: int | None = None
-    column: int | None = None
-    page: int | None = None
-    bbox: tuple[float, float, float, float] | None = None
-    sheet: str | None = None
-    cell: str | None = None
+# Rows, cells and sources are TypedDicts: validated just as strictly, without a model object per cell
+# (a disclosure has thousands of cells, and building a model for each dominated reading time).
+@with_config(ConfigDict(extra="forbid"))
+class SourceSpec(TypedDict, total=False):
+    line: int | None
+    column: int | None
+    page: int | None
+    bbox: tuple[float, float, float, float] | None
+    sheet: str | None
+    cell: str | None
 
 
-class CellSpec(_Strict):
+@with_config(ConfigDict(extra="forbid"))
+class CellSpec(TypedDict):
     text: str
-    source: SourceSpec = SourceSpec()
+    source: NotRequired[SourceSpec]
 
 
-class ColumnSpec(_Strict):
+@with_config(ConfigDict(extra="forbid"))
+class ColumnSpec(TypedDict):
     header: list[str]
-    number: int | None = None
-    role: str = "amount"
-    segment: int = 0
+    number: NotRequired[int | None]
+    role: NotRequired[str]
+    segment: NotRequired[int]
 
 
-class RowSpec(_Strict):
-    label: str = ""
-    row_no: int | None = None
-    code: str | None = None
-    segment: int = 0
-    source: SourceSpec = SourceSpec()
-    cells: dict[int, CellSpec] = {}
+@with_config(ConfigDict(extra="forbid"))
+class RowSpec(TypedDict, total=False):
+    label: str
+    row_no: int | None
+    code: str | None
+    segment: int
+    source: SourceSpec
+    cells: dict[int, CellSpec]
 
 
-class NoteSpec(_Strict):
+@with_config(ConfigDict(extra="forbid"))
+class NoteSpec(TypedDict):
     text: str
-    source: SourceSpec = SourceSpec()
+    source: NotRequired[SourceSpec]
 
 
 class TableSpec(_Strict):
@@ -78,7 +87,7 @@ class TableSpec(_Strict):
     label: str | None = None
     kind: str | None = None  # written by `parse`; recomputed from the title on reading
     meta: dict[str, str] = {}
-    source: SourceSpec = SourceSpec()
+    source: SourceSpec = {}
     notes: list[NoteSpec | str] = []
     grid: list[list[Scalar]] | None = None
     columns: list[ColumnSpec] | None = None
@@ -161,12 +170,19 @@ def _child(node: yaml.Node | None, key: str) -> yaml.Node | None:
     return None
 
 
-def _source(spec: SourceSpec) -> Source:
-    return Source(**spec.model_dump())
+_NOWHERE = Source()
+
+
+def _source(spec: SourceSpec | None) -> Source:
+    if not spec:
+        return _NOWHERE
+    if "bbox" in spec and spec["bbox"] is not None:
+        return Source(**{**spec, "bbox": tuple(spec["bbox"])})  # type: ignore[arg-type]
+    return Source(**spec)
 
 
 def _note(note: NoteSpec | str) -> tuple[str, Source]:
-    return (note, Source()) if isinstance(note, str) else (note.text, _source(note.source))
+    return (note, _NOWHERE) if isinstance(note, str) else (note["text"], _source(note.get("source")))
 
 
 def _table(spec: TableSpec, catalogue: Catalogue, grid_node: yaml.Node | None) -> Table:
@@ -180,15 +196,19 @@ def _table(spec: TableSpec, catalogue: Catalogue, grid_node: yaml.Node | None) -
     if spec.columns is None or spec.rows is None:
         raise ReadError(f"表“{spec.title}”既没有 grid，也没有 columns 和 rows")
     kind = catalogue.kind_of(spec.title)
-    columns = [Column(i, tuple(c.header), c.number, c.role, c.segment) for i, c in enumerate(spec.columns)]
+    columns = [Column(i, tuple(c["header"]), c.get("number"), c.get("role", "amount"), c.get("segment", 0))
+               for i, c in enumerate(spec.columns)]
     rows = []
     for position, r in enumerate(spec.rows):
-        ordinal, key = split_ordinal(r.label)
-        for index in r.cells:
+        label = r.get("label", "")
+        ordinal, key = split_ordinal(label)
+        row_cells = r.get("cells", {})
+        for index in row_cells:
             if not 0 <= index < len(columns) or columns[index].role != "amount":
                 raise ReadError(f"表“{spec.title}”第{position + 1}行：第{index}栏不是金额栏")
-        cells = {i: make_cell(c.text, _source(c.source), kind is not None) for i, c in r.cells.items()}
-        rows.append(Row(r.label, key, ordinal, r.row_no, r.code, r.segment, position, _source(r.source), cells))
+        cells = {i: make_cell(c["text"], _source(c.get("source")), kind is not None) for i, c in row_cells.items()}
+        rows.append(Row(label, key, ordinal, r.get("row_no"), r.get("code"), r.get("segment", 0), position,
+                        _source(r.get("source")), cells))
     apply_column_precision(rows)
     return Table(kind, spec.title, spec.label, columns, rows, _source(spec.source), notes, dict(spec.meta))
 
@@ -247,5 +267,5 @@ def dump(document: Document, target: str) -> str:
     """`budgetlint parse` output: the canonical form as YAML or JSON."""
     data = document_to_data(document)
     if target == "json":
-        return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+        return json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
     return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=1000)
