@@ -312,6 +312,13 @@ def test_file_over_max_bytes_is_a_read_error(tmp_path):
 
 
 def test_unsupported_suffix_is_a_read_error(tmp_path):
+    path = tmp_path / "report.odt"
+    path.write_bytes(b"PK\x03\x04")
+    assert ".odt" in _read_error(path)
+
+
+def test_a_known_document_format_not_read_yet_says_how_to_convert_it(tmp_path):
     path = tmp_path / "report.docx"
     path.write_bytes(b"PK\x03\x04")
-    assert ".docx" in _read_error(path)
+    message = _read_error(path)
+    assert "Word" in message and "导出为文本" in message

@@ -11,19 +11,19 @@ from .engine import Engine
 from .errors import ReadError
 from .findings import FileResult, Finding, Location, Report
 from .model import Source
-from .readers import DEFAULT_MAX_BYTES, read_document, supported
+from .readers import DEFAULT_MAX_BYTES, looks_like_a_disclosure, read_document
 from .ruleset import Rule, builtin_rules, load_rules, select
 
 READ_RULE = "READ-01"
 
 
 def expand(paths: Iterable[Path | str]) -> Iterator[Path]:
-    """Files as given, and every supported file under a folder (recursively, sorted, hidden ones left out)."""
+    """Files as given, and every disclosure-like file under a folder (recursively, sorted, hidden ones left out)."""
     for path in map(Path, paths):
         if path.is_dir():
             for found in sorted(path.rglob("*")):
                 parts = found.relative_to(path).parts
-                if found.is_file() and supported(found) and not any(p.startswith(".") for p in parts):
+                if found.is_file() and looks_like_a_disclosure(found) and not any(p.startswith(".") for p in parts):
                     yield found
         else:
             yield path

@@ -10,8 +10,13 @@ _SEVERITY = {"error": "错误", "warning": "警告", "info": "提示"}
 
 def listing(rules: list[Rule]) -> str:
     width = max((len(r.id) for r in rules), default=4)
-    lines = [f"{r.id:<{width}}  {_SEVERITY[r.spec.severity]}  {r.spec.title}" for r in rules]
+    lines = [f"{r.id:<{width}}  {_SEVERITY[r.spec.severity]}  {r.spec.title}" for r in sorted(rules, key=_order)]
     return "\n".join(lines) + f"\n共 {len(rules)} 条规则。budgetlint rules 编号 查看详细说明。\n"
+
+
+def _order(rule: Rule) -> tuple[int, str]:
+    """Tables first (T1…T9), then cross-table (X), document (D) and number (N) rules."""
+    return ("TXDN".find(rule.id[0]) % 4, rule.id)
 
 
 def explain(rule: Rule) -> str:

@@ -3,8 +3,9 @@
 The JSON contract (numbers as strings so no precision is lost):
 {"tool": {"name", "version"}, "files": [{"path", "format", "tables", "error"}],
  "findings": [{"rule", "severity", "title", "message", "file", "expected", "actual", "difference",
-               "tolerance", "locations": [{"table", "table_title", "row", "row_no", "code", "column",
+               "tolerance", "hint", "locations": [{"table", "table_title", "row", "row_no", "code", "column",
                "column_no", "value", "source": {"line", "column", "page", "bbox", "sheet", "cell"}}]}],
+ "skipped": [{"rule", "file", "reason", "count"}],
  "summary": {"files", "findings", "errors", "warnings", "infos", "skipped"}}
 """
 

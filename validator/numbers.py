@@ -68,7 +68,8 @@ def parse_number(text: str) -> Parsed:
     raw = normalise_text(text)
     if not raw or raw in DASHES:
         return BLANK
-    compact = raw.replace(" ", "")
+    # NFKC leaves the typographic minus (U+2212) alone; it is a minus sign all the same.
+    compact = raw.replace(" ", "").replace("\u2212", "-")
     negative = False
     if len(compact) > 2 and compact[0] == "(" and compact[-1] == ")":
         negative, compact = True, compact[1:-1]

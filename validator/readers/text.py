@@ -23,21 +23,21 @@ _TITLE_HINT = re.compile(r"表$")
 MAX_COLUMNS = 256  # a real 决算 table has a few dozen; far more means a hostile or broken file
 
 
-def decode(data: bytes, path: str) -> str:
+def decode(data: bytes) -> str:
     """UTF-8 (with or without BOM), else GB18030 (a superset of GBK)."""
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise ReadError(f"{path}: 无法识别文本编码（既不是 UTF-8 也不是 GBK/GB18030）")
+    raise ReadError("无法识别文本编码（既不是 UTF-8 也不是 GBK/GB18030）")
 
 
 def read(path: Path, catalogue: Catalogue, max_bytes: int) -> Document:
     size = path.stat().st_size
     if size > max_bytes:
         raise ReadError(f"文件过大（{size:,} 字节，上限 {max_bytes:,} 字节）")
-    text = decode(path.read_bytes(), str(path))
+    text = decode(path.read_bytes())
     if "\x00" in text:
         raise ReadError("不是文本文件（含 NUL 字符）")
     return parse_lines(text.splitlines(), str(path), catalogue)

@@ -48,8 +48,9 @@ def _finding(console: Console, finding: Finding, verbose: bool) -> None:
     console.print(f"      {escape(finding.message)}")
     shown = finding.locations if verbose else finding.locations[:4]
     for index, location in enumerate(shown):
-        prefix = "位置" if index == 0 else "涉及"
-        console.print(f"      {prefix}：{escape(_place(location))}")
+        place = _place(location)
+        if place:  # a whole-file finding (an unreadable file) has no place inside the file
+            console.print(f"      {'位置' if index == 0 else '涉及'}：{escape(place)}")
     if len(finding.locations) > len(shown):
         console.print(f"      …另 {len(finding.locations) - len(shown)} 个单元格（--verbose 显示全部）", style="dim")
     if finding.hint:
