@@ -11,7 +11,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from .catalogue import Catalogue
 from .expression import Absent, Resolver, TableAbsent
@@ -206,8 +206,10 @@ def _format(value: Decimal, decimals: int) -> str:
     return f"{value:,.{decimals}f}"
 
 
-def _plain(value: Decimal) -> str:
-    return f"{value.normalize():f}"
+def _plain(value: Decimal, decimals: int) -> str:
+    """A tolerance shown to two more places than the figures."""
+    places = Decimal(1).scaleb(-(decimals + 2))
+    return f"{value.quantize(places, rounding=ROUND_HALF_UP).normalize():f}"
 
 
 class _Outcome:
@@ -301,7 +303,7 @@ class Engine:
             return
         decimals = max(left.decimals, right.decimals)
         figures = {"actual": _format(left.shown, decimals), "expected": _format(right.shown, decimals),
-                   "difference": _format(result.difference, decimals), "tolerance": _plain(result.tolerance)}
+                   "difference": _format(result.difference, decimals), "tolerance": _plain(result.tolerance, decimals)}
         locations = [location_of(r) for r in refs]
         if result.holds:
             message = f"尾差 {figures['difference']}，在容许范围 {figures['tolerance']} 内，不是错误"
