@@ -8,6 +8,7 @@ rows repeated at page breaks, and gives every amount the precision of its column
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from .catalogue import Catalogue
@@ -16,6 +17,24 @@ from .model import Cell, Column, Note, Row, Source, Table
 from .numbers import Amount, Garbled, parse_number
 
 MAX_HEADER_ROWS = 6
+
+# The lines around a grid, in every format: title, 公开NN表 label, 单位/年度/金额单位, notes.
+_LABEL = re.compile(r"^(?:公开|附)?\d{1,2}表$")
+_META = re.compile(r"^(?:(?:金额)?单位[:：].*|(?:编制单位|部门|单位名称)[:：].*|\d{4}年度?)$")
+_NOTE = re.compile(r"^(?:注|说明|备注)\d*[:：]")
+
+
+def is_title(text: str) -> bool:
+    return normalise(text).endswith("表") and not _LABEL.match(normalise(text))
+
+
+def is_meta(text: str) -> bool:
+    compact = normalise(text)
+    return bool(_LABEL.match(compact) or _META.match(compact))
+
+
+def is_note(text: str) -> bool:
+    return bool(_NOTE.match(normalise(text)))
 
 
 @dataclass(slots=True)
@@ -34,6 +53,21 @@ class RawTable:
     label: str | None = None
     meta: dict[str, str] = field(default_factory=dict)
     notes: list[Note] = field(default_factory=list)
+
+
+def add_meta(raw: RawTable, text: str) -> None:
+    """Record a 公开NN表 label, 年度, 金额单位 or 单位 line found between the title and the grid."""
+    compact = normalise(text)
+    if not compact:
+        return
+    if _LABEL.match(compact):
+        raw.label = compact
+    elif re.match(r"^\d{4}年", compact):
+        raw.meta["年度"] = compact
+    elif compact.startswith(("金额单位", "单位:万元", "单位:元")):
+        raw.meta["金额单位"] = compact.split(":", 1)[-1]
+    else:
+        raw.meta["单位"] = compact.split(":", 1)[-1]
 
 
 def build_table(raw: RawTable, catalogue: Catalogue) -> Table:

@@ -7,19 +7,13 @@ The layout is what PDF extraction leaves: titles on their own line, then 公开N
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from ..catalogue import Catalogue
 from ..errors import ReadError
-from ..labels import normalise
 from ..model import Document, Note, Source, TextLine
-from ..tables import GridCell, RawTable, build_table
+from ..tables import GridCell, RawTable, add_meta, build_table, is_meta, is_note, is_title
 
-_LABEL = re.compile(r"^(?:公开|附)?\s*\d{1,2}\s*表$|^公开\d{1,2}表$")
-_META = re.compile(r"^(?:(?:金额)?单位[:：].*|(?:编制单位|部门|单位名称)[:：].*|\d{4}\s*年度?)$")
-_NOTE = re.compile(r"^(?:注|说明|备注)\s*\d*\s*[:：]")
-_TITLE_HINT = re.compile(r"表$")
 MAX_COLUMNS = 256  # a real 决算 table has a few dozen; far more means a hostile or broken file
 
 
@@ -62,18 +56,13 @@ def _is_grid(line: str) -> bool:
     return "\t" in line and any(part.strip() for part in line.split("\t"))
 
 
-def _is_meta(line: str) -> bool:
-    text = normalise(line)
-    return bool(_LABEL.match(text) or _META.match(text))
-
-
 def _table_start(lines: list[str], i: int) -> int | None:
     """If line i is a title (…表) followed, after label/meta lines, by a grid: the grid's first line."""
     line = lines[i].strip()
-    if not line or "\t" in line or not _TITLE_HINT.search(normalise(line)):
+    if not line or "\t" in line or not is_title(line):
         return None
     j = i + 1
-    while j < len(lines) and (not lines[j].strip() or _is_meta(lines[j])):
+    while j < len(lines) and (not lines[j].strip() or is_meta(lines[j])):
         j += 1
     return j if j < len(lines) and _is_grid(lines[j]) else None
 
@@ -81,7 +70,7 @@ def _table_start(lines: list[str], i: int) -> int | None:
 def _read_table(lines: list[str], title_at: int, grid_at: int) -> tuple[RawTable, int]:
     raw = RawTable(title=lines[title_at].strip(), source=Source(line=title_at + 1, column=1), grid=[])
     for j in range(title_at + 1, grid_at):
-        _add_meta(raw, lines[j].strip())
+        add_meta(raw, lines[j])
     i = grid_at
     while i < len(lines):
         line = lines[i]
@@ -90,25 +79,11 @@ def _read_table(lines: list[str], title_at: int, grid_at: int) -> tuple[RawTable
         elif line.strip():
             break
         i += 1
-    while i < len(lines) and (not lines[i].strip() or _NOTE.match(normalise(lines[i]))):
+    while i < len(lines) and (not lines[i].strip() or is_note(lines[i])):
         if lines[i].strip():
             raw.notes.append(Note(lines[i].strip(), Source(line=i + 1, column=1)))
         i += 1
     return raw, i
-
-
-def _add_meta(raw: RawTable, line: str) -> None:
-    text = normalise(line)
-    if not text:
-        return
-    if _LABEL.match(text):
-        raw.label = text
-    elif re.match(r"^\d{4}年", text):
-        raw.meta["年度"] = text
-    elif text.startswith(("金额单位", "单位:万元", "单位:元")):
-        raw.meta["金额单位"] = text.split(":", 1)[-1]
-    else:
-        raw.meta["单位"] = text.split(":", 1)[-1]
 
 
 def _cells(line: str, line_no: int) -> list[GridCell]:
