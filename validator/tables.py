@@ -29,7 +29,7 @@ def is_title(text: str) -> bool:
 
 
 def is_meta(text: str) -> bool:
-    compact = normalise(text)
+    compact = normalise(text).strip("()")  # "（2023年度）" under a 自评表 title
     return bool(_LABEL.match(compact) or _META.match(compact))
 
 
@@ -41,6 +41,7 @@ def is_note(text: str) -> bool:
 class GridCell:
     text: str
     source: Source
+    problem: str | None = None  # what the reader already knows is wrong (a formula with no cached value)
 
 
 @dataclass(slots=True)
@@ -57,7 +58,7 @@ class RawTable:
 
 def add_meta(raw: RawTable, text: str) -> None:
     """Record a 公开NN表 label, 年度, 金额单位 or 单位 line found between the title and the grid."""
-    compact = normalise(text)
+    compact = normalise(text).strip("()")
     if not compact:
         return
     if _LABEL.match(compact):
@@ -203,7 +204,7 @@ def _rows_of(grid_row: list[GridCell], columns: list[Column], position: int, str
             if text and source is None:
                 source = grid_cell.source
             if column.role == "amount":
-                cells[column.index] = make_cell(text, grid_cell.source, strict)
+                cells[column.index] = make_cell(text, grid_cell.source, strict, grid_cell.problem)
             elif column.role == "row_no":
                 row_no = int(text) if text.isdigit() else None
             elif column.role == "code" and text:
@@ -217,12 +218,32 @@ def _rows_of(grid_row: list[GridCell], columns: list[Column], position: int, str
             continue
         ordinal, key = split_ordinal(label)
         row_source = source or grid_row[0].source
-        rows.append(Row(label, key, ordinal, row_no, code, segment, position + len(rows), row_source, cells))
-    return rows
+        rows.append(Row(label, key, ordinal, row_no, code, segment, 0, row_source, cells))
+    joined = _join_spanning_labels(rows)
+    for offset, row in enumerate(joined):
+        row.position = position + offset
+    return joined
 
 
-def make_cell(text: str, source: Source, strict: bool) -> Cell:
-    parsed = parse_number(text)
+def _join_spanning_labels(rows: list[Row]) -> list[Row]:
+    """A label merged across column groups (06表: 公用经费合计 printed over groups 2–3, its amount in
+    group 3) arrives as a label with blank amounts followed by amounts with no label: one row."""
+    joined: list[Row] = []
+    for row in rows:
+        previous = joined[-1] if joined else None
+        if (previous is not None and previous.label and previous.code is None
+                and all(c.is_blank for c in previous.cells.values())
+                and not row.label and row.code is None and row.row_no is None
+                and any(not c.is_blank for c in row.cells.values())):
+            row.label, row.key, row.ordinal = previous.label, previous.key, previous.ordinal
+            joined[-1] = row
+        else:
+            joined.append(row)
+    return joined
+
+
+def make_cell(text: str, source: Source, strict: bool, problem: str | None = None) -> Cell:
+    parsed = Garbled(text, problem) if problem else parse_number(text)
     if parsed is None and strict:
         parsed = Garbled(text, "金额栏内不是数字")
     return Cell(text, parsed, source)
