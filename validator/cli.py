@@ -46,7 +46,7 @@ def main() -> None:
 def check(paths: tuple[Path, ...], output_format: str, output: Path | None, rule_paths: tuple[Path, ...],
           select_ids: str | None, ignore_ids: str | None, fail_on: str, show_rounding: bool, verbose: bool,
           max_bytes: int) -> None:
-    """检查决算公开文件（文本、Excel、YAML/JSON），文件夹按递归查找。"""
+    """检查决算公开文件（文本、Excel、PDF、YAML/JSON），文件夹按递归查找。"""
     from .api import check as run_check
     from .errors import RuleError
     from .findings import exit_code

@@ -19,8 +19,8 @@ from .findings import Finding, Location, Skip
 from .interval import CellRef, Comparison, NotComputable, Quantity, compare
 from .labels import normalise, normalise_code, split_ordinal
 from .model import Column, Document, Row, Source, Table
-from .ruleset import (AssertCheck, EmptyTableNoteCheck, GarbledCheck, RollupCheck, Rule, TablesPresentCheck,
-                      TextPatternCheck)
+from .ruleset import (AssertCheck, EmptyTableNoteCheck, GarbledCheck, ReaderProblemsCheck, RollupCheck, Rule,
+                      TablesPresentCheck, TextPatternCheck)
 
 
 @dataclass(frozen=True, slots=True)
@@ -255,6 +255,10 @@ class Engine:
                 yield from self._rollup(rule, check, document, resolver, outcome)
         elif isinstance(check, GarbledCheck):
             yield from self._garbled(rule, document, outcome)
+        elif isinstance(check, ReaderProblemsCheck):
+            outcome.evaluated += 1
+            for problem in document.problems:
+                yield self._finding(rule, document, [Location(source=problem.source)], reason=problem.text)
         elif isinstance(check, TablesPresentCheck):
             for resolver in resolvers:
                 yield from self._tables_present(rule, check, document, resolver, outcome)

@@ -11,7 +11,8 @@ from .ruleset import Example, Rule
 
 
 def example_document(rule: Rule, example: Example) -> Document:
-    data = {"tables": [t.model_dump(exclude_none=True) for t in example.tables], "text": list(example.text)}
+    data = {"tables": [t.model_dump(exclude_none=True) for t in example.tables], "text": list(example.text),
+            "problems": list(example.problems)}
     return document_from_data(data, f"{rule.id}:{example.name}", builtin_catalogue())
 
 

@@ -136,6 +136,8 @@ class Document:
     format: str
     tables: list[Table] = field(default_factory=list)
     text: list[TextLine] = field(default_factory=list)
+    # What the reader could not read inside the file (a scanned page with no text layer)
+    problems: list[Note] = field(default_factory=list)
 
     def tables_of(self, kind: str) -> list[Table]:
         return [t for t in self.tables if t.kind == kind]

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 
-DASHES = frozenset({"-", "—", "－", "–", "―", "─", "——", "--", "/", "无"})
+DASHES = frozenset({"-", "—", "－", "–", "―", "─", "——", "--", "/", "无", "…", "……", "...", "......"})
 
 # Well-formed: optional sign, either grouped thousands (1,234,567) or plain digits, optional decimals.
 _WELL_FORMED = re.compile(r"^(?P<sign>[+-]?)(?P<int>\d{1,3}(?:,\d{3})+|\d+)(?:\.(?P<frac>\d+))?$")

@@ -46,6 +46,7 @@ class Example(_Strict):
     name: str
     tables: list[ExampleTable] = []
     text: list[str] = []
+    problems: list[str] = []  # what a reader reported as unreadable (a scanned page)
 
 
 class Examples(_Strict):
@@ -81,6 +82,12 @@ class GarbledCheck(_Strict):
     kind: Literal["garbled_numbers"]
 
 
+class ReaderProblemsCheck(_Strict):
+    """Parts of a file the reader could not read (scanned pages): each is a finding, never skipped."""
+
+    kind: Literal["reader_problems"]
+
+
 class TablesPresentCheck(_Strict):
     kind: Literal["tables_present"]
     tables: list[str]
@@ -108,7 +115,7 @@ class TextPatternCheck(_Strict):
         return patterns
 
 
-Check = Annotated[AssertCheck | RollupCheck | GarbledCheck | TablesPresentCheck | EmptyTableNoteCheck
+Check = Annotated[AssertCheck | RollupCheck | GarbledCheck | ReaderProblemsCheck | TablesPresentCheck | EmptyTableNoteCheck
                   | TextPatternCheck, Field(discriminator="kind")]
 
 

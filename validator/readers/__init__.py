@@ -8,7 +8,7 @@ from pathlib import Path
 from ..catalogue import Catalogue
 from ..errors import ReadError
 from ..model import Document
-from . import excel, structured, text
+from . import excel, pdf, structured, text
 
 Reader = Callable[[Path, Catalogue, int], Document]
 
@@ -22,11 +22,12 @@ READERS: dict[str, Reader] = {
     ".xlsx": excel.read,
     ".xlsm": excel.read,
     ".xls": excel.read,
+    ".pdf": pdf.read,
 }
 
 # Disclosures also arrive in these formats; inside a folder they are reported as unreadable
 # rather than passed over in silence.
-NOT_YET_READABLE = {".pdf": "PDF", ".et": "WPS 表格", ".doc": "Word",
+NOT_YET_READABLE = {".et": "WPS 表格", ".doc": "Word",
                     ".docx": "Word", ".wps": "WPS 文字", ".csv": "CSV"}
 
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024

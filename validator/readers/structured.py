@@ -100,6 +100,7 @@ class DocumentSpec(_Strict):
     source_format: str | None = None
     tables: list[TableSpec] = []
     text: list[NoteSpec | str] = []
+    problems: list[NoteSpec | str] = []
 
 
 def read(path: Path, catalogue: Catalogue, max_bytes: int) -> Document:
@@ -149,6 +150,7 @@ def document_from_data(data: Any, path: str, catalogue: Catalogue, node: yaml.No
     for index, table in enumerate(spec.tables):
         document.tables.append(_table(table, catalogue, grid_nodes.get(index)))
     document.text = [TextLine(*_note(t)) for t in spec.text]
+    document.problems = [Note(*_note(p)) for p in spec.problems]
     return document
 
 
@@ -237,6 +239,7 @@ def document_to_data(document: Document) -> dict[str, Any]:
         "source_format": document.format,
         "tables": [_table_data(t) for t in document.tables],
         "text": [{"text": t.text, "source": _source_data(t.source)} for t in document.text],
+        "problems": [{"text": p.text, "source": _source_data(p.source)} for p in document.problems],
     }
 
 
