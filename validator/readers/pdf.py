@@ -67,12 +67,10 @@ def _read_page(page: Any, number: int, raws: list[RawTable], document: Document)
     for index, table in enumerate(tables):
         above = [ln for ln in lines if top <= ln["top"] and ln["bottom"] <= table.bbox[1] + 1]
         raw = _start_table(above, number, raws, document, first_on_page=index == 0)
-        for row in table.rows:
-            cells = []
-            for bbox in row.cells:
-                text = "" if bbox is None else (page.crop(bbox).extract_text() or "")
-                cells.append(GridCell(text.replace("\n", ""), Source(page=number, bbox=_box(bbox) if bbox else None)))
-            raw.grid.append(cells)
+        for texts, row in zip(table.extract(), table.rows, strict=True):
+            raw.grid.append([GridCell((text or "").replace("\n", ""),
+                                      Source(page=number, bbox=_box(bbox) if bbox else None))
+                             for text, bbox in zip(texts, row.cells, strict=True)])
         top = table.bbox[3]
     below = [ln for ln in lines if ln["top"] >= top - 1]
     _trailing_lines(below, number, raws, document, has_table=bool(tables))
