@@ -92,3 +92,8 @@ def test_display_round_trips(value):
     parsed = parse_number(f"{value:,.2f}")
     assert isinstance(parsed, Amount)
     assert parse_number(parsed.display()) == parsed
+
+
+@pytest.mark.parametrize("text", ["…", "……", "………", "...", "......"])
+def test_ellipses_marking_omitted_lines_are_blank(text):
+    assert parse_number(text) is BLANK

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 
-DASHES = frozenset({"-", "—", "－", "–", "―", "─", "——", "--", "/", "无", "…", "……", "...", "......"})
+DASHES = frozenset({"-", "—", "－", "–", "―", "─", "——", "--", "/", "无"})
 
 # Well-formed: optional sign, either grouped thousands (1,234,567) or plain digits, optional decimals.
 _WELL_FORMED = re.compile(r"^(?P<sign>[+-]?)(?P<int>\d{1,3}(?:,\d{3})+|\d+)(?:\.(?P<frac>\d+))?$")
@@ -66,7 +66,7 @@ def normalise_text(text: str) -> str:
 def parse_number(text: str) -> Parsed:
     """Classify one cell's text. Never raises; never turns a malformed number into a value."""
     raw = normalise_text(text)
-    if not raw or raw in DASHES:
+    if not raw or raw in DASHES or set(raw) <= {"…", "."}:  # "………" marks omitted lines in templates
         return BLANK
     # NFKC leaves the typographic minus (U+2212) alone; it is a minus sign all the same.
     compact = raw.replace(" ", "").replace("\u2212", "-")
