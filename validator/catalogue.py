@@ -9,8 +9,8 @@ from functools import cache
 import yaml
 from pydantic import BaseModel, ConfigDict
 
-from .packs import builtin_rules_dir
 from .labels import label_key, normalise
+from .packs import builtin_rules_dir
 
 # A leading unit name and year often precede the standard title: "XX局2023年度收入决算表".
 _YEAR_PREFIX = re.compile(r"^.*?\d{4}年(?:度)?")

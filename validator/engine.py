@@ -19,8 +19,16 @@ from .findings import Finding, Location, Skip
 from .interval import CellRef, Comparison, NotComputable, Quantity, compare
 from .labels import normalise, normalise_code, split_ordinal
 from .model import Column, Document, Row, Source, Table
-from .ruleset import (AssertCheck, EmptyTableNoteCheck, GarbledCheck, ReaderProblemsCheck, RollupCheck, Rule,
-                      TablesPresentCheck, TextPatternCheck)
+from .ruleset import (
+    AssertCheck,
+    EmptyTableNoteCheck,
+    GarbledCheck,
+    ReaderProblemsCheck,
+    RollupCheck,
+    Rule,
+    TablesPresentCheck,
+    TextPatternCheck,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -318,7 +326,7 @@ class Engine:
     def _finding(self, rule: Rule, document: Document, locations: list[Location], **figures: str | None) -> Finding:
         judged = locations[0] if locations else Location()
         values = {"table": judged.table if judged.table and not _is_kind(judged.table) else judged.table_title or "",
-                  "row": _row_text(judged), "column": judged.column or "",
+                  "row": judged.row_text(), "column": judged.column or "",
                   "code": judged.code or "", "actual": "", "expected": "", "difference": "", "tolerance": "",
                   "text": judged.value or "", "reason": "", "missing": ""}
         values.update({k: v for k, v in figures.items() if v is not None})
@@ -455,14 +463,3 @@ def _texts(document: Document) -> Iterator[tuple[str, Source, Table | None]]:
 
 def _is_kind(name: str) -> bool:
     return re.fullmatch(r"T\d+", name) is not None
-
-
-def _row_text(location: Location) -> str:
-    parts = []
-    if location.row_no is not None:
-        parts.append(f"第{location.row_no}行")
-    if location.code:
-        parts.append(location.code)
-    if location.row:
-        parts.append(location.row)
-    return " ".join(parts)

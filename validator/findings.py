@@ -31,14 +31,19 @@ class Location:
     value: str | None = None  # the text as displayed
     source: Source = field(default_factory=Source)
 
-    def describe(self) -> str:
-        parts = [p for p in (self.table,) if p]
+    def row_text(self) -> str:
+        """第27行 201 本年收入合计: the row as a clerk finds it."""
+        parts = []
         if self.row_no is not None:
             parts.append(f"第{self.row_no}行")
         if self.code:
             parts.append(self.code)
         if self.row:
             parts.append(self.row)
+        return " ".join(parts)
+
+    def describe(self) -> str:
+        parts = [p for p in (self.table, self.row_text()) if p]
         if self.column:
             parts.append(f"“{self.column}”" + (f"（第{self.column_no}栏）" if self.column_no else ""))
         return " ".join(parts)

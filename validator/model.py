@@ -86,16 +86,6 @@ class Row:
         """1 for 类 (3 digits), 2 for 款 (5), 3 for 项 (7); 0 for rows without a code."""
         return {3: 1, 5: 2, 7: 3}.get(len(self.code), 0) if self.code else 0
 
-    def describe(self) -> str:
-        parts = []
-        if self.row_no is not None:
-            parts.append(f"第{self.row_no}行")
-        if self.code:
-            parts.append(self.code)
-        if self.label:
-            parts.append(self.label)
-        return " ".join(parts) or f"第{self.position + 1}个数据行"
-
 
 @dataclass(slots=True)
 class Note:

@@ -17,12 +17,21 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
-from .packs import builtin_rules_dir
 from .catalogue import builtin_catalogue
 from .errors import RuleError
 from .expression import Assertion, ExpressionError, compile_assertion, compile_condition
+from .packs import builtin_rules_dir
+from .yamlnodes import load_with_nodes
 
 SEVERITIES = ("error", "warning", "info")
 PLACEHOLDERS = frozenset({"actual", "expected", "difference", "tolerance", "table", "row", "column", "code",
@@ -214,8 +223,7 @@ def load_rule_file(path: Path | str, text: str | None = None) -> list[Rule]:
     except (OSError, UnicodeDecodeError) as error:
         raise RuleError(name, None, f"无法读取规则文件：{error}") from None
     try:
-        node = yaml.compose(source, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(source)
+        data, node = load_with_nodes(source)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         raise RuleError(name, mark.line + 1 if mark else None, f"YAML 语法错误：{error}") from None

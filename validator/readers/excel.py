@@ -18,7 +18,15 @@ from typing import Any
 from ..catalogue import Catalogue
 from ..errors import ReadError
 from ..model import Document, Note, Source, TextLine
-from ..tables import GridCell, RawTable, add_meta, build_table, is_meta, is_note, is_title
+from ..tables import (
+    GridCell,
+    RawTable,
+    add_meta,
+    build_table,
+    is_meta,
+    is_note,
+    is_title,
+)
 
 MAX_ROWS = 100_000
 MAX_COLUMNS = 256

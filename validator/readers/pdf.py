@@ -14,7 +14,15 @@ from typing import Any
 from ..catalogue import Catalogue
 from ..errors import ReadError
 from ..model import Document, Note, Source, TextLine
-from ..tables import GridCell, RawTable, add_meta, build_table, is_meta, is_note, is_title
+from ..tables import (
+    GridCell,
+    RawTable,
+    add_meta,
+    build_table,
+    is_meta,
+    is_note,
+    is_title,
+)
 
 MAX_PAGES = 2000
 
@@ -93,7 +101,9 @@ def _start_table(lines: list[dict[str, Any]], number: int, raws: list[RawTable],
         title = lines[title_at]
         raw = RawTable(title["text"].strip(), _line_source(title, number), [])
         for line in lines[title_at + 1:]:
-            add_meta(raw, line["text"]) if is_meta(line["text"]) else \
+            if is_meta(line["text"]):
+                add_meta(raw, line["text"])
+            else:
                 document.text.append(TextLine(line["text"], _line_source(line, number)))
     raws.append(raw)
     return raw

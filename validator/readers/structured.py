@@ -20,16 +20,19 @@ import json
 from pathlib import Path
 from typing import Any
 
-from typing_extensions import NotRequired, TypedDict  # pydantic needs this TypedDict before 3.12
-
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, with_config
+from typing_extensions import (  # pydantic needs this TypedDict before 3.12
+    NotRequired,
+    TypedDict,
+)
 
 from ..catalogue import Catalogue
 from ..errors import ReadError
 from ..labels import split_ordinal
 from ..model import Column, Document, Note, Row, Source, Table, TextLine
 from ..tables import GridCell, RawTable, apply_column_precision, build_table, make_cell
+from ..yamlnodes import load_with_nodes
 
 FORMAT = "budgetlint-document/1"
 
@@ -125,8 +128,7 @@ def read(path: Path, catalogue: Catalogue, max_bytes: int) -> Document:
 
 def _load_yaml(text: str) -> tuple[Any, yaml.Node | None]:
     try:
-        node = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-        data = yaml.safe_load(text)
+        data, node = load_with_nodes(text)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f"（第{mark.line + 1}行第{mark.column + 1}列）" if mark else ""

@@ -12,7 +12,15 @@ from pathlib import Path
 from ..catalogue import Catalogue
 from ..errors import ReadError
 from ..model import Document, Note, Source, TextLine
-from ..tables import GridCell, RawTable, add_meta, build_table, is_meta, is_note, is_title
+from ..tables import (
+    GridCell,
+    RawTable,
+    add_meta,
+    build_table,
+    is_meta,
+    is_note,
+    is_title,
+)
 
 MAX_COLUMNS = 256  # a real 决算 table has a few dozen; far more means a hostile or broken file
 
