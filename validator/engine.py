@@ -325,7 +325,7 @@ class Engine:
 
     def _finding(self, rule: Rule, document: Document, locations: list[Location], **figures: str | None) -> Finding:
         judged = locations[0] if locations else Location()
-        values = {"table": judged.table if judged.table and not _is_kind(judged.table) else judged.table_title or "",
+        values = {"table": judged.table_name(),
                   "row": judged.row_text(), "column": judged.column or "",
                   "code": judged.code or "", "actual": "", "expected": "", "difference": "", "tolerance": "",
                   "text": judged.value or "", "reason": "", "missing": ""}
@@ -460,6 +460,3 @@ def _texts(document: Document) -> Iterator[tuple[str, Source, Table | None]]:
             if row.label:
                 yield row.label, row.source, table
 
-
-def _is_kind(name: str) -> bool:
-    return re.fullmatch(r"T\d+", name) is not None

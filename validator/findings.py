@@ -11,6 +11,7 @@ The JSON contract (numbers as strings so no precision is lost):
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -42,8 +43,14 @@ class Location:
             parts.append(self.row)
         return " ".join(parts)
 
+    def table_name(self) -> str:
+        """The printed number (公开01表); a table printed without one goes by its title, not our T-id."""
+        if self.table and not re.fullmatch(r"T\d+", self.table):
+            return self.table
+        return self.table_title or self.table or ""
+
     def describe(self) -> str:
-        parts = [p for p in (self.table, self.row_text()) if p]
+        parts = [p for p in (self.table_name(), self.row_text()) if p]
         if self.column:
             parts.append(f"“{self.column}”" + (f"（第{self.column_no}栏）" if self.column_no else ""))
         return " ".join(parts)

@@ -60,7 +60,7 @@ def _finding(console: Console, finding: Finding, verbose: bool) -> None:
 def _place(location: Location) -> str:
     text = location.describe()
     if location.value not in (None, ""):
-        text += f" = {location.value}"
+        text = f"{text} = {location.value}" if text else f"“{location.value}”"
     where = location.source.describe()
     return f"{text}  〔{where}〕" if where else text
 
@@ -68,4 +68,4 @@ def _place(location: Location) -> str:
 def _summary(report: Report) -> str:
     s = report.summary()
     return (f"共检查 {s['files']} 个文件：{s['errors']} 个错误，{s['warnings']} 个警告，{s['infos']} 个提示"
-            + (f"；{s['skipped']} 条规则因缺少表格或行而跳过" if s["skipped"] else ""))
+            + (f"；{s['skipped']} 次规则不适用（缺少相应的表或行，--verbose 列出）" if s["skipped"] else ""))
