@@ -36,10 +36,10 @@ def render(report: Report, verbose: bool = False, color: bool = False, width: in
 
 def _table_of(finding: Finding) -> str:
     first = finding.locations[0] if finding.locations else Location()
-    if first.table is None:
+    name = first.table_name()
+    if not name:
         return "（文件）"
-    return f"{first.table} {first.table_title}" if first.table_title and first.table_title != first.table \
-        else first.table
+    return f"{name} {first.table_title}" if first.table_title and first.table_title != name else name
 
 
 def _finding(console: Console, finding: Finding, verbose: bool) -> None:
