@@ -120,7 +120,7 @@ class TableResolver(Resolver):
                          if r.segment == parent.segment and r.position > parent.position]
                 found.extend(after[:1])
             return found
-        return self._labelled(table, text)
+        return _first_per_segment(self._labelled(table, text))
 
     def _labelled(self, table: Table, selector: str) -> list[Row]:
         ordinal, key = split_ordinal(selector)
@@ -147,9 +147,11 @@ class TableResolver(Resolver):
             if isinstance(alternative, int):
                 found = [c for c in table.columns if c.number == alternative]
             else:
-                wanted = tuple(normalise(p) for p in str(alternative).split("/"))
+                # The header path ends with the wanted parts, in either nesting order: 决算数 above
+                # 因公出国（境）费 in one template, below it in another.
+                wanted = sorted(normalise(p) for p in str(alternative).split("/"))
                 found = [c for c, path in zip(table.columns, paths, strict=True)
-                         if c.role == "amount" and path[-len(wanted):] == wanted]
+                         if c.role == "amount" and sorted(path[-len(wanted):]) == wanted]
             if found:
                 return found
         return []
@@ -201,6 +203,18 @@ def _topmost(rows: list[Row]) -> list[Row]:
         if all((r.code or "").startswith(top.code or "") for r in rows):
             return [top]
     return rows
+
+
+def _first_per_segment(rows: list[Row]) -> list[Row]:
+    """An uncoded label printed twice in one column block names its first line; the later one is a
+    sub-line reached as "parent>label" (04表 without 行次: 一、一般公共预算财政拨款 as income and again
+    under 年初财政拨款结转和结余)."""
+    if len(rows) < 2 or any(r.code for r in rows):
+        return rows
+    first: dict[int, Row] = {}
+    for row in rows:
+        first.setdefault(row.segment, row)
+    return list(first.values())
 
 
 def location_of(ref: CellRef) -> Location:

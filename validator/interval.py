@@ -66,7 +66,9 @@ class Quantity:
         amount = cell.amount
         if amount is None and not cell.is_blank:
             raise NotComputable(f"单元格“{cell.text}”不是可用的数字")
-        value = amount.value if amount is not None else ZERO
+        if amount is None:  # a blank or dash states nothing was spent: exactly zero, not a rounded figure
+            return cls(ZERO, ZERO, ZERO, (ref,), cell.precision, ZERO)
+        value = amount.value
         half = half_unit(cell.precision)
         return cls(value, value - half, value + half, (ref,), cell.precision, half * half / 3)
 

@@ -135,7 +135,8 @@ def _header_block(grid: list[list[GridCell]]) -> tuple[int, list[int | None] | N
             return i + 1, numbers
     count = 0
     for row in grid[:MAX_HEADER_ROWS]:
-        if any(isinstance(parse_number(c.text), Amount) for c in row):
+        # The first amount ends the header; so does a blank line (an empty template's first data row).
+        if any(isinstance(parse_number(c.text), Amount) for c in row) or count and not any(c.text.strip() for c in row):
             break
         count += 1
     return count, None
@@ -173,7 +174,6 @@ def _columns(headers: list[list[GridCell]], numbers: list[int | None] | None,
 
 
 def _role(path: list[str], number: int | None, values: list[str], numbered: bool) -> str:
-    header = normalise("/".join(path))
     leaf = normalise(path[-1]) if path else ""
     if "行次" in leaf:
         return "row_no"
@@ -184,8 +184,8 @@ def _role(path: list[str], number: int | None, values: list[str], numbered: bool
     if numbered:
         return "label"  # where a 栏次 row exists, every amount column carries its number
     filled = [v for v in values if v.strip()]
-    if not filled:
-        return "label" if "项目" in header or "名称" in header else "amount"
+    if not filled:  # an empty table: its header alone tells ("项目/科目名称" but not "本年支出/项目支出")
+        return "label" if path and normalise(path[0]).startswith("项目") or leaf.endswith(("项目", "名称")) else "amount"
     numeric = sum(1 for v in filled if isinstance(parse_number(v), Amount | Garbled))
     return "amount" if numeric * 2 >= len(filled) else "label"
 
@@ -214,7 +214,9 @@ def _rows_of(grid_row: list[GridCell], columns: list[Column], position: int, str
             elif column.role == "label" and text:
                 label_parts.append(text)
         label = " ".join(label_parts)
-        if not label and code is None and row_no is None and all(c.is_blank for c in cells.values()):
+        # A blank line is padding, except in a table of amounts only (三公经费表), where it is the row.
+        labelled = any(c.role != "amount" for c in columns if c.segment == segment)
+        if labelled and not label and code is None and row_no is None and all(c.is_blank for c in cells.values()):
             continue
         ordinal, key = split_ordinal(label)
         row_source = source or grid_row[0].source
