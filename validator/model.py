@@ -80,6 +80,7 @@ class Row:
     position: int  # order in the table
     source: Source
     cells: dict[int, Cell] = field(default_factory=dict)  # column index -> cell
+    group: str | None = None  # the block of a 自评表 the row belongs to: 资金, 资金管理, 指标, 总分
 
     @property
     def level(self) -> int:
@@ -103,6 +104,8 @@ class Table:
     source: Source
     notes: list[Note] = field(default_factory=list)
     meta: dict[str, str] = field(default_factory=dict)  # 单位 / 年度 / 金额单位 as printed
+    # Rows the reader could not lay out without guessing (a 自评表 row with a cell too few)
+    problems: list[Note] = field(default_factory=list)
 
     @property
     def name(self) -> str:
