@@ -73,6 +73,9 @@ def add_meta(raw: RawTable, text: str) -> None:
 
 def build_table(raw: RawTable, catalogue: Catalogue) -> Table:
     kind = catalogue.kind_of(raw.title)
+    if kind == "SE":  # a form rather than a grid of uniform rows; selfeval builds on this module
+        from .selfeval import build_self_evaluation
+        return build_self_evaluation(raw)
     grid = _drop_empty_columns(_pad(raw.grid))
     header_count, number_row = _header_block(grid)
     headers = grid[:header_count]

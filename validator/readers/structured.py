@@ -31,6 +31,7 @@ from ..catalogue import Catalogue
 from ..errors import ReadError
 from ..labels import split_ordinal
 from ..model import Column, Document, Note, Row, Source, Table, TextLine
+from ..selfeval import make_self_evaluation_cell
 from ..tables import GridCell, RawTable, apply_column_precision, build_table, make_cell
 from ..yamlnodes import load_with_nodes
 
@@ -77,6 +78,7 @@ class RowSpec(TypedDict, total=False):
     segment: int
     source: SourceSpec
     cells: dict[int, CellSpec]
+    group: str | None
 
 
 @with_config(ConfigDict(extra="forbid"))
@@ -95,6 +97,7 @@ class TableSpec(_Strict):
     grid: list[list[Scalar]] | None = None
     columns: list[ColumnSpec] | None = None
     rows: list[RowSpec] | None = None
+    problems: list[NoteSpec | str] = []
 
 
 class DocumentSpec(_Strict):
@@ -210,11 +213,15 @@ def _table(spec: TableSpec, catalogue: Catalogue, grid_node: yaml.Node | None) -
         for index in row_cells:
             if not 0 <= index < len(columns) or columns[index].role != "amount":
                 raise ReadError(f"表“{spec.title}”第{position + 1}行：第{index}栏不是金额栏")
-        cells = {i: make_cell(c["text"], _source(c.get("source")), kind is not None) for i, c in row_cells.items()}
+        if kind == "SE":  # targets and results may be words there
+            cells = {i: make_self_evaluation_cell(i, c["text"], _source(c.get("source"))) for i, c in row_cells.items()}
+        else:
+            cells = {i: make_cell(c["text"], _source(c.get("source")), kind is not None) for i, c in row_cells.items()}
         rows.append(Row(label, key, ordinal, r.get("row_no"), r.get("code"), r.get("segment", 0), position,
-                        _source(r.get("source")), cells))
+                        _source(r.get("source")), cells, r.get("group")))
     apply_column_precision(rows)
-    return Table(kind, spec.title, spec.label, columns, rows, _source(spec.source), notes, dict(spec.meta))
+    return Table(kind, spec.title, spec.label, columns, rows, _source(spec.source), notes, dict(spec.meta),
+                 [Note(*_note(p)) for p in spec.problems])
 
 
 def _grid_cells(grid: list[list[Scalar]], node: yaml.Node | None) -> list[list[GridCell]]:
@@ -263,8 +270,11 @@ def _table_data(table: Table) -> dict[str, Any]:
                     for c in table.columns],
         "rows": [{"label": r.label, "row_no": r.row_no, "code": r.code, "segment": r.segment,
                   "source": _source_data(r.source),
-                  "cells": {i: {"text": c.text, "source": _source_data(c.source)} for i, c in r.cells.items()}}
+                  "cells": {i: {"text": c.text, "source": _source_data(c.source)} for i, c in r.cells.items()},
+                  **({"group": r.group} if r.group is not None else {})}
                  for r in table.rows],
+        **({"problems": [{"text": p.text, "source": _source_data(p.source)} for p in table.problems]}
+           if table.problems else {}),
     }
 
 
