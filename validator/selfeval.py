@@ -127,11 +127,11 @@ class _SheetReader:
             self.second = None
         elif keys[0] == "总分":
             self._enter("总分")
-            self._read_total(cells)
+            self._read_score_pair("总分", cells)
         elif self.section == "资金":
             self._read_fund(cells)
         elif self.section == "资金管理":
-            self._read_management(cells)
+            self._read_score_pair("资金管理", cells)
         elif self.section == "指标":
             self._read_indicator(cells[1:] if keys[0] == "绩效指标" else cells)
 
@@ -167,7 +167,10 @@ class _SheetReader:
         split = next((i for i, c in enumerate(cells) if _is_figure(c)), len(cells))
         label = "".join(c.text.strip() for c in cells[:split])
         values = [c for c in cells[split:] if _is_figure(c)]
-        if not label or not values:
+        if not values:
+            return  # a heading such as 其中
+        if not label:
+            self._problem(UNPLACEABLE, cells)  # figures whose label the extraction put elsewhere
             return
         total = "总额" in normalise(label) or "合计" in normalise(label)
         slots = self.fund_header if len(values) == len(self.fund_header) else list(FUND_SLOTS)
@@ -178,14 +181,8 @@ class _SheetReader:
 
     # -- 资金管理 and 总分: a label, then 分值 and 得分 ---------------------------------------------
 
-    def _read_management(self, cells: list[GridCell]) -> None:
-        if not _is_figure(cells[0]):
-            self._read_score_pair(cells[0].text.strip(), "资金管理", cells)
-
-    def _read_total(self, cells: list[GridCell]) -> None:
-        self._read_score_pair(cells[0].text.strip(), "总分", cells)
-
-    def _read_score_pair(self, label: str, group: str, cells: list[GridCell]) -> None:
+    def _read_score_pair(self, group: str, cells: list[GridCell]) -> None:
+        label = cells[0].text.strip()
         numbers = [c for c in cells[1:] if _is_amount(c)]
         if len(numbers) == 2:
             self._add(label, group, cells[0].source, {WEIGHT: numbers[0], SCORE: numbers[1]})
