@@ -4,7 +4,8 @@ The JSON contract (numbers as strings so no precision is lost):
 {"tool": {"name", "version"}, "files": [{"path", "format", "tables", "error"}],
  "findings": [{"rule", "severity", "title", "message", "file", "expected", "actual", "difference",
                "tolerance", "hint", "locations": [{"table", "table_title", "row", "row_no", "code", "column",
-               "column_no", "value", "source": {"line", "column", "page", "bbox", "sheet", "cell"}}]}],
+               "column_no", "value", "source": {"line", "column", "page", "bbox", "sheet", "cell",
+               "hidden" (only when set)}}]}],
  "skipped": [{"rule", "file", "reason", "count"}],
  "summary": {"files", "findings", "errors", "warnings", "infos", "skipped"}}
 """
@@ -126,8 +127,12 @@ class Report:
 def _finding_dict(finding: Finding) -> dict[str, Any]:
     data = asdict(finding)
     for location in data["locations"]:
-        bbox = location["source"]["bbox"]
-        location["source"]["bbox"] = [str(v) for v in bbox] if bbox else None
+        source = location["source"]
+        source["bbox"] = [str(v) for v in source["bbox"]] if source["bbox"] else None
+        # Only a workbook cell that is not shown says so: ["sheet", "row", "column"], each that hides it
+        hidden = source.pop("hidden")
+        if hidden:
+            source["hidden"] = list(hidden)
     return data
 
 

@@ -10,10 +10,17 @@ from dataclasses import dataclass, field
 
 from .numbers import BLANK, Amount, Garbled, Parsed
 
+# What can hide a workbook cell, as a clerk reads it in a location
+HIDDEN_WORDS = {"sheet": "隐藏工作表", "row": "隐藏行", "column": "隐藏列"}
+
 
 @dataclass(frozen=True, slots=True)
 class Source:
-    """Where a piece of the input came from. Text inputs fill line/column (1-based)."""
+    """Where a piece of the input came from. Text inputs fill line/column (1-based).
+
+    A workbook cell that is read but not shown says what hides it: ("sheet", "row", "column"), each
+    that applies, since a clerk must unhide every one of them to see the cell.
+    """
 
     line: int | None = None
     column: int | None = None
@@ -21,11 +28,15 @@ class Source:
     bbox: tuple[float, float, float, float] | None = None
     sheet: str | None = None
     cell: str | None = None
+    hidden: tuple[str, ...] = ()
 
     def describe(self) -> str:
         parts = []
         if self.sheet is not None:
-            parts.append(f"{self.sheet}!{self.cell}" if self.cell else self.sheet)
+            place = f"{self.sheet}!{self.cell}" if self.cell else self.sheet
+            if self.hidden:
+                place += "（" + "、".join(HIDDEN_WORDS[h] for h in self.hidden) + "）"
+            parts.append(place)
         if self.page is not None:
             parts.append(f"第{self.page}页")
         if self.line is not None:

@@ -2,12 +2,15 @@
 
 A cell's text is what Excel displays: the number format decides the decimals shown (`#,##0.00` →
 "2,587.46"), not the stored float. A formula whose cached value is missing (a file written by a
-program and never opened in Excel) is not read as zero: its cell is reported. Titles, labels,
+program and never opened in Excel) is not read as zero: its cell is reported. A cell in a hidden
+row, column or sheet is read like any other, and its Source says what hides it. Titles, labels,
 headers and notes are then recognised exactly as in the text reader (validator.tables).
 """
 
 from __future__ import annotations
 
+import functools
+import html
 import re
 import zipfile
 from collections.abc import Iterator
@@ -96,26 +99,39 @@ def display(value: Any, number_format: str | None) -> str:
         return value.strftime("%Y-%m-%d")
     if not isinstance(value, int | float):
         return str(value)
-    fmt = (number_format or "General").split(";")[0]
-    if fmt == "General" or fmt == "@":
+    style = _number_style(number_format or "General")
+    if style is None:
         return str(int(value)) if float(value).is_integer() else repr(float(value))
+    decimals, thousands, scaled, percent = style
+    number = value * 100 if scaled else value
+    text = f"{number:,.{decimals}f}" if thousands else f"{number:.{decimals}f}"
+    return text + "%" if percent else text
+
+
+@functools.lru_cache(maxsize=1024)  # bounded: a hostile file may hold many formats
+def _number_style(number_format: str) -> tuple[int, bool, bool, bool] | None:
+    """How a format shows numbers: decimals, thousands separator, ×100, a % sign; None for General.
+
+    A workbook uses a handful of formats over thousands of cells, so each is worked out once.
+    """
+    fmt = number_format.split(";")[0]
+    if fmt == "General" or fmt == "@":
+        return None
     bare = _QUOTED.sub("", fmt)
     match = _DECIMALS.search(bare)
-    decimals = len(match.group(1)) if match else 0
     scaled = "%" in bare  # an unescaped % multiplies by 100; "0\%" only prints a % sign
-    literal_percent = not scaled and ("\\%" in fmt or '"%"' in fmt)
-    number = value * 100 if scaled else value
-    text = f"{number:,.{decimals}f}" if "," in bare else f"{number:.{decimals}f}"
-    return text + "%" if scaled or literal_percent else text
+    percent = scaled or "\\%" in fmt or '"%"' in fmt
+    return len(match.group(1)) if match else 0, "," in bare, scaled, percent
 
 
-def _cell_name(row: int, column: int) -> str:
+@functools.lru_cache(maxsize=MAX_COLUMNS)
+def _column_letters(column: int) -> str:
     letters = ""
     column += 1
     while column:
         column, rest = divmod(column - 1, 26)
         letters = chr(65 + rest) + letters
-    return f"{letters}{row + 1}"
+    return letters
 
 
 def _check_size(rows: int, columns: int, sheet: str) -> None:
@@ -128,39 +144,120 @@ def _xlsx_sheets(path: Path, max_bytes: int) -> list[tuple[str, list[list[GridCe
     from openpyxl.utils.exceptions import InvalidFileException
 
     try:
-        with zipfile.ZipFile(path) as archive:
-            unpacked = sum(info.file_size for info in archive.infolist())
+        archive = zipfile.ZipFile(path)
     except zipfile.BadZipFile:
         raise ReadError("不是有效的 xlsx 工作簿（文件损坏，或已加密）") from None
-    if unpacked > max_bytes * UNPACKED_LIMIT:
-        raise ReadError(f"工作簿解压后有 {unpacked:,} 字节，疑似压缩炸弹，拒绝读取")
-    try:
-        values = openpyxl.load_workbook(path, data_only=True, read_only=True)
-        formulas = openpyxl.load_workbook(path, data_only=False, read_only=True)
-    except (InvalidFileException, KeyError, OSError, ValueError, zipfile.BadZipFile) as error:
-        raise ReadError(f"无法打开工作簿：{error}") from None
-    sheets = []
-    try:
-        for sheet in values.worksheets:
-            _check_size(sheet.max_row or 0, sheet.max_column or 0, sheet.title)
-            formula_rows = formulas[sheet.title].iter_rows()
-            grid = []
-            for r, (row, formula_row) in enumerate(zip(sheet.iter_rows(), formula_rows, strict=False)):
-                cells = []
-                for c, cell in enumerate(row):
-                    value = getattr(cell, "value", None)
-                    source = Source(sheet=sheet.title, cell=_cell_name(r, c))
-                    formula = formula_row[c] if c < len(formula_row) else None
-                    if value is None and getattr(formula, "data_type", None) == "f":
-                        cells.append(GridCell(str(formula.value), source, NO_CACHE))
-                    else:
-                        cells.append(GridCell(display(value, getattr(cell, "number_format", None)), source))
-                grid.append(cells)
-            sheets.append((sheet.title, grid))
-    finally:
-        values.close()
-        formulas.close()
-    return sheets
+    with archive:
+        unpacked = sum(info.file_size for info in archive.infolist())
+        if unpacked > max_bytes * UNPACKED_LIMIT:
+            raise ReadError(f"工作簿解压后有 {unpacked:,} 字节，疑似压缩炸弹，拒绝读取")
+        try:
+            book = openpyxl.load_workbook(path, data_only=True, read_only=True)
+        except (InvalidFileException, KeyError, OSError, ValueError, zipfile.BadZipFile) as error:
+            raise ReadError(f"无法打开工作簿：{error}") from None
+        try:
+            return [(sheet.title, _xlsx_grid(sheet, archive)) for sheet in book.worksheets]
+        finally:
+            book.close()
+
+
+def _xlsx_grid(sheet: Any, archive: zipfile.ZipFile) -> list[list[GridCell]]:
+    _check_size(sheet.max_row or 0, sheet.max_column or 0, sheet.title)
+    # read-only openpyxl keeps the sheet's part name privately; it has done so since 2.4
+    hidden_rows, hidden_columns, uncached = _sheet_marks(archive.read(sheet._worksheet_path))
+    places = _Places(sheet.title, sheet.sheet_state != "visible", hidden_rows, hidden_columns)
+    grid = []
+    for r, row in enumerate(sheet.iter_rows()):
+        cells = []
+        for cell, source in zip(row, places.row(r, len(row)), strict=True):
+            value = cell.value
+            if value is not None:
+                cells.append(GridCell(display(value, cell.number_format), source))
+            elif source.cell in uncached:
+                cells.append(GridCell(uncached[source.cell], source, NO_CACHE))
+            else:
+                cells.append(GridCell("", source))
+        grid.append(cells)
+    return grid
+
+
+_TAG = rb"<(?:\w+:)?"  # any namespace prefix
+_END = rb"</(?:\w+:)?"
+_ROW = re.compile(_TAG + rb"row\b([^>]*)>")
+_COLUMNS = re.compile(_TAG + rb"col\b([^>]*)>")
+# A cell with a formula and no value (an empty <v/> is none). Formula text never holds a raw "<".
+_UNCACHED = re.compile(_TAG + rb"c\b(?P<cell>[^>]*)>\s*" + _TAG + rb"f\b(?P<kind>[^>]*?)(?:/>|>(?P<formula>[^<]*)"
+                       + _END + rb"f>)\s*(?:" + _TAG + rb"v\s*/>|" + _TAG + rb"v>\s*" + _END + rb"v>)?\s*" + _END + rb"c>")
+# The cell that holds the text of a shared formula; the other cells of its range only point at it (si)
+_SHARED = re.compile(_TAG + rb"c\b(?P<cell>[^>]*)>\s*" + _TAG + rb"f\b(?P<kind>[^>]*)>(?P<formula>[^<]+)" + _END + rb"f>")
+_ATTRIBUTE = re.compile(rb"""([\w:]+)\s*=\s*["']([^"']*)["']""")
+_TRUE = {b"1", b"true"}
+
+
+def _sheet_marks(xml: bytes) -> tuple[set[int], set[int], dict[str, str]]:
+    """Hidden rows and columns (0-based) and the formula of each cell without a cached value.
+
+    Regular expressions over the sheet's XML: read-only openpyxl shows neither row nor column
+    dimensions, a second openpyxl load for the formulas doubled the reading time, and a full XML
+    parse costs as much again. Spreadsheet programs write sheet XML without comments or CDATA, and
+    these elements' attributes hold only numbers, names and flags, so the patterns are exact.
+    """
+    hidden_rows = set()
+    row = 0
+    for match in _ROW.finditer(xml):
+        attributes = dict(_ATTRIBUTE.findall(match.group(1)))
+        row = int(attributes[b"r"]) if b"r" in attributes else row + 1  # r may be left out
+        if attributes.get(b"hidden") in _TRUE:
+            hidden_rows.add(row - 1)
+    hidden_columns = set()
+    for match in _COLUMNS.finditer(xml):
+        attributes = dict(_ATTRIBUTE.findall(match.group(1)))
+        if attributes.get(b"hidden") in _TRUE:
+            # Excel hides "all columns to the right" as max="16384"; a grid never goes past MAX_COLUMNS
+            hidden_columns.update(range(int(attributes[b"min"]) - 1, min(int(attributes[b"max"]), MAX_COLUMNS)))
+    uncached = {}
+    shared: dict[bytes, Any] | None = None
+    for match in _UNCACHED.finditer(xml):
+        cell = dict(_ATTRIBUTE.findall(match["cell"])).get(b"r", b"").decode()
+        if not cell:  # a cell written without its name cannot be located; no spreadsheet program does this
+            continue
+        formula = match["formula"]
+        group = dict(_ATTRIBUTE.findall(match["kind"])).get(b"si")
+        if not formula and group is not None:
+            shared = _shared_formulas(xml) if shared is None else shared
+            uncached[cell] = shared[group].translate_formula(cell) if group in shared else "="
+        else:
+            uncached[cell] = "=" + html.unescape((formula or b"").decode())
+    return hidden_rows, hidden_columns, uncached
+
+
+def _shared_formulas(xml: bytes) -> dict[bytes, Any]:
+    """Each shared formula (by si), ready to be moved to the cells that share it, as Excel does."""
+    from openpyxl.formula.translate import Translator
+
+    formulas = {}
+    for match in _SHARED.finditer(xml):
+        group = dict(_ATTRIBUTE.findall(match["kind"])).get(b"si")
+        cell = dict(_ATTRIBUTE.findall(match["cell"])).get(b"r")
+        if group is not None and cell is not None:
+            formulas[group] = Translator("=" + html.unescape(match["formula"].decode()), cell.decode())
+    return formulas
+
+
+class _Places:
+    """The Source of every cell on one sheet: sheet!cell, and what hides the cell (Source.hidden)."""
+
+    def __init__(self, sheet: str, sheet_hidden: bool, hidden_rows: set[int], hidden_columns: set[int]) -> None:
+        self.sheet = sheet
+        self.sheet_mark: tuple[str, ...] = ("sheet",) if sheet_hidden else ()
+        self.hidden_rows = hidden_rows
+        self.hidden_columns = hidden_columns
+
+    def row(self, row: int, width: int) -> list[Source]:
+        number = str(row + 1)
+        marks = self.sheet_mark + (("row",) if row in self.hidden_rows else ())
+        return [Source(sheet=self.sheet, cell=_column_letters(c) + number,
+                       hidden=marks + ("column",) if c in self.hidden_columns else marks) for c in range(width)]
 
 
 def _xls_sheets(path: Path) -> list[tuple[str, list[list[GridCell]]]]:
@@ -172,17 +269,24 @@ def _xls_sheets(path: Path) -> list[tuple[str, list[list[GridCell]]]]:
         raise ReadError(f"不是有效的 xls 工作簿：{error}") from None
     sheets = []
     try:
+        # Only numbers need a format: looked up once per cell style, not once per cell
+        number_formats = [book.format_map[xf.format_key].format_str for xf in book.xf_list]
         for index in range(book.nsheets):
             sheet = book.sheet_by_index(index)
             _check_size(sheet.nrows, sheet.ncols, sheet.name)
+            places = _Places(sheet.name, sheet.visibility != 0,
+                             {r for r, info in sheet.rowinfo_map.items() if info.hidden},
+                             {c for c, info in sheet.colinfo_map.items() if info.hidden})
             grid = []
             for r in range(sheet.nrows):
                 cells = []
-                for c in range(sheet.ncols):
-                    cell = sheet.cell(r, c)
-                    fmt = book.format_map[book.xf_list[cell.xf_index].format_key].format_str
-                    value = cell.value if cell.ctype in (xlrd.XL_CELL_NUMBER, xlrd.XL_CELL_TEXT) else None
-                    cells.append(GridCell(display(value, fmt), Source(sheet=sheet.name, cell=_cell_name(r, c))))
+                # rows come padded to ncols (xlrd's default, ragged_rows=False)
+                for c, (kind, value, source) in enumerate(zip(sheet.row_types(r), sheet.row_values(r),
+                                                              places.row(r, sheet.ncols), strict=True)):
+                    if kind == xlrd.XL_CELL_NUMBER:
+                        cells.append(GridCell(display(value, number_formats[sheet.cell_xf_index(r, c)]), source))
+                    else:  # dates, booleans and errors never stand for amounts
+                        cells.append(GridCell(value if kind == xlrd.XL_CELL_TEXT else "", source))
                 grid.append(cells)
             sheets.append((sheet.name, grid))
             book.unload_sheet(index)

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, with_config
@@ -54,6 +54,7 @@ class SourceSpec(TypedDict, total=False):
     bbox: tuple[float, float, float, float] | None
     sheet: str | None
     cell: str | None
+    hidden: tuple[Literal["sheet", "row", "column"], ...]
 
 
 @with_config(ConfigDict(extra="forbid"))
@@ -255,7 +256,7 @@ def document_to_data(document: Document) -> dict[str, Any]:
 def _source_data(source: Source) -> dict[str, Any]:
     return {k: v for k, v in (("line", source.line), ("column", source.column), ("page", source.page),
                               ("bbox", list(source.bbox) if source.bbox else None), ("sheet", source.sheet),
-                              ("cell", source.cell)) if v is not None}
+                              ("cell", source.cell), ("hidden", list(source.hidden) or None)) if v is not None}
 
 
 def _table_data(table: Table) -> dict[str, Any]:
