@@ -578,7 +578,8 @@ class _Reader:
                 continue
             start = self._subject_start(match.start())
             subject = re.sub(r"(?:第三方)?(?:绩效)?(?:评价)?(?:综合)?(?:自评)?$", "", _clean(text[start:match.start()]))
-            self._claim("score", subject, start, score.end, {"score": score.figure})
+            if subject:  # a score of nothing named cannot be compared with anything
+                self._claim("score", subject, start, score.end, {"score": score.figure})
 
     def _subject_start(self, offset: int) -> int:
         start = _label_start(self.p.text, offset, 0, "，,；;。！？!?<>\t")
