@@ -22,8 +22,9 @@ STEP = Decimal("0.10")
 BEYOND_TOLERANCE = Decimal("1.00")
 
 
-def test_no_error_findings_on_the_real_disclosure():
-    report = check([SEED002])
+def test_no_error_findings_on_the_nine_tables_and_the_narrative():
+    # its 自评表 have real errors of their own, pinned in test_seed_findings
+    report = check([SEED002], ignore_ids=["SE"])
     errors = [(f.rule, f.locations[0].source.line if f.locations else None, f.message)
               for f in report.findings if f.severity == "error"]
     assert errors == []
@@ -33,7 +34,7 @@ def test_no_error_findings_on_the_real_disclosure():
 
 
 def _tails():
-    report = check([SEED002], show_rounding=True)
+    report = check([SEED002], show_rounding=True, ignore_ids=["SE"])
     assert {f.severity for f in report.findings} <= {"info", "warning"}
     return {(f.locations[0].table, f.locations[0].source.line, f.locations[0].value)
             for f in report.findings if f.severity == "info"}

@@ -109,7 +109,7 @@ def test_every_sheet_has_its_fund_management_indicator_and_total_blocks_in_order
         groups = [r.group for r in sheet.rows]
         assert sorted(groups, key=order.index) == groups, sheet.meta["项目名称"]
         assert [r.label for r in sheet.rows if r.group == "资金"] == \
-            ["年度资金总额（万元）：", "政府性预算资金", "财政专户管理资金", "单位资金"]
+            ["年度资金总额", "政府性预算资金", "财政专户管理资金", "单位资金"]
         assert [r.label for r in sheet.rows if r.group == "资金管理"] == \
             ["安排科学性", "拨付合规性", "使用规范性", "预算绩效管理情况"]
         assert [r.label for r in sheet.rows if r.group == "总分"] == ["总分"]
@@ -119,7 +119,7 @@ def test_fund_rows_of_the_first_sheet(sheets):
     sheet = sheets[0]
     fund = [(r.label, texts(r), r.source.line) for r in sheet.rows if r.group == "资金"]
     assert fund[:3] == [
-        ("年度资金总额（万元）：", {"年初预算数": "15", "全年预算数": "6.08", "全年执行数": "6.08", "分值": "10",
+        ("年度资金总额", {"年初预算数": "15", "全年预算数": "6.08", "全年执行数": "6.08", "分值": "10",
                            "执行率": "100", "得分": "10"}, 589),
         ("政府性预算资金", {"年初预算数": "15", "全年预算数": "6.08", "全年执行数": "6.08", "分值": "-",
                      "执行率": "100", "得分": "-"}, 590),
@@ -127,7 +127,7 @@ def test_fund_rows_of_the_first_sheet(sheets):
                       "执行率": "0", "得分": "-"}, 591),
     ]
     total = sheet.rows[0]
-    assert total.key == "年度资金总额(万元):"
+    assert total.key == "年度资金总额"  # printed "年度资金总额（万元）：", named without its unit
     assert where(total.cells[COLUMN["全年执行数"]]) == at(589, "6.08", occurrence=2)
     assert total.cells[COLUMN["全年预算数"]].precision == 2  # "15" among "6.08": 15.00
     assert sheet.rows[1].cells[COLUMN["分值"]].is_blank
@@ -256,7 +256,7 @@ def test_an_unplaceable_fund_row_keeps_its_label_and_only_the_cells_every_readin
     assert texts(row) == {"执行率": "0", "得分": "-"}
     assert where(row.cells[COLUMN["执行率"]]) == at(592, "0", occurrence=3)
     total = by_name(sheets, "信访协调联络中心工作经费").rows[0]
-    assert (total.label, total.cells) == ("年度资金总额（万元）：", {})
+    assert (total.label, total.cells) == ("年度资金总额", {})
 
 
 def test_an_unplaceable_indicator_keeps_its_scores_but_not_its_target_and_result(sheets):
@@ -283,7 +283,8 @@ def expected_rows(grid):
         elif head == "总分":
             rows.append(("总分", "总分", {"分值": cells[6], "得分": cells[7]}))
         elif section == "项目资金（万元）":
-            rows.append(("资金", cells[2], dict(zip(COLUMNS[1:7], cells[4:10], strict=True))))
+            label = cells[2].removesuffix("（万元）")  # the row is named without its unit
+            rows.append(("资金", label, dict(zip(COLUMNS[1:7], cells[4:10], strict=True))))
         elif section == "资金管理情况":
             rows.append(("资金管理", cells[2], {"分值": cells[6], "得分": cells[7]}))
         elif section == "绩效指标":
@@ -313,7 +314,7 @@ def test_workbook_and_pdf_sheets_give_the_rows_of_expected_json(name):
 def test_workbook_cells_point_at_their_sheet_and_cell(name):
     first = read_document(FIXTURES / "seed002" / name, builtin_catalogue()).tables_of("SE")[0]
     rows = {r.label: r for r in first.rows}
-    budget = rows["年度资金总额（万元）"].cells[COLUMN["年初预算数"]].source
+    budget = rows["年度资金总额"].cells[COLUMN["年初预算数"]].source
     assert (budget.sheet, budget.cell) == ("自评表1", "E6")
     score = rows["满意度指标/服务对象满意度指标/信访群众满意度"].cells[COLUMN["得分"]].source
     assert (score.sheet, score.cell) == ("自评表1", "H27")

@@ -10,25 +10,37 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any
 from decimal import ROUND_HALF_UP, Decimal
 
 from .catalogue import Catalogue
 from .expression import Absent, Resolver, TableAbsent
 from .findings import Finding, Location, Skip
-from .interval import CellRef, Comparison, NotComputable, Quantity, compare
+from .interval import ZERO, CellRef, Comparison, FigureRef, NotComputable, Quantity, Ref, compare
 from .labels import normalise, normalise_code, split_ordinal
-from .model import Column, Document, Row, Source, Table
+from .model import Cell, Column, Document, Row, Source, Table
+from .numbers import Amount, Garbled
 from .ruleset import (
     AssertCheck,
+    ClaimCheck,
     EmptyTableNoteCheck,
     GarbledCheck,
+    GradeCheck,
     ReaderProblemsCheck,
     RollupCheck,
     Rule,
     TablesPresentCheck,
     TextPatternCheck,
 )
+from .targets import Measure, measure
+
+if TYPE_CHECKING:
+    from .claims import Claim, Figure
+
+# Money units of prose figures, in 万元 (the tables' unit), so a claim may mix 元 and 万元.
+MONEY_UNITS = {"元": Decimal("0.0001"), "万元": Decimal(1), "亿元": Decimal(10000)}
+COUNT_UNITS = frozenset("人 人次 名 个 项 次 家 户 所 辆 台 套 件 份 场 批 组 间 处 座 条 篇 期 宗 起 团组".split())
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,9 +88,11 @@ class _TableIndex:
 class TableResolver(Resolver):
     """Finds tables, rows and cells of one disclosure for compiled expressions."""
 
-    def __init__(self, tables: dict[str, Table], catalogue: Catalogue) -> None:
+    def __init__(self, tables: dict[str, Table], catalogue: Catalogue,
+                 self_evaluations: tuple[Table, ...] = ()) -> None:
         self.tables = tables
         self.catalogue = catalogue
+        self.self_evaluations = self_evaluations  # every 自评表 of the file, for claims naming a project
         self._indexes: dict[int, _TableIndex] = {}
 
     def index(self, table: Table) -> _TableIndex:
@@ -185,6 +199,77 @@ class TableResolver(Resolver):
                 total = total + Quantity.of_cell(CellRef(ref.table, row, ref.column, row.cells[ref.column.index]))
         return total
 
+    def sum_below(self, ref: CellRef) -> Quantity:
+        """The rows right under ref's row in its group (年度资金总额's sources), same column."""
+        total = Quantity.exact(0)
+        for row in ref.table.rows[ref.table.rows.index(ref.row) + 1:]:
+            if row.group != ref.row.group:
+                break
+            if ref.column.index in row.cells:
+                total = total + Quantity.of_cell(CellRef(ref.table, row, ref.column, row.cells[ref.column.index]))
+        return total
+
+    def sum_group(self, table: Table, column_selector: object, groups: str) -> Quantity:
+        wanted = set(groups.split("|"))
+        columns = {c.index: c for c in self.columns(table, column_selector)}
+        total = Quantity.exact(0)
+        for row in table.rows:
+            if row.group in wanted:
+                present = row.cells.keys() & columns.keys()
+                if not present:  # a row the reader could not lay out: the sum would be short
+                    raise NotComputable(f"{row.label}行无法确定各栏")
+                for index in present:
+                    total = total + Quantity.of_cell(CellRef(table, row, columns[index], row.cells[index]))
+        return total
+
+    def attainment(self, target: CellRef, result: CellRef) -> Quantity:
+        goal, achieved = _measures(target, result)
+        wanted, got = _measured(target, goal), _measured(result, achieved)
+        if goal.direction == "<=":
+            share = wanted / got if achieved.amount.value else Quantity.exact(1)
+        else:
+            share = got / wanted
+        return share.at_most(Quantity.exact(1))
+
+    def deviation(self, target: CellRef, result: CellRef) -> Quantity:
+        goal, achieved = _measures(target, result)
+        wanted = _measured(target, goal)
+        computed = (_measured(result, achieved) - wanted) / wanted * Quantity.exact(100)
+        met = {">=": achieved.amount.value >= goal.amount.value,
+               "<=": achieved.amount.value <= goal.amount.value}.get(goal.direction, False)
+        if not met:
+            return computed
+        # A met "≥/≤" target is printed as 0 by some units and as the excess by others: both hold.
+        return Quantity(computed.shown, min(computed.lo, ZERO), max(computed.hi, ZERO), computed.cells,
+                        computed.decimals, None)
+
+    def figure(self, bindings: dict[str, object], role: str) -> Quantity:
+        claim: Any = bindings["claim"]
+        found = claim.figures.get(role)
+        if found is None or isinstance(found, tuple):
+            raise Absent(f"句中没有“{role}”")
+        return _figure_quantity(claim, role, found)
+
+    def figures(self, bindings: dict[str, object], role: str) -> list[Quantity]:
+        claim: Any = bindings["claim"]
+        found = claim.figures.get(role)
+        if not isinstance(found, tuple):
+            raise Absent(f"句中没有“{role}”")
+        return [_figure_quantity(claim, role, f) for f in found]
+
+    def evaluation_total(self, bindings: dict[str, object]) -> Quantity:
+        """The 总分 得分 of the 自评表 whose 项目名称 the claim names."""
+        claim: Any = bindings["claim"]
+        subject = normalise(claim.subject)
+        named = [t for t in self.self_evaluations if normalise(t.meta.get("项目名称", "")) == subject]
+        if not named:
+            named = [t for t in self.self_evaluations
+                     if subject and t.meta.get("项目名称") and subject in normalise(t.meta["项目名称"])]
+        if len(named) != 1:
+            raise Absent(f"没有项目名称为“{claim.subject}”的自评表" if not named
+                         else f"项目名称“{claim.subject}”对应{len(named)}张自评表")
+        return Quantity.of_cell(self.cell(named[0], "总分", "得分"))
+
     def total(self, table: Table, column_selector: object, level: int) -> Quantity:
         columns = {c.index: c for c in self.columns(table, column_selector)}
         total = Quantity.exact(0)
@@ -217,9 +302,56 @@ def _first_per_segment(rows: list[Row]) -> list[Row]:
     return list(first.values())
 
 
-def location_of(ref: CellRef) -> Location:
+def _measures(target: CellRef, result: CellRef) -> tuple[Measure, Measure]:
+    """An indicator's target and result as numbers in one unit, or the row is skipped."""
+    goal, achieved = measure(target.cell.text), measure(result.cell.text)
+    if goal is None or achieved is None:
+        raise NotComputable("指标值不是数值")
+    if goal.unit != achieved.unit or goal.amount.value == 0:
+        raise NotComputable("目标与实际的单位不同，或目标为零")
+    return goal, achieved
+
+
+def _measured(ref: CellRef, found: Measure) -> Quantity:
+    """A target or result cell ("≥90%", "3人") as the number it states, still located at its cell."""
+    cell = Cell(ref.cell.text, found.amount, ref.cell.source, found.amount.decimals)
+    return Quantity.of_cell(CellRef(ref.table, ref.row, ref.column, cell))
+
+
+def _figure_quantity(claim: Claim, role: str, figure: Figure) -> Quantity:
+    parsed = figure.parsed
+    if not isinstance(parsed, Amount):
+        raise NotComputable(f"“{figure.text}”不是可用的数字")
+    ref = FigureRef(Cell(figure.text, parsed, figure.source, parsed.decimals), role, claim)
+    if figure.unit in COUNT_UNITS:  # 51 个 is exactly 51: a head count is not a rounded figure
+        return Quantity(parsed.value, parsed.value, parsed.value, (ref,), 0, ZERO)
+    quantity = Quantity.of_cell(ref)
+    base = _money_unit(claim)
+    if figure.unit in MONEY_UNITS and base is not None and figure.unit != base:
+        quantity = quantity.scaled(MONEY_UNITS[figure.unit] / MONEY_UNITS[base])
+    return quantity
+
+
+def _money_unit(claim: Claim) -> str | None:
+    """The claim's first money unit: its other money figures are converted to it."""
+    for value in claim.figures.values():
+        for figure in value if isinstance(value, tuple) else (value,):
+            if figure.unit in MONEY_UNITS:
+                return figure.unit
+    return None
+
+
+def table_title(table: Table) -> str:
+    """A table's title; a 自评表 (one per project, all titled alike) with its 项目名称."""
+    project = table.meta.get("项目名称")
+    return f"{table.title}（{project}）" if project else table.title
+
+
+def location_of(ref: Ref) -> Location:
+    if isinstance(ref, FigureRef):
+        return Location(value=ref.cell.text, source=ref.cell.source)
     table, row, column = ref.table, ref.row, ref.column
-    return Location(table=table.label or table.kind, table_title=table.title, row=row.label or None,
+    return Location(table=table.label or table.kind, table_title=table_title(table), row=row.label or None,
                     row_no=row.row_no, code=row.code, column=column.name or None, column_no=column.number,
                     value=ref.cell.text, source=ref.cell.source)
 
@@ -257,17 +389,22 @@ class Engine:
         findings: list[Finding] = []
         skips: list[Skip] = []
         groups = disclosure_groups(document)
-        resolvers = [TableResolver(g, self.catalogue) for g in groups]
+        self_evaluations = tuple(document.tables_of("SE"))
+        resolvers = [TableResolver(g, self.catalogue, self_evaluations) for g in groups]
+        claims: list[Claim] | None = None
         for rule in self.rules:
             outcome = _Outcome()
-            findings.extend(self._apply(rule, document, resolvers, outcome))
+            if isinstance(rule.spec.check, ClaimCheck | GradeCheck) and claims is None:
+                from .claims import extract_claims
+                claims = extract_claims(document.text)
+            findings.extend(self._apply(rule, document, resolvers, outcome, claims or []))
             if outcome.evaluated == 0 and outcome.reason:
                 skips.append(Skip(rule.id, document.path, outcome.reason, outcome.skipped))
         findings.sort(key=Finding.sort_key)
         return findings, skips
 
     def _apply(self, rule: Rule, document: Document, resolvers: list[TableResolver],
-               outcome: _Outcome) -> Iterator[Finding]:
+               outcome: _Outcome, claims: list[Claim]) -> Iterator[Finding]:
         check = rule.spec.check
         if isinstance(check, AssertCheck):
             for resolver in resolvers:
@@ -276,11 +413,13 @@ class Engine:
             for resolver in resolvers:
                 yield from self._rollup(rule, check, document, resolver, outcome)
         elif isinstance(check, GarbledCheck):
-            yield from self._garbled(rule, document, outcome)
+            yield from (self._garbled_cells if check.scope == "tables" else self._garbled_prose)(rule, document, outcome)
         elif isinstance(check, ReaderProblemsCheck):
-            outcome.evaluated += 1
-            for problem in document.problems:
-                yield self._finding(rule, document, [Location(source=problem.source)], reason=problem.text)
+            yield from self._reader_problems(rule, check, document, outcome)
+        elif isinstance(check, ClaimCheck):
+            yield from self._claims(rule, check, document, resolvers[0], claims, outcome)
+        elif isinstance(check, GradeCheck):
+            yield from self._grades(rule, check, document, claims, outcome)
         elif isinstance(check, TablesPresentCheck):
             for resolver in resolvers:
                 yield from self._tables_present(rule, check, document, resolver, outcome)
@@ -308,7 +447,7 @@ class Engine:
             yield from self._evaluate(rule, document, resolver, bindings, outcome)
 
     def _evaluate(self, rule: Rule, document: Document, resolver: TableResolver, bindings: dict[str, object],
-                  outcome: _Outcome) -> Iterator[Finding]:
+                  outcome: _Outcome, context: dict[str, str] | None = None) -> Iterator[Finding]:
         assertion = rule.assertion
         assert assertion is not None
         env = (resolver, bindings)
@@ -319,11 +458,11 @@ class Engine:
             outcome.skip(str(problem))
             return
         outcome.evaluated += 1
-        refs = list({(id(r.row), r.column.index): r for r in left.cells + right.cells}.values())
-        yield from self._judge(rule, document, left, right, result, refs)
+        refs = list({id(r.cell): r for r in left.cells + right.cells}.values())
+        yield from self._judge(rule, document, left, right, result, refs, context or {})
 
     def _judge(self, rule: Rule, document: Document, left: Quantity, right: Quantity, result: Comparison,
-               refs: list[CellRef]) -> Iterator[Finding]:
+               refs: list[Ref], context: dict[str, str] | None = None) -> Iterator[Finding]:
         """A finding when the comparison fails; with --show-rounding, an info note for a tolerated tail."""
         if result.holds and not (self.show_rounding and result.by_rounding):
             return
@@ -335,14 +474,14 @@ class Engine:
             message = f"尾差 {figures['difference']}，在容许范围 {figures['tolerance']} 内，不是错误"
             yield Finding(rule.id, "info", rule.spec.title, message, document.path, tuple(locations), **figures)
         else:
-            yield self._finding(rule, document, locations, **figures)
+            yield self._finding(rule, document, locations, **figures, **(context or {}))
 
     def _finding(self, rule: Rule, document: Document, locations: list[Location], **figures: str | None) -> Finding:
         judged = locations[0] if locations else Location()
         values = {"table": judged.table_name(),
                   "row": judged.row_text(), "column": judged.column or "",
                   "code": judged.code or "", "actual": "", "expected": "", "difference": "", "tolerance": "",
-                  "text": judged.value or "", "reason": "", "missing": ""}
+                  "text": judged.value or "", "reason": "", "missing": "", "subject": "", "grade": ""}
         values.update({k: v for k, v in figures.items() if v is not None})
         message = rule.spec.message.format_map(values)
         numbers = {k: figures.get(k) for k in ("expected", "actual", "difference", "tolerance")}
@@ -406,8 +545,54 @@ class Engine:
             result = compare(left, "==", right, rule.spec.tolerance)
             yield from self._judge(rule, document, left, right, result, [parent_ref, *child_refs])
 
+    # -- claims in prose ------------------------------------------------------------------------
+    def _claims(self, rule: Rule, check: ClaimCheck, document: Document, resolver: TableResolver,
+                claims: list[Claim], outcome: _Outcome) -> Iterator[Finding]:
+        for claim in claims:
+            if (claim.kind != check.claim or any(claim.words.get(k) not in v for k, v in check.when.items())
+                    or any(role in claim.figures for role in check.without)):
+                continue
+            context = {"subject": claim.subject, "text": claim.text}
+            for finding in self._evaluate(rule, document, resolver, {"claim": claim}, outcome, context):
+                yield _with_span(finding, claim)
+        if outcome.evaluated == 0 and not outcome.reason:
+            outcome.skip(f"文中没有可核对的{check.claim}类表述")
+
+    def _grades(self, rule: Rule, check: GradeCheck, document: Document, claims: list[Claim],
+                outcome: _Outcome) -> Iterator[Finding]:
+        names = {b.grade for b in check.bands}
+        for claim in claims:
+            score, stated = claim.figures.get("score"), claim.words.get("grade")
+            if claim.kind != "grade" or score is None or isinstance(score, tuple) or not isinstance(score.parsed, Amount):
+                continue
+            grade = check.synonyms.get(stated or "", stated)
+            if grade not in names:
+                outcome.skip(f"等级“{stated}”不在等级表中")
+                continue
+            outcome.evaluated += 1
+            due = next((b.grade for b in check.bands if score.parsed.value >= b.minimum), check.bands[-1].grade)
+            if due != grade:
+                location = Location(value=claim.text, source=claim.source)
+                finding = self._finding(rule, document, [location], actual=stated, expected=due, grade=due,
+                                        subject=claim.subject, text=claim.text)
+                yield _with_span(finding, claim)
+        if outcome.evaluated == 0 and not outcome.reason:
+            outcome.skip("文中没有得分与等级并列的表述")
+
     # -- document-level kinds -------------------------------------------------------------------
-    def _garbled(self, rule: Rule, document: Document, outcome: _Outcome) -> Iterator[Finding]:
+    def _reader_problems(self, rule: Rule, check: ReaderProblemsCheck, document: Document,
+                         outcome: _Outcome) -> Iterator[Finding]:
+        outcome.evaluated += 1
+        if check.scope == "document":
+            problems = [(p, None) for p in document.problems]
+        else:
+            problems = [(p, t) for t in document.tables for p in t.problems]
+        for problem, table in problems:
+            location = Location(source=problem.source) if table is None else Location(
+                table=table.label or table.kind, table_title=table_title(table), source=problem.source)
+            yield self._finding(rule, document, [location], reason=problem.text)
+
+    def _garbled_cells(self, rule: Rule, document: Document, outcome: _Outcome) -> Iterator[Finding]:
         for table in document.tables:
             for row in table.rows:
                 for index, cell in row.cells.items():
@@ -415,8 +600,20 @@ class Engine:
                     if cell.is_garbled:
                         ref = CellRef(table, row, table.columns[index], cell)
                         yield self._finding(rule, document, [location_of(ref)], reason=cell.parsed.reason)  # type: ignore[union-attr]
-        if not document.tables:
+        if outcome.evaluated == 0:
             outcome.skip("文件中没有表格")
+
+    def _garbled_prose(self, rule: Rule, document: Document, outcome: _Outcome) -> Iterator[Finding]:
+        from .claims import figures_in
+
+        for line in document.text:
+            for figure in figures_in(line):
+                outcome.evaluated += 1
+                if isinstance(figure.parsed, Garbled):
+                    location = Location(value=figure.text, source=figure.source)
+                    yield self._finding(rule, document, [location], reason=figure.parsed.reason, text=figure.text)
+        if outcome.evaluated == 0:
+            outcome.skip("文中没有数字")
 
     def _tables_present(self, rule: Rule, check: TablesPresentCheck, document: Document,
                         resolver: TableResolver, outcome: _Outcome) -> Iterator[Finding]:
@@ -459,6 +656,11 @@ class Engine:
                                         source=where)
                     yield self._finding(rule, document, [location], text=match.group(0))
                     break
+
+
+def _with_span(finding: Finding, claim: Claim) -> Finding:
+    claim_location = Location(value=claim.text, source=claim.source, span=claim.span)
+    return replace(finding, locations=(claim_location, *finding.locations))
 
 
 def _texts(document: Document) -> Iterator[tuple[str, Source, Table | None]]:

@@ -11,7 +11,14 @@ table with a single data row. Row selectors: an integer is a 行次, a 3/5/7-dig
 `"A>B"` the first row labelled B after the row labelled A, anything else a label; `|` separates
 alternatives tried in order. Column selectors: an integer is a 栏次, a string matches the end of the
 header path ("决算数", "本年支出/小计"). Functions: sum_above(cell), absent_as_zero(value),
-total(Table, column, level) (the sum of every row of that code level, 1 = 类).
+total(Table, column, level) (the sum of every row of that code level, 1 = 类), sum_below(cell) (the
+rows under it in its group: 年度资金总额's sources), sum_group(Table, column, "资金|指标") (every row
+of those groups), min(a, b), attainment(target, result) (an indicator's share of its target, at most
+1; reversed for "≤" targets), deviation(target, result) ((result − target) / target × 100).
+
+Claim rules (`kind: claim`) name the figures of a sentence by role instead: `total == sum(parts)`,
+`rate == numerator / denominator * 100`; evaluation_total() is the 总分 of the 自评表 whose
+项目名称 the sentence names.
 """
 
 from __future__ import annotations
@@ -23,9 +30,10 @@ from typing import Any
 
 from .interval import CellRef, NotComputable, Quantity
 
-COMPARISONS = {ast.Eq: "==", ast.LtE: "<=", ast.GtE: ">=", ast.Lt: "<", ast.Gt: ">"}
-ROW_ATTRIBUTES = ("code", "label", "level", "ordinal", "row_no", "segment")
-FUNCTIONS = ("sum_above", "absent_as_zero", "total")
+COMPARISONS = {ast.Eq: "==", ast.LtE: "<=", ast.GtE: ">=", ast.Lt: "<", ast.Gt: ">", ast.NotEq: "!="}
+ROW_ATTRIBUTES = ("code", "label", "level", "ordinal", "row_no", "segment", "group")
+FUNCTIONS = ("sum_above", "absent_as_zero", "total", "sum_below", "sum_group", "min", "sum", "attainment",
+             "deviation", "evaluation_total")
 
 
 class ExpressionError(ValueError):
@@ -49,6 +57,13 @@ class Resolver:
     def single_row_cell(self, table: Any, column_selector: Any) -> CellRef: ...
     def sum_above(self, ref: CellRef) -> Quantity: ...
     def total(self, table: Any, column_selector: Any, level: int) -> Quantity: ...
+    def sum_below(self, ref: CellRef) -> Quantity: ...
+    def sum_group(self, table: Any, column_selector: Any, groups: str) -> Quantity: ...
+    def attainment(self, target: CellRef, result: CellRef) -> Quantity: ...
+    def deviation(self, target: CellRef, result: CellRef) -> Quantity: ...
+    def figure(self, bindings: dict[str, Any], role: str) -> Quantity: ...
+    def figures(self, bindings: dict[str, Any], role: str) -> list[Quantity]: ...
+    def evaluation_total(self, bindings: dict[str, Any]) -> Quantity: ...
 
 
 Env = tuple[Resolver, dict[str, Any]]  # resolver, loop bindings
@@ -65,23 +80,26 @@ class Assertion:
     right: Compiled
 
 
-def parse(source: str, table_names: set[str], loop_names: set[str]) -> ast.expr:
+def parse(source: str, table_names: set[str], loop_names: set[str], value_names: frozenset[str] = frozenset()) -> ast.expr:
     # YAML folded scalars keep the newline of a more-indented line; one logical line is meant.
     source = " ".join(line.strip() for line in source.strip().splitlines())
     try:
         tree = ast.parse(source, mode="eval").body
     except SyntaxError as error:
         raise ExpressionError(f"表达式语法错误（第{error.offset}个字符附近）：{source.strip()}") from None
-    _Checker(table_names, loop_names, source).visit(tree)
+    _Checker(table_names, loop_names | value_names, source).visit(tree)
     return tree
 
 
-def compile_assertion(source: str, table_names: set[str], loop_names: set[str]) -> Assertion:
-    tree = parse(source, table_names, loop_names)
+def compile_assertion(source: str, table_names: set[str], loop_names: set[str],
+                      value_names: frozenset[str] = frozenset()) -> Assertion:
+    """`value_names` are the figure roles of a claim rule (total, parts, rate …), usable as values."""
+    tree = parse(source, table_names, loop_names, value_names)
     if not isinstance(tree, ast.Compare) or len(tree.ops) != 1 or type(tree.ops[0]) not in COMPARISONS:
-        raise ExpressionError(f"断言必须是一个比较（==、<=、>=、<、>）：{source.strip()}")
+        raise ExpressionError(f"断言必须是一个比较（==、<=、>=、<、>、!=）：{source.strip()}")
+    compiler = _Compiler(value_names)
     return Assertion(source.strip(), COMPARISONS[type(tree.ops[0])],
-                     _compile(tree.left), _compile(tree.comparators[0]))
+                     compiler.value(tree.left), compiler.value(tree.comparators[0]))
 
 
 def compile_condition(source: str, loop_names: set[str]) -> Callable[[Env], bool]:
@@ -141,26 +159,84 @@ def _selector(node: ast.expr) -> Compiled:
     raise ExpressionError("选择器只能是常量或循环变量的属性")
 
 
-def _compile(node: ast.expr) -> Compiled:
-    if isinstance(node, ast.Constant):
-        if not isinstance(node.value, int | float):
-            raise ExpressionError(f"常量 {node.value!r} 不是数值（字符串只能用作行/栏选择器）")
-        constant = Quantity.exact(node.value)
-        return lambda env: constant
-    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub | ast.UAdd):
-        inner = _compile(node.operand)
-        return (lambda env: -inner(env)) if isinstance(node.op, ast.USub) else inner
-    if isinstance(node, ast.BinOp):
-        left, right = _compile(node.left), _compile(node.right)
-        operation = {ast.Add: Quantity.__add__, ast.Sub: Quantity.__sub__,
-                     ast.Mult: Quantity.__mul__, ast.Div: Quantity.__truediv__}[type(node.op)]
-        return lambda env: operation(left(env), right(env))
-    if isinstance(node, ast.Subscript):
-        ref = _compile_ref(node)
-        return lambda env: Quantity.of_cell(ref(env))
-    if isinstance(node, ast.Call):
-        return _compile_call(node)
-    raise ExpressionError(f"这里需要一个数值：{ast.unparse(node)}")
+class _Compiler:
+    def __init__(self, value_names: frozenset[str]) -> None:
+        self.value_names = value_names
+
+    def value(self, node: ast.expr) -> Compiled:
+        if isinstance(node, ast.Constant):
+            if not isinstance(node.value, int | float):
+                raise ExpressionError(f"常量 {node.value!r} 不是数值（字符串只能用作行/栏选择器）")
+            constant = Quantity.exact(node.value)
+            return lambda env: constant
+        if isinstance(node, ast.Name) and node.id in self.value_names:
+            role = node.id
+            return lambda env: env[0].figure(env[1], role)
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub | ast.UAdd):
+            inner = self.value(node.operand)
+            return (lambda env: -inner(env)) if isinstance(node.op, ast.USub) else inner
+        if isinstance(node, ast.BinOp):
+            left, right = self.value(node.left), self.value(node.right)
+            operation = {ast.Add: Quantity.__add__, ast.Sub: Quantity.__sub__,
+                         ast.Mult: Quantity.__mul__, ast.Div: Quantity.__truediv__}[type(node.op)]
+            return lambda env: operation(left(env), right(env))
+        if isinstance(node, ast.Subscript):
+            ref = _compile_ref(node)
+            return lambda env: Quantity.of_cell(ref(env))
+        if isinstance(node, ast.Call):
+            return self.call(node)
+        raise ExpressionError(f"这里需要一个数值：{ast.unparse(node)}")
+
+    def call(self, node: ast.Call) -> Compiled:
+        name = node.func.id  # type: ignore[attr-defined]
+        args = node.args
+        if name == "absent_as_zero" and len(args) == 1:
+            inner = self.value(args[0])
+
+            def absent_as_zero(env: Env) -> Quantity:
+                try:
+                    return inner(env)
+                except TableAbsent:
+                    raise
+                except Absent:
+                    return Quantity.exact(0)
+
+            return absent_as_zero
+        if name in ("sum_above", "sum_below") and len(args) == 1 and isinstance(args[0], ast.Subscript):
+            ref = _compile_ref(args[0])
+            if name == "sum_above":
+                return lambda env: env[0].sum_above(ref(env))
+            return lambda env: env[0].sum_below(ref(env))
+        if name == "total" and len(args) == 3 and isinstance(args[0], ast.Name) and isinstance(args[2], ast.Constant):
+            table_name, col_sel, level = args[0].id, _selector(args[1]), int(args[2].value)
+            return lambda env: env[0].total(env[0].table(table_name), col_sel(env), level)
+        if (name == "sum_group" and len(args) == 3 and isinstance(args[0], ast.Name)
+                and isinstance(args[2], ast.Constant) and isinstance(args[2].value, str)):
+            table_name, col_sel, groups = args[0].id, _selector(args[1]), args[2].value
+            return lambda env: env[0].sum_group(env[0].table(table_name), col_sel(env), groups)
+        if name == "min" and len(args) == 2 and isinstance(args[1], ast.Constant):
+            inner, ceiling = self.value(args[0]), self.value(args[1])
+            return lambda env: inner(env).at_most(ceiling(env))
+        if name == "sum" and len(args) == 1 and isinstance(args[0], ast.Name) and args[0].id in self.value_names:
+            role = args[0].id
+
+            def figure_sum(env: Env) -> Quantity:
+                total = Quantity.exact(0)
+                for part in env[0].figures(env[1], role):
+                    total = total + part
+                return total
+
+            return figure_sum
+        if name in ("attainment", "deviation") and len(args) == 2 and all(isinstance(a, ast.Subscript) for a in args):
+            target, result = _compile_ref(args[0]), _compile_ref(args[1])  # type: ignore[arg-type]
+            if name == "attainment":
+                return lambda env: env[0].attainment(target(env), result(env))
+            return lambda env: env[0].deviation(target(env), result(env))
+        if name == "evaluation_total" and not args:
+            return lambda env: env[0].evaluation_total(env[1])
+        raise ExpressionError(f"函数用法不对：{ast.unparse(node)}（sum_above(表[行, 栏])、sum_below(表[行, 栏])、"
+                              f"absent_as_zero(值)、total(表, 栏, 级次)、sum_group(表, 栏, \"组|组\")、min(值, 常数)、"
+                              f"sum(角色)、attainment(目标格, 实际格)、deviation(目标格, 实际格)、evaluation_total()）")
 
 
 def _compile_ref(node: ast.Subscript) -> Callable[[Env], CellRef]:
@@ -181,31 +257,6 @@ def _compile_ref(node: ast.Subscript) -> Callable[[Env], CellRef]:
         return resolver.single_row_cell(resolver.table(name), col_sel(env))
 
     return one
-
-
-def _compile_call(node: ast.Call) -> Compiled:
-    name = node.func.id  # type: ignore[attr-defined]
-    args = node.args
-    if name == "absent_as_zero" and len(args) == 1:
-        inner = _compile(args[0])
-
-        def absent_as_zero(env: Env) -> Quantity:
-            try:
-                return inner(env)
-            except TableAbsent:
-                raise
-            except Absent:
-                return Quantity.exact(0)
-
-        return absent_as_zero
-    if name == "sum_above" and len(args) == 1 and isinstance(args[0], ast.Subscript):
-        ref = _compile_ref(args[0])
-        return lambda env: env[0].sum_above(ref(env))
-    if name == "total" and len(args) == 3 and isinstance(args[0], ast.Name) and isinstance(args[2], ast.Constant):
-        table_name, col_sel, level = args[0].id, _selector(args[1]), int(args[2].value)
-        return lambda env: env[0].total(env[0].table(table_name), col_sel(env), level)
-    raise ExpressionError(f"函数用法不对：{ast.unparse(node)}（sum_above(表[行, 栏])、absent_as_zero(值)、"
-                          f"total(表, 栏, 级次)）")
 
 
 def _compile_plain(node: ast.expr) -> Callable[[Env], Any]:

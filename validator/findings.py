@@ -4,8 +4,8 @@ The JSON contract (numbers as strings so no precision is lost):
 {"tool": {"name", "version"}, "files": [{"path", "format", "tables", "error"}],
  "findings": [{"rule", "severity", "title", "message", "file", "expected", "actual", "difference",
                "tolerance", "hint", "locations": [{"table", "table_title", "row", "row_no", "code", "column",
-               "column_no", "value", "source": {"line", "column", "page", "bbox", "sheet", "cell",
-               "hidden" (only when set)}}]}],
+               "column_no", "value", "span" (only for a claim in prose), "source": {"line", "column", "page",
+               "bbox", "sheet", "cell", "hidden" (only when set)}}]}],
  "skipped": [{"rule", "file", "reason", "count"}],
  "summary": {"files", "findings", "errors", "warnings", "infos", "skipped"}}
 """
@@ -32,6 +32,7 @@ class Location:
     column_no: int | None = None  # 栏次
     value: str | None = None  # the text as displayed
     source: Source = field(default_factory=Source)
+    span: tuple[int, int] | None = None  # [start, end) characters of a claim in its line of prose
 
     def row_text(self) -> str:
         """第27行 201 本年收入合计: the row as a clerk finds it."""
@@ -46,7 +47,7 @@ class Location:
 
     def table_name(self) -> str:
         """The printed number (公开01表); a table printed without one goes by its title, not our T-id."""
-        if self.table and not re.fullmatch(r"T\d+", self.table):
+        if self.table and not re.fullmatch(r"[A-Z]+\d*", self.table):
             return self.table
         return self.table_title or self.table or ""
 
@@ -133,6 +134,9 @@ def _finding_dict(finding: Finding) -> dict[str, Any]:
         hidden = source.pop("hidden")
         if hidden:
             source["hidden"] = list(hidden)
+        span = location.pop("span")
+        if span:  # a claim in prose: [start, end) characters of its line
+            location["span"] = list(span)
     return data
 
 

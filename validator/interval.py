@@ -35,6 +35,18 @@ class CellRef:
     cell: Cell
 
 
+@dataclass(frozen=True, slots=True)
+class FigureRef:
+    """A figure stated in prose (a claim's total, part or rate), as a cell with its line and column."""
+
+    cell: Cell
+    role: str  # the figure's role in its claim: total, parts, rate …
+    claim: object  # the claims.Claim it belongs to
+
+
+Ref = CellRef | FigureRef
+
+
 class NotComputable(Exception):
     """A value cannot be formed (division by an interval containing zero, a garbled cell)."""
 
@@ -50,7 +62,7 @@ class Quantity:
     shown: Decimal
     lo: Decimal
     hi: Decimal
-    cells: tuple[CellRef, ...] = ()
+    cells: tuple[Ref, ...] = ()
     decimals: int = 0  # most decimals among the inputs, for display
     # Variance of the summed rounding errors; None once a product or quotient makes it meaningless.
     variance: Decimal | None = ZERO
@@ -61,7 +73,7 @@ class Quantity:
         return cls(number, number, number, (), max(0, -number.as_tuple().exponent))  # type: ignore[operator]
 
     @classmethod
-    def of_cell(cls, ref: CellRef) -> Quantity:
+    def of_cell(cls, ref: Ref) -> Quantity:
         cell = ref.cell
         amount = cell.amount
         if amount is None and not cell.is_blank:
@@ -82,6 +94,17 @@ class Quantity:
 
     def __sub__(self, other: Quantity) -> Quantity:
         return self + (-other)
+
+    def at_most(self, ceiling: Quantity) -> Quantity:
+        """min(self, ceiling) for an exact ceiling (a score capped at its 分值, a rate at 100%)."""
+        top = ceiling.shown
+        return Quantity(min(self.shown, top), min(self.lo, top), min(self.hi, top), self.cells,
+                        self.decimals, self.variance if self.hi <= top else None)
+
+    def scaled(self, factor: Decimal) -> Quantity:
+        """The same figure in another unit (元 → 万元): exact scaling keeps its interval."""
+        variance = None if self.variance is None else self.variance * factor * factor
+        return Quantity(self.shown * factor, self.lo * factor, self.hi * factor, self.cells, self.decimals, variance)
 
     def __mul__(self, other: Quantity) -> Quantity:
         corners = [a * b for a in (self.lo, self.hi) for b in (other.lo, other.hi)]
@@ -117,7 +140,9 @@ def compare(left: Quantity, op: str, right: Quantity, extra: Decimal) -> Compari
         up, down = min(up, cap), min(down, cap)
     up, down = up + extra, down + extra
     holds = {"==": -down <= difference <= up, "<=": difference <= up, ">=": difference >= -down,
-             "<": difference < up, ">": difference > -down}[op]
+             "<": difference < up, ">": difference > -down,
+             # "!=" asks whether a figure is printed as zero (a base of 0.00): rounding cannot rescue it
+             "!=": difference != 0}[op]
     shown_holds = {"==": difference == 0, "<=": difference <= 0, ">=": difference >= 0,
-                   "<": difference < 0, ">": difference > 0}[op]
+                   "<": difference < 0, ">": difference > 0, "!=": difference != 0}[op]
     return Comparison(holds, difference, up if difference >= 0 else down, holds and not shown_holds)

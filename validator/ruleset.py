@@ -35,7 +35,10 @@ from .yamlnodes import load_with_nodes
 
 SEVERITIES = ("error", "warning", "info")
 PLACEHOLDERS = frozenset({"actual", "expected", "difference", "tolerance", "table", "row", "column", "code",
-                          "text", "reason", "missing"})
+                          "text", "reason", "missing", "subject", "grade"})
+# The figure roles a claim rule may name (see validator.claims for which claim kind has which).
+CLAIM_ROLES = frozenset({"total", "parts", "numerator", "denominator", "rate", "base", "current", "change",
+                         "part", "whole", "score", "minuend", "subtrahend", "difference"})
 _FOR_EACH = re.compile(r"^\s*(?P<var>[A-Za-z_]\w*)\s+in\s+(?P<table>[A-Za-z_]\w*)\s*$")
 
 
@@ -88,13 +91,59 @@ class RollupCheck(_Strict):
 
 
 class GarbledCheck(_Strict):
+    """Malformed numbers ("5,00.00"): in the amount cells of tables, or in the figures of the prose."""
+
     kind: Literal["garbled_numbers"]
+    scope: Literal["tables", "text"] = "tables"
 
 
 class ReaderProblemsCheck(_Strict):
-    """Parts of a file the reader could not read (scanned pages): each is a finding, never skipped."""
+    """Parts of a file the reader could not read: each is a finding, never skipped. `scope: document`
+    for whole pages (scanned), `tables` for rows a table's reader could not place (自评表)."""
 
     kind: Literal["reader_problems"]
+    scope: Literal["document", "tables"] = "document"
+
+
+class ClaimCheck(_Strict):
+    """A relation among the figures of one sentence (validator.claims), for every claim of a kind:
+    `claim: parts` with `assert: total == sum(parts)`. `when` keeps claims whose words match
+    (`direction: [下降, 减少]`); `without` drops claims that state one of those roles."""
+
+    kind: Literal["claim"]
+    claim: str
+    assertion: str = Field(alias="assert")
+    when: dict[str, list[str]] = {}
+    without: list[str] = []  # roles whose presence makes another rule the one that checks the claim
+    _compiled: Assertion = PrivateAttr()
+
+    @model_validator(mode="after")
+    def _expression_compiles(self) -> ClaimCheck:
+        try:
+            self._compiled = compile_assertion(self.assertion, table_names(), set(), CLAIM_ROLES)
+        except ExpressionError as error:
+            raise ValueError(str(error)) from None
+        return self
+
+
+class GradeBand(_Strict):
+    grade: str
+    minimum: Decimal = Field(alias="min")  # the band starts here (inclusive)
+
+
+class GradeCheck(_Strict):
+    """A stated score and its stated grade must agree with the band table (highest band first)."""
+
+    kind: Literal["grade"]
+    bands: list[GradeBand] = Field(min_length=1)
+    synonyms: dict[str, str] = {}  # a grade word as printed → the band's name (优秀 → 优)
+
+    @field_validator("bands")
+    @classmethod
+    def _descending(cls, bands: list[GradeBand]) -> list[GradeBand]:
+        if [b.minimum for b in bands] != sorted((b.minimum for b in bands), reverse=True):
+            raise ValueError("等级区间须按下限从高到低排列")
+        return bands
 
 
 class TablesPresentCheck(_Strict):
@@ -125,7 +174,7 @@ class TextPatternCheck(_Strict):
 
 
 Check = Annotated[AssertCheck | RollupCheck | GarbledCheck | ReaderProblemsCheck | TablesPresentCheck | EmptyTableNoteCheck
-                  | TextPatternCheck, Field(discriminator="kind")]
+                  | TextPatternCheck | ClaimCheck | GradeCheck, Field(discriminator="kind")]
 
 
 class RuleSpec(_Strict):
@@ -244,6 +293,8 @@ def load_rule_file(path: Path | str, text: str | None = None) -> list[Rule]:
         line = _line_of(node, ("rules", index))
         if isinstance(spec.check, AssertCheck):
             rules.append(Rule(spec, name, line, *spec.check._compiled))
+        elif isinstance(spec.check, ClaimCheck):
+            rules.append(Rule(spec, name, line, spec.check._compiled))
         else:
             rules.append(Rule(spec, name, line))
     return rules

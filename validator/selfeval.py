@@ -12,6 +12,7 @@ Table.problems with its place.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import combinations
@@ -36,7 +37,9 @@ SECOND_LEVEL = {
     "经济效益指标": "效益指标", "社会效益指标": "效益指标", "生态效益指标": "效益指标",
     "可持续影响指标": "效益指标", "服务对象满意度指标": "满意度指标",
 }
+SCORE_DECIMALS = 2
 UNPLACEABLE = "无法确定该行各栏："
+_UNIT_SUFFIX = re.compile(r"[（(]万元[)）][:：]?$|[:：]$")
 MAX_MISPLACED = 2  # cells too many or too few in a fund row that placement still tries to lay out
 UNCLEAR_LEVEL = "无法确定该行的二级指标："
 
@@ -51,10 +54,19 @@ def build_self_evaluation(raw: RawTable) -> Table:
     rows = reader.rows
     for position, row in enumerate(rows):
         row.position = position
-    apply_column_precision(rows)
+    apply_self_evaluation_precision(rows)
     columns = [Column(i, (name,), None, "label" if i == LABEL else "amount") for i, name in enumerate(COLUMNS)]
     return Table("SE", raw.title, raw.label, columns, rows, raw.source, raw.notes, {**raw.meta, **reader.meta},
                  reader.problems)
+
+
+def apply_self_evaluation_precision(rows: list[Row]) -> None:
+    """Amounts as in every table; scores are kept to hundredths, so a printed 10 is 10.00, not 10 ± 0.5."""
+    apply_column_precision(rows)
+    for row in rows:
+        for column in (WEIGHT, SCORE):
+            if column in row.cells:
+                row.cells[column].precision = max(row.cells[column].precision, SCORE_DECIMALS)
 
 
 def make_self_evaluation_cell(column: int, text: str, source: Source, problem: str | None = None) -> Cell:
@@ -153,6 +165,7 @@ class _SheetReader:
                     self.meta[key] = value
 
     def _add(self, label: str, group: str, source: Source, figures: dict[int, GridCell]) -> None:
+        label = _UNIT_SUFFIX.sub("", label)  # "年度资金总额（万元）：" names the row 年度资金总额
         ordinal, key = split_ordinal(label)
         cells = {column: make_self_evaluation_cell(column, c.text.strip(), c.source, c.problem)
                  for column, c in sorted(figures.items())}

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from .catalogue import Catalogue
 from .labels import normalise, normalise_code, split_ordinal
-from .model import Cell, Column, Note, Row, Source, Table
+from .model import Cell, Column, Document, Note, Row, Source, Table, TextLine
 from .numbers import Amount, Garbled, parse_number
 
 MAX_HEADER_ROWS = 6
@@ -69,6 +69,17 @@ def add_meta(raw: RawTable, text: str) -> None:
         raw.meta["金额单位"] = compact.split(":", 1)[-1]
     else:
         raw.meta["单位"] = compact.split(":", 1)[-1]
+
+
+def add_table(document: Document, raw: RawTable, catalogue: Catalogue) -> None:
+    """The table, and for a table no rule knows (a list of evaluated projects with prose in its cells)
+    its rows as lines of text too, so the sentences in its cells are read like any narrative."""
+    table = build_table(raw, catalogue)
+    document.tables.append(table)
+    if table.kind is None:
+        for row in raw.grid:
+            if any(c.text.strip() for c in row):
+                document.text.append(TextLine("\t".join(c.text for c in row), row[0].source))
 
 
 def build_table(raw: RawTable, catalogue: Catalogue) -> Table:

@@ -25,7 +25,7 @@ from ..tables import (
     GridCell,
     RawTable,
     add_meta,
-    build_table,
+    add_table,
     is_meta,
     is_note,
     is_title,
@@ -49,7 +49,7 @@ def read(path: Path, catalogue: Catalogue, max_bytes: int) -> Document:
     for name, grid in sheets:
         for item in split_sheet(name, grid):
             if isinstance(item, RawTable):
-                document.tables.append(build_table(item, catalogue))
+                add_table(document, item, catalogue)
             else:
                 document.text.append(item)
     return document

@@ -18,7 +18,7 @@ from ..tables import (
     GridCell,
     RawTable,
     add_meta,
-    build_table,
+    add_table,
     is_meta,
     is_note,
     is_title,
@@ -33,7 +33,8 @@ PageReader = Callable[[Path, int], Iterator[PageLayout]]
 
 def read(path: Path, catalogue: Catalogue, max_bytes: int) -> Document:
     document, raws = read_raw(path, max_bytes)
-    document.tables = [build_table(raw, catalogue) for raw in raws]
+    for raw in raws:
+        add_table(document, raw, catalogue)
     return document
 
 

@@ -31,7 +31,7 @@ from ..catalogue import Catalogue
 from ..errors import ReadError
 from ..labels import split_ordinal
 from ..model import Column, Document, Note, Row, Source, Table, TextLine
-from ..selfeval import make_self_evaluation_cell
+from ..selfeval import apply_self_evaluation_precision, make_self_evaluation_cell
 from ..tables import GridCell, RawTable, apply_column_precision, build_table, make_cell
 from ..yamlnodes import load_with_nodes
 
@@ -220,7 +220,7 @@ def _table(spec: TableSpec, catalogue: Catalogue, grid_node: yaml.Node | None) -
             cells = {i: make_cell(c["text"], _source(c.get("source")), kind is not None) for i, c in row_cells.items()}
         rows.append(Row(label, key, ordinal, r.get("row_no"), r.get("code"), r.get("segment", 0), position,
                         _source(r.get("source")), cells, r.get("group")))
-    apply_column_precision(rows)
+    (apply_self_evaluation_precision if kind == "SE" else apply_column_precision)(rows)
     return Table(kind, spec.title, spec.label, columns, rows, _source(spec.source), notes, dict(spec.meta),
                  [Note(*_note(p)) for p in spec.problems])
 

@@ -16,7 +16,7 @@ from ..tables import (
     GridCell,
     RawTable,
     add_meta,
-    build_table,
+    add_table,
     is_meta,
     is_note,
     is_title,
@@ -56,7 +56,7 @@ def parse_lines(lines: list[str], path: str, catalogue: Catalogue) -> Document:
             i += 1
             continue
         raw, i = _read_table(lines, i, start)
-        document.tables.append(build_table(raw, catalogue))
+        add_table(document, raw, catalogue)
     return document
 
 
