@@ -1,12 +1,11 @@
-"""Reader speed next to the raw library on the same file (median of several runs), for issue 3.
+"""Workbook reader speed next to the raw library on the same file (median of several runs), issue 3.
 
     python benchmarks/readers.py [--runs 5]
 
-Prints ms per workbook and s per PDF page. A workbook's raw library time is openpyxl (.xlsx) or
+Prints ms per workbook (PDFs: benchmarks/pdf_reader.py). A workbook's raw library time is openpyxl (.xlsx) or
 xlrd (.xls) doing the least that gives every cell's value and number format; budgetlint's "cells" is
 its workbook reading alone (displayed texts, sheet!cell, hidden marks, formulas without values), and
-"reader" adds the table recognition that every input format shares. A PDF's raw time is pdfplumber's
-own table extraction alone.
+"reader" adds the table recognition that every input format shares.
 """
 
 from __future__ import annotations
@@ -23,18 +22,6 @@ from validator.readers.excel import sheet_grids
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKBOOKS = [ROOT / "tests/fixtures/seed002/final_accounts.xlsx", ROOT / "tests/fixtures/seed002/final_accounts.xls"]
-PDFS = [ROOT / "tests/fixtures/seed002/final_accounts.pdf", ROOT / "tests/fixtures/seed002/final_accounts_ttf.pdf",
-        ROOT / "tests/fixtures/real/shanghai-putuo-social-work-dept-2024.pdf",
-        ROOT / "tests/fixtures/real/shanghai-2024-final-accounts-template.pdf"]
-
-
-def median_seconds(action: Callable[[], object], runs: int) -> float:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def medians(actions: list[Callable[[], object]], runs: int) -> list[float]:
@@ -65,14 +52,6 @@ def raw_workbook(path: Path) -> None:
         book.close()
 
 
-def raw_pdf(path: Path) -> int:
-    import pdfplumber
-    with pdfplumber.open(path) as pdf:
-        for page in pdf.pages:
-            page.extract_tables()
-        return len(pdf.pages)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
@@ -84,12 +63,6 @@ def main() -> None:
                                       lambda p=path: raw_workbook(p)], runs)
         print(f"{path.name:40} {cells * 1000:14.1f} ms {reader * 1000:7.1f} ms {raw * 1000:9.1f} ms "
               f"{cells / raw:12.2f} {reader / raw:7.2f}")
-    print(f"{'pdf':48} {'budgetlint':>12} {'raw library':>12} {'ratio':>6}")
-    for path in PDFS:
-        pages = raw_pdf(path)
-        ours = median_seconds(lambda p=path: read_document(p, catalogue), runs)
-        raw = median_seconds(lambda p=path: raw_pdf(p), runs)
-        print(f"{path.name:48} {ours / pages:7.3f} s/pg {raw / pages:7.3f} s/pg {ours / raw:6.2f}  ({pages} pages)")
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _ORDINAL = re.compile(
     r"^(?:"
@@ -17,6 +18,7 @@ _SPACES = re.compile(r"\s+")
 _QUOTES = str.maketrans("", "", "“”\"'‘’「」『』")
 
 
+@lru_cache(maxsize=1 << 16)  # labels and headers repeat in every table and every file of a batch
 def normalise(text: str) -> str:
     """NFKC, no spaces or quotes, 与 read as 和: the form used to compare labels and headers."""
     text = unicodedata.normalize("NFKC", text)

@@ -14,7 +14,9 @@ from .numbers import BLANK, Amount, Garbled, Parsed
 HIDDEN_WORDS = {"sheet": "隐藏工作表", "row": "隐藏行", "column": "隐藏列"}
 
 
-@dataclass(frozen=True, slots=True)
+# Treated as immutable but not frozen: one is built for every cell of every workbook, and a frozen
+# dataclass takes three times as long to construct (benchmarks/readers.py).
+@dataclass(slots=True, unsafe_hash=True)
 class Source:
     """Where a piece of the input came from. Text inputs fill line/column (1-based).
 

@@ -249,6 +249,7 @@ class _Places:
 
     def __init__(self, sheet: str, sheet_hidden: bool, hidden_rows: set[int], hidden_columns: set[int]) -> None:
         self.sheet = sheet
+        self.letters: list[str] = []
         self.sheet_mark: tuple[str, ...] = ("sheet",) if sheet_hidden else ()
         self.hidden_rows = hidden_rows
         self.hidden_columns = hidden_columns
@@ -256,7 +257,9 @@ class _Places:
     def row(self, row: int, width: int) -> list[Source]:
         number = str(row + 1)
         marks = self.sheet_mark + (("row",) if row in self.hidden_rows else ())
-        return [Source(sheet=self.sheet, cell=_column_letters(c) + number,
+        while len(self.letters) < width:
+            self.letters.append(_column_letters(len(self.letters)))
+        return [Source(sheet=self.sheet, cell=self.letters[c] + number,
                        hidden=marks + ("column",) if c in self.hidden_columns else marks) for c in range(width)]
 
 
