@@ -37,7 +37,7 @@ def active_rules(extra: Iterable[Path | str] = (), select_ids: list[str] | None 
 
 def check(paths: Iterable[Path | str], *, rules: Iterable[Path | str] = (), select_ids: list[str] | None = None,
           ignore_ids: list[str] | None = None, max_bytes: int = DEFAULT_MAX_BYTES,
-          show_rounding: bool = False) -> Report:
+          show_rounding: bool = False, keep_documents: bool = False) -> Report:
     """Read every input, run the rules, and return the report (findings sorted by file and place).
 
     Raises RuleError for an invalid rule file; an unreadable input is an error finding, not an exception.
@@ -57,6 +57,8 @@ def check(paths: Iterable[Path | str], *, rules: Iterable[Path | str] = (), sele
             report.findings.append(_unreadable(path, reason))
             continue
         report.files.append(FileResult(str(path), document.format, [t.label or t.title for t in document.tables]))
+        if keep_documents:
+            report.documents[str(path)] = document
         findings, skips = engine.run(document)
         report.findings.extend(findings)
         report.skipped.extend(skips)

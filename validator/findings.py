@@ -16,7 +16,7 @@ import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from .model import Source
+from .model import Document, Source
 
 SEVERITY_ORDER = {"info": 1, "warning": 2, "error": 3}
 
@@ -101,6 +101,9 @@ class Report:
     files: list[FileResult] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     skipped: list[Skip] = field(default_factory=list)
+    # The documents as read, by path, for reporters that show the tables (HTML) or annotate the input
+    # (Excel); kept only when asked for (check(keep_documents=True)), never part of to_dict().
+    documents: dict[str, Document] = field(default_factory=dict, repr=False, compare=False)
 
     def count(self, severity: str) -> int:
         return sum(1 for f in self.findings if f.severity == severity)
