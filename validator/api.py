@@ -9,12 +9,15 @@ from . import __version__
 from .catalogue import builtin_catalogue
 from .engine import Engine
 from .errors import ReadError
-from .findings import FileResult, Finding, Location, Report
+from .findings import FileResult, Finding, Location, Report, RuleInfo
 from .model import Source
 from .readers import DEFAULT_MAX_BYTES, looks_like_a_disclosure, read_document
 from .ruleset import Rule, builtin_rules, load_rules, select
 
 READ_RULE = "READ-01"
+READ_RULE_INFO = RuleInfo(READ_RULE, "文件无法读取", "error", "输入文件须可读（文本、Excel、PDF、YAML/JSON）",
+                          "文件无法打开或解析（损坏、加密、格式不支持、超过大小上限），其中的表格没有检查。",
+                          "提供可读的文件，或把表格导出为 Excel/PDF 后再检查。")
 
 
 def expand(paths: Iterable[Path | str]) -> Iterator[Path]:
@@ -42,8 +45,9 @@ def check(paths: Iterable[Path | str], *, rules: Iterable[Path | str] = (), sele
 
     Raises RuleError for an invalid rule file; an unreadable input is an error finding, not an exception.
     """
-    engine = Engine(active_rules(rules, select_ids, ignore_ids), builtin_catalogue(), show_rounding)
-    report = Report(version=__version__)
+    active = active_rules(rules, select_ids, ignore_ids)
+    engine = Engine(active, builtin_catalogue(), show_rounding)
+    report = Report(version=__version__, rules={READ_RULE: READ_RULE_INFO, **{r.id: _rule_info(r) for r in active}})
     for path in expand(paths):
         try:
             document = read_document(path, builtin_catalogue(), max_bytes)
@@ -65,6 +69,11 @@ def check(paths: Iterable[Path | str], *, rules: Iterable[Path | str] = (), sele
     return report
 
 
+def _rule_info(rule: Rule) -> RuleInfo:
+    spec = rule.spec
+    return RuleInfo(spec.id, spec.title, spec.severity, spec.basis, spec.description, spec.hint)
+
+
 def _unreadable(path: Path, reason: str) -> Finding:
-    return Finding(READ_RULE, "error", "文件无法读取", f"无法读取 {path}：{reason}", str(path),
+    return Finding(READ_RULE, READ_RULE_INFO.severity, READ_RULE_INFO.title, f"无法读取 {path}：{reason}", str(path),
                    (Location(source=Source()),))

@@ -78,6 +78,18 @@ class Finding:
 
 
 @dataclass(frozen=True, slots=True)
+class RuleInfo:
+    """What reporters say about a rule (SARIF rule descriptors, JUnit test cases): its text, not its check."""
+
+    id: str
+    title: str
+    severity: str
+    basis: str = ""
+    description: str = ""
+    hint: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Skip:
     """A rule that could not be applied to a file, and why (an absent table or row)."""
 
@@ -101,6 +113,9 @@ class Report:
     files: list[FileResult] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     skipped: list[Skip] = field(default_factory=list)
+    # The rules that ran, by id (built-in, --rules files and READ-01), for reporters that describe them;
+    # not part of to_dict(), whose findings carry their own title and hint.
+    rules: dict[str, RuleInfo] = field(default_factory=dict, repr=False, compare=False)
     # The documents as read, by path, for reporters that show the tables (HTML) or annotate the input
     # (Excel); kept only when asked for (check(keep_documents=True)), never part of to_dict().
     documents: dict[str, Document] = field(default_factory=dict, repr=False, compare=False)
