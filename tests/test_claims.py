@@ -423,3 +423,10 @@ def test_generated_breakdowns_round_trip(total, parts, thousands, intro, unit):
     assert claim.kind == "parts" and claim.subject == "项目总投资"
     assert claim.figures["total"].parsed == Amount(total, 2)
     assert [(f.parsed, f.unit) for f in claim.figures["parts"]] == [(Amount(p, 2), unit) for p in parts]
+
+
+def test_every_claim_kind_has_a_name_rule_files_can_use():
+    from validator.claims import KINDS
+    from validator.ruleset import CLAIM_KINDS
+
+    assert set(CLAIM_KINDS) == set(KINDS)

@@ -10,7 +10,7 @@ from validator.errors import RuleError
 from validator.ruleset import PLACEHOLDERS, builtin_rules, load_rule_file, load_rules
 
 RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
-FAMILY_FILES = {"X": "cross_", "D": "document", "N": "document", "C": "claims", "G": "grades", "SE": "self_evaluation"}
+FAMILY_FILES = {"X": "cross_", "D": "document", "N": "document", "C": "claims", "G": "grades", "SE": "self_evaluation", "NR": "narrative"}
 
 
 def test_the_registry_is_not_empty_and_ids_are_unique():

@@ -2,22 +2,65 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+import os
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+from fnmatch import fnmatch
 from pathlib import Path
+from typing import Any
 
 from . import __version__
 from .catalogue import builtin_catalogue
 from .engine import Engine
 from .errors import ReadError
-from .findings import FileResult, Finding, Location, Report, RuleInfo
-from .model import Source
+from .findings import FileResult, Finding, Location, Report, Skip
+from .model import Document, Source
 from .readers import DEFAULT_MAX_BYTES, looks_like_a_disclosure, read_document
-from .ruleset import Rule, builtin_rules, load_rules, select
+from .ruleset import Rule, builtin_rules, load_rules, select, with_grade_bands, with_parameters, with_severities
 
 READ_RULE = "READ-01"
-READ_RULE_INFO = RuleInfo(READ_RULE, "文件无法读取", "error", "输入文件须可读（文本、Excel、PDF、YAML/JSON）",
-                          "文件无法打开或解析（损坏、加密、格式不支持、超过大小上限），其中的表格没有检查。",
-                          "提供可读的文件，或把表格导出为 Excel/PDF 后再检查。")
+
+# Called after each file is checked: (files done, files in all, the file just done)
+Progress = Callable[[int, int, str], None]
+
+
+@dataclass(frozen=True)
+class CheckOptions:
+    """Everything a check needs besides its inputs. Plain, picklable data: each worker process of a
+    batch builds its engine from it once."""
+
+    rules: tuple[Path, ...] = ()  # extra rule files and folders
+    select_ids: tuple[str, ...] | None = None
+    ignore_ids: tuple[str, ...] | None = None
+    severities: Mapping[str, str] = field(default_factory=dict)  # rule id or prefix -> severity
+    grade_bands: tuple[tuple[str, Decimal], ...] = ()  # (grade, minimum), for every score-to-grade check
+    grade_synonyms: Mapping[str, str] = field(default_factory=dict)
+    parameters: Mapping[str, Decimal] = field(default_factory=dict)  # rule parameters by name
+    per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (glob, rule prefixes)
+    root: Path | None = None  # per-file-ignores globs are relative to it (the config's folder; default: cwd)
+    max_bytes: int = DEFAULT_MAX_BYTES
+    show_rounding: bool = False
+    keep_documents: bool = False
+    timeout: float | None = None  # seconds per file, enforced in worker processes only
+
+
+@dataclass(frozen=True)
+class FileOutcome:
+    """What checking one file gives; a worker process sends it back whole."""
+
+    result: FileResult
+    findings: list[Finding]
+    skips: list[Skip]
+    document: Document | None = None  # only with keep_documents
+
+
+class Interrupted(KeyboardInterrupt):
+    """Ctrl-C during a check: carries the report of the files done so far."""
+
+    def __init__(self, report: Report) -> None:
+        super().__init__()
+        self.report = report
 
 
 def expand(paths: Iterable[Path | str]) -> Iterator[Path]:
@@ -32,48 +75,120 @@ def expand(paths: Iterable[Path | str]) -> Iterator[Path]:
             yield path
 
 
-def active_rules(extra: Iterable[Path | str] = (), select_ids: list[str] | None = None,
-                 ignore_ids: list[str] | None = None) -> list[Rule]:
-    rules = load_rules([Path(p) for p in extra], base=builtin_rules())
-    return select(rules, select_ids, ignore_ids)
+def active_rules(extra: Iterable[Path | str] = (), select_ids: Iterable[str] | None = None,
+                 ignore_ids: Iterable[str] | None = None) -> list[Rule]:
+    return configured_rules(CheckOptions(tuple(map(Path, extra)), _ids(select_ids), _ids(ignore_ids)))
 
 
-def check(paths: Iterable[Path | str], *, rules: Iterable[Path | str] = (), select_ids: list[str] | None = None,
-          ignore_ids: list[str] | None = None, max_bytes: int = DEFAULT_MAX_BYTES,
-          show_rounding: bool = False, keep_documents: bool = False) -> Report:
+def configured_rules(options: CheckOptions) -> list[Rule]:
+    """The built-in and extra rules with the options' parameters, grade bands and severities, selected.
+
+    Raises RuleError for an invalid rule file, SettingError for a parameter or severity naming no rule.
+    """
+    rules = load_rules(list(options.rules), base=builtin_rules())
+    if options.parameters:
+        rules = with_parameters(rules, options.parameters)
+    if options.grade_bands:
+        rules = with_grade_bands(rules, options.grade_bands, options.grade_synonyms)
+    if options.severities:
+        rules = with_severities(rules, options.severities)
+    return select(rules, list(options.select_ids or ()) or None, list(options.ignore_ids or ()) or None)
+
+
+def check(paths: Iterable[Path | str], options: CheckOptions | None = None, *, jobs: int = 1,
+          progress: Progress | None = None, **settings: Any) -> Report:
     """Read every input, run the rules, and return the report (findings sorted by file and place).
 
-    Raises RuleError for an invalid rule file; an unreadable input is an error finding, not an exception.
+    `settings` are CheckOptions fields (`select_ids=["T"]`, `show_rounding=True` …), over `options`.
+    With jobs > 1 the files are checked in that many worker processes; the report is the same, in
+    input order. Raises RuleError for an invalid rule file, Interrupted (with the partial report) on
+    Ctrl-C; an unreadable input is an error finding, not an exception.
     """
-    active = active_rules(rules, select_ids, ignore_ids)
-    engine = Engine(active, builtin_catalogue(), show_rounding)
-    report = Report(version=__version__, rules={READ_RULE: READ_RULE_INFO, **{r.id: _rule_info(r) for r in active}})
-    for path in expand(paths):
-        try:
-            document = read_document(path, builtin_catalogue(), max_bytes)
-        except ReadError as error:
-            report.files.append(FileResult(str(path), None, error=str(error)))
-            report.findings.append(_unreadable(path, str(error)))
-            continue
-        except Exception as error:  # a reader bug must not stop the batch or show a traceback
-            reason = f"读取时出现内部错误（{type(error).__name__}: {error}），请报告此问题"
-            report.files.append(FileResult(str(path), None, error=reason))
-            report.findings.append(_unreadable(path, reason))
-            continue
-        report.files.append(FileResult(str(path), document.format, [t.label or t.title for t in document.tables]))
-        if keep_documents:
-            report.documents[str(path)] = document
-        findings, skips = engine.run(document)
-        report.findings.extend(findings)
-        report.skipped.extend(skips)
+    options = replace(options or CheckOptions(), **_as_tuples(settings))
+    files = list(expand(paths))
+    done: dict[int, FileOutcome] = {}  # by input position: the report keeps the input order
+    try:
+        if jobs > 1 and len(files) > 1:
+            from .batch import check_in_parallel
+
+            check_in_parallel(files, options, jobs, done, progress)
+        else:
+            _check_here(files, options, done, progress)
+    except KeyboardInterrupt:
+        report = _merged(done)
+        report.interrupted = len(files) - len(done)
+        raise Interrupted(report) from None
+    return _merged(done)
+
+
+def _check_here(files: list[Path], options: CheckOptions, done: dict[int, FileOutcome],
+                progress: Progress | None) -> None:
+    """One file after the other in this process, one document alive at a time."""
+    checker = FileChecker(options)
+    for index, path in enumerate(files):
+        done[index] = checker.check(path)
+        if progress:
+            progress(len(done), len(files), str(path))
+
+
+def _merged(outcomes: dict[int, FileOutcome]) -> Report:
+    report = Report(version=__version__)
+    for _, outcome in sorted(outcomes.items()):
+        report.files.append(outcome.result)
+        report.findings.extend(outcome.findings)
+        report.skipped.extend(outcome.skips)
+        if outcome.document is not None:
+            report.documents[outcome.result.path] = outcome.document
     return report
 
 
-def _rule_info(rule: Rule) -> RuleInfo:
-    spec = rule.spec
-    return RuleInfo(spec.id, spec.title, spec.severity, spec.basis, spec.description, spec.hint)
+class FileChecker:
+    """Reads and checks single files with an engine built once (per process)."""
+
+    def __init__(self, options: CheckOptions) -> None:
+        self.options = options
+        self.engine = Engine(configured_rules(options), builtin_catalogue(), options.show_rounding)
+        self.root = (options.root or Path.cwd()).resolve()
+
+    def check(self, path: Path) -> FileOutcome:
+        try:
+            document = read_document(path, builtin_catalogue(), self.options.max_bytes)
+        except ReadError as error:
+            return unreadable(path, str(error))
+        except Exception as error:  # a reader bug must not stop the batch or show a traceback
+            return unreadable(path, f"读取时出现内部错误（{type(error).__name__}: {error}），请报告此问题")
+        result = FileResult(str(path), document.format, [t.label or t.title for t in document.tables])
+        findings, skips = self.engine.run(document)
+        ignored = self.ignored_rules(path)
+        if ignored:
+            findings = [f for f in findings if not _matches(f.rule, ignored)]
+            skips = [s for s in skips if not _matches(s.rule, ignored)]
+        return FileOutcome(result, findings, skips, document if self.options.keep_documents else None)
+
+    def ignored_rules(self, path: Path) -> list[str]:
+        """The rule prefixes per-file-ignores drop for this file: a glob matches the path relative to
+        the root (`archive/**`, `*/2022/*.pdf`) or the file name alone (`*.xls`), as in ruff."""
+        if not self.options.per_file_ignores:
+            return []
+        relative = Path(os.path.relpath(path.resolve(), self.root)).as_posix()
+        return [prefix for glob, prefixes in self.options.per_file_ignores
+                if fnmatch(relative, glob) or fnmatch(path.name, glob) for prefix in prefixes]
 
 
-def _unreadable(path: Path, reason: str) -> Finding:
-    return Finding(READ_RULE, READ_RULE_INFO.severity, READ_RULE_INFO.title, f"无法读取 {path}：{reason}", str(path),
-                   (Location(source=Source()),))
+def unreadable(path: Path, reason: str) -> FileOutcome:
+    finding = Finding(READ_RULE, "error", "文件无法读取", f"无法读取 {path}：{reason}", str(path),
+                      (Location(source=Source()),))
+    return FileOutcome(FileResult(str(path), None, error=reason), [finding], [])
+
+
+def _matches(rule: str, prefixes: list[str]) -> bool:
+    return any(rule.upper().startswith(p.upper()) for p in prefixes)
+
+
+def _ids(values: Iterable[str] | None) -> tuple[str, ...] | None:
+    return None if values is None else tuple(values)
+
+
+def _as_tuples(settings: dict[str, Any]) -> dict[str, Any]:
+    """Lists given for id and path settings, kept as tuples (the options are immutable)."""
+    return {k: tuple(v) if isinstance(v, list) else v for k, v in settings.items()}

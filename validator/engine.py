@@ -11,17 +11,28 @@ import re
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any
 from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING, Any
 
 from .catalogue import Catalogue
 from .expression import Absent, Resolver, TableAbsent
 from .findings import Finding, Location, Skip
-from .interval import ZERO, CellRef, Comparison, FigureRef, NotComputable, Quantity, Ref, compare
+from .interval import (
+    ZERO,
+    CellRef,
+    Comparison,
+    FigureRef,
+    NotComputable,
+    Quantity,
+    Ref,
+    compare,
+)
 from .labels import normalise, normalise_code, split_ordinal
 from .model import Cell, Column, Document, Row, Source, Table
 from .numbers import Amount, Garbled
 from .ruleset import (
+    CLAIM_KINDS,
+    CLAIM_ROLES,
     AssertCheck,
     ClaimCheck,
     EmptyTableNoteCheck,
@@ -247,14 +258,14 @@ class TableResolver(Resolver):
         claim: Any = bindings["claim"]
         found = claim.figures.get(role)
         if found is None or isinstance(found, tuple):
-            raise Absent(f"句中没有“{role}”")
+            raise Absent(f"句中没有{CLAIM_ROLES.get(role, role)}")
         return _figure_quantity(claim, role, found)
 
     def figures(self, bindings: dict[str, object], role: str) -> list[Quantity]:
         claim: Any = bindings["claim"]
         found = claim.figures.get(role)
         if not isinstance(found, tuple):
-            raise Absent(f"句中没有“{role}”")
+            raise Absent(f"句中没有{CLAIM_ROLES.get(role, role)}")
         return [_figure_quantity(claim, role, f) for f in found]
 
     def evaluation_total(self, bindings: dict[str, object]) -> Quantity:
@@ -269,6 +280,25 @@ class TableResolver(Resolver):
             raise Absent(f"没有项目名称为“{claim.subject}”的自评表" if not named
                          else f"项目名称“{claim.subject}”对应{len(named)}张自评表")
         return Quantity.of_cell(self.cell(named[0], "总分", "得分"))
+
+    def subject_row(self, bindings: dict[str, object], table: Table, column_selector: object) -> CellRef:
+        """The cell, in the given column, of the row a sentence is about: "一般公共服务（类）支出" is
+        the 类 一般公共服务支出; "A（类）B（款）C（项）" is the 项 C under the 款 B under the 类 A."""
+        claim: Any = bindings["claim"]
+        names = _subject_names(claim.subject)
+        rows = self._labelled(table, names[-1])
+        for depth, ancestor in enumerate(reversed(names[:-1]), start=1):
+            if len(rows) > 1:  # the same 项 name under several 款: the named ancestors decide
+                rows = [r for r in rows if r.code and any(
+                    a.code == r.code[:len(r.code) - 2 * depth] for a in self._labelled(table, ancestor))]
+        if len(rows) != 1:
+            raise Absent(f"{table.name}中没有唯一的“{claim.subject}”行")
+        return self.row_cell(RowBinding(table, rows[0]), column_selector)
+
+    def subject(self, bindings: dict[str, object]) -> str:
+        """What a sentence is about, as a header or label: "因公出国（境）费支出决算" → 因公出国（境）费."""
+        claim: Any = bindings["claim"]
+        return re.sub(r"(?:支出)?(?:决算|预算)数?$", "", claim.subject.strip())
 
     def total(self, table: Table, column_selector: object, level: int) -> Quantity:
         columns = {c.index: c for c in self.columns(table, column_selector)}
@@ -310,6 +340,14 @@ def _measures(target: CellRef, result: CellRef) -> tuple[Measure, Measure]:
     if goal.unit != achieved.unit or goal.amount.value == 0:
         raise NotComputable("目标与实际的单位不同，或目标为零")
     return goal, achieved
+
+
+def _subject_names(subject: str) -> list[str]:
+    """"A（类）B（款）C（项）" → [A, B, C]; "一般公共服务（类）支出" → [一般公共服务支出]."""
+    pieces = re.split(r"[（(](?:类|款|项)[)）]", subject)
+    if len(pieces) == 2 and pieces[1].strip():  # one marker inside the name
+        return ["".join(pieces).strip()]
+    return [p.strip() for p in pieces if p.strip()]
 
 
 def _measured(ref: CellRef, found: Measure) -> Quantity:
@@ -550,13 +588,15 @@ class Engine:
                 claims: list[Claim], outcome: _Outcome) -> Iterator[Finding]:
         for claim in claims:
             if (claim.kind != check.claim or any(claim.words.get(k) not in v for k, v in check.when.items())
-                    or any(role in claim.figures for role in check.without)):
+                    or any(role in claim.figures for role in check.without)
+                    or check.subject and not (re.search(check.subject, claim.subject)
+                                              or re.search(check.subject, normalise(claim.subject)))):
                 continue
             context = {"subject": claim.subject, "text": claim.text}
             for finding in self._evaluate(rule, document, resolver, {"claim": claim}, outcome, context):
                 yield _with_span(finding, claim)
         if outcome.evaluated == 0 and not outcome.reason:
-            outcome.skip(f"文中没有可核对的{check.claim}类表述")
+            outcome.skip(f"文中没有可核对的{CLAIM_KINDS[check.claim]}表述")
 
     def _grades(self, rule: Rule, check: GradeCheck, document: Document, claims: list[Claim],
                 outcome: _Outcome) -> Iterator[Finding]:

@@ -18,3 +18,20 @@ class RuleError(BudgetlintError):
         self.path, self.line, self.problem = path, line, problem
         where = f"{path}:{line}" if line else path
         super().__init__(f"{where}: {problem}")
+
+
+class ConfigError(BudgetlintError):
+    """A configuration file is invalid: names the file and the key (exit code 2)."""
+
+    def __init__(self, path: str, key: str | None, problem: str) -> None:
+        self.path, self.key, self.problem = path, key, problem
+        super().__init__(f"{path}: {key}: {problem}" if key else f"{path}: {problem}")
+
+
+class SettingError(BudgetlintError):
+    """A setting that names nothing the loaded rules know (a parameter, a severity override's rule):
+    the configuration layer adds the file it came from."""
+
+    def __init__(self, key: str, problem: str) -> None:
+        self.key, self.problem = key, problem
+        super().__init__(f"{key}: {problem}")

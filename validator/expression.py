@@ -5,8 +5,8 @@ against a small whitelist at load time, and compiled into closures.
     row["本年收入合计"] == row["财政拨款收入"] + row["上级补助收入"] + …
     absent_as_zero(T7[row.code, "本年支出/小计"]) <= row["本年支出合计"]
 
-Names: the table kinds T1…T9 (and any kind the catalogue defines) and the loop variable of
-`for_each`. A subscript picks a cell: `Table[row, column]`, `row[column]`, or `Table[column]` for a
+Names: the table kinds T1…T9 (and any kind the catalogue defines), the loop variable of
+`for_each`, and the check's named `parameters` (numbers a configuration may change: full_marks). A subscript picks a cell: `Table[row, column]`, `row[column]`, or `Table[column]` for a
 table with a single data row. Row selectors: an integer is a 行次, a 3/5/7-digit string a 科目编码,
 `"A>B"` the first row labelled B after the row labelled A, anything else a label; `|` separates
 alternatives tried in order. Column selectors: an integer is a 栏次, a string matches the end of the
@@ -18,14 +18,17 @@ of those groups), min(a, b), attainment(target, result) (an indicator's share of
 
 Claim rules (`kind: claim`) name the figures of a sentence by role instead: `total == sum(parts)`,
 `rate == numerator / denominator * 100`; evaluation_total() is the 总分 of the 自评表 whose
-项目名称 the sentence names.
+项目名称 the sentence names; subject_row(Table, column) is the cell of the row the sentence is about
+("一般公共服务支出（类）…行政运行（项）" → that 项); in a selector, {subject} stands for what the
+sentence is about (T9["决算数/{subject}"] for a sentence on 因公出国（境）费).
 """
 
 from __future__ import annotations
 
 import ast
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from .interval import CellRef, NotComputable, Quantity
@@ -33,7 +36,7 @@ from .interval import CellRef, NotComputable, Quantity
 COMPARISONS = {ast.Eq: "==", ast.LtE: "<=", ast.GtE: ">=", ast.Lt: "<", ast.Gt: ">", ast.NotEq: "!="}
 ROW_ATTRIBUTES = ("code", "label", "level", "ordinal", "row_no", "segment", "group")
 FUNCTIONS = ("sum_above", "absent_as_zero", "total", "sum_below", "sum_group", "min", "sum", "attainment",
-             "deviation", "evaluation_total")
+             "deviation", "evaluation_total", "subject_row")
 
 
 class ExpressionError(ValueError):
@@ -64,6 +67,8 @@ class Resolver:
     def figure(self, bindings: dict[str, Any], role: str) -> Quantity: ...
     def figures(self, bindings: dict[str, Any], role: str) -> list[Quantity]: ...
     def evaluation_total(self, bindings: dict[str, Any]) -> Quantity: ...
+    def subject_row(self, bindings: dict[str, Any], table: Any, column_selector: Any) -> CellRef: ...
+    def subject(self, bindings: dict[str, Any]) -> str: ...
 
 
 Env = tuple[Resolver, dict[str, Any]]  # resolver, loop bindings
@@ -80,7 +85,7 @@ class Assertion:
     right: Compiled
 
 
-def parse(source: str, table_names: set[str], loop_names: set[str], value_names: frozenset[str] = frozenset()) -> ast.expr:
+def parse(source: str, table_names: set[str], loop_names: set[str], value_names: Collection[str] = frozenset()) -> ast.expr:
     # YAML folded scalars keep the newline of a more-indented line; one logical line is meant.
     source = " ".join(line.strip() for line in source.strip().splitlines())
     try:
@@ -92,12 +97,15 @@ def parse(source: str, table_names: set[str], loop_names: set[str], value_names:
 
 
 def compile_assertion(source: str, table_names: set[str], loop_names: set[str],
-                      value_names: frozenset[str] = frozenset()) -> Assertion:
-    """`value_names` are the figure roles of a claim rule (total, parts, rate …), usable as values."""
-    tree = parse(source, table_names, loop_names, value_names)
+                      value_names: frozenset[str] = frozenset(),
+                      parameters: Mapping[str, Decimal] | None = None) -> Assertion:
+    """`value_names` are the figure roles of a claim rule (total, parts, rate …), usable as values;
+    `parameters` are named constants (a rule's `parameters`, which a configuration may override)."""
+    parameters = parameters or {}
+    tree = parse(source, table_names, loop_names, value_names | parameters.keys())
     if not isinstance(tree, ast.Compare) or len(tree.ops) != 1 or type(tree.ops[0]) not in COMPARISONS:
         raise ExpressionError(f"断言必须是一个比较（==、<=、>=、<、>、!=）：{source.strip()}")
-    compiler = _Compiler(value_names)
+    compiler = _Compiler(value_names, parameters)
     return Assertion(source.strip(), COMPARISONS[type(tree.ops[0])],
                      compiler.value(tree.left), compiler.value(tree.comparators[0]))
 
@@ -152,6 +160,8 @@ def _selector(node: ast.expr) -> Compiled:
     """A row or column selector: a constant, or an attribute of the loop variable."""
     if isinstance(node, ast.Constant):
         value = node.value
+        if isinstance(value, str) and "{subject}" in value:
+            return lambda env: value.replace("{subject}", env[0].subject(env[1]))
         return lambda env: value
     if isinstance(node, ast.Attribute):
         name, attr = node.value.id, node.attr  # type: ignore[attr-defined]
@@ -160,8 +170,9 @@ def _selector(node: ast.expr) -> Compiled:
 
 
 class _Compiler:
-    def __init__(self, value_names: frozenset[str]) -> None:
+    def __init__(self, value_names: frozenset[str], parameters: Mapping[str, Decimal] | None = None) -> None:
         self.value_names = value_names
+        self.parameters = parameters or {}
 
     def value(self, node: ast.expr) -> Compiled:
         if isinstance(node, ast.Constant):
@@ -169,6 +180,9 @@ class _Compiler:
                 raise ExpressionError(f"常量 {node.value!r} 不是数值（字符串只能用作行/栏选择器）")
             constant = Quantity.exact(node.value)
             return lambda env: constant
+        if isinstance(node, ast.Name) and node.id in self.parameters:
+            parameter = Quantity.exact(self.parameters[node.id])
+            return lambda env: parameter
         if isinstance(node, ast.Name) and node.id in self.value_names:
             role = node.id
             return lambda env: env[0].figure(env[1], role)
@@ -234,9 +248,13 @@ class _Compiler:
             return lambda env: env[0].deviation(target(env), result(env))
         if name == "evaluation_total" and not args:
             return lambda env: env[0].evaluation_total(env[1])
+        if name == "subject_row" and len(args) == 2 and isinstance(args[0], ast.Name):
+            table_name, selector = args[0].id, _selector(args[1])
+            return lambda env: Quantity.of_cell(env[0].subject_row(env[1], env[0].table(table_name), selector(env)))
         raise ExpressionError(f"函数用法不对：{ast.unparse(node)}（sum_above(表[行, 栏])、sum_below(表[行, 栏])、"
                               f"absent_as_zero(值)、total(表, 栏, 级次)、sum_group(表, 栏, \"组|组\")、min(值, 常数)、"
-                              f"sum(角色)、attainment(目标格, 实际格)、deviation(目标格, 实际格)、evaluation_total()）")
+                              f"sum(角色)、attainment(目标格, 实际格)、deviation(目标格, 实际格)、evaluation_total()、"
+                              f"subject_row(表, 栏)）")
 
 
 def _compile_ref(node: ast.Subscript) -> Callable[[Env], CellRef]:

@@ -52,10 +52,22 @@ class Location:
         return self.table_title or self.table or ""
 
     def describe(self) -> str:
-        parts = [p for p in (self.table_name(), self.row_text()) if p]
-        if self.column:
-            parts.append(f"“{self.column}”" + (f"（第{self.column_no}栏）" if self.column_no else ""))
-        return " ".join(parts)
+        return " ".join(p for p in (self.table_name(), self.row_text(), self.column_text()) if p)
+
+    def column_text(self) -> str:
+        """“收入/决算数”（第1栏）"""
+        if not self.column:
+            return ""
+        return f"“{self.column}”" + (f"（第{self.column_no}栏）" if self.column_no else "")
+
+    def place(self) -> str:
+        """The cell, its value and where it sits in the file: 公开01表 第27行 本年收入合计 “收入/决算数”（第1栏）
+        = 2,643.57  〔第139行第11列〕; empty for a whole-file finding."""
+        text = self.describe()
+        if self.value not in (None, ""):
+            text = f"{text} = {self.value}" if text else f"“{self.value}”"
+        where = self.source.describe()
+        return f"{text}  〔{where}〕" if where else text
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 import string
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
@@ -28,7 +28,7 @@ from pydantic import (
 )
 
 from .catalogue import builtin_catalogue
-from .errors import RuleError
+from .errors import RuleError, SettingError
 from .expression import Assertion, ExpressionError, compile_assertion, compile_condition
 from .packs import builtin_rules_dir
 from .yamlnodes import load_with_nodes
@@ -37,8 +37,11 @@ SEVERITIES = ("error", "warning", "info")
 PLACEHOLDERS = frozenset({"actual", "expected", "difference", "tolerance", "table", "row", "column", "code",
                           "text", "reason", "missing", "subject", "grade"})
 # The figure roles a claim rule may name (see validator.claims for which claim kind has which).
-CLAIM_ROLES = frozenset({"total", "parts", "numerator", "denominator", "rate", "base", "current", "change",
-                         "part", "whole", "score", "minuend", "subtrahend", "difference"})
+CLAIM_ROLES = {"total": "合计数", "parts": "分项", "numerator": "分子", "denominator": "分母", "rate": "百分比",
+               "base": "基期数", "current": "本期数", "change": "增减额", "part": "部分数", "whole": "总数",
+               "score": "得分", "minuend": "预算数", "subtrahend": "支出数", "difference": "结余数"}
+CLAIM_KINDS = {"parts": "合计与分项", "formula": "比率公式", "ratio": "完成率或执行率", "change": "增减变动",
+               "share": "占比", "grade": "得分与等级", "score": "自评得分", "balance": "预算、支出与结余"}
 _FOR_EACH = re.compile(r"^\s*(?P<var>[A-Za-z_]\w*)\s+in\s+(?P<table>[A-Za-z_]\w*)\s*$")
 
 
@@ -67,12 +70,16 @@ class Examples(_Strict):
 
 
 class AssertCheck(_Strict):
-    """A comparison that must hold, optionally for each row of a table (`for_each: row in T2`)."""
+    """A comparison that must hold, optionally for each row of a table (`for_each: row in T2`).
+
+    `parameters` name the figures a province may set differently (`full_marks: 100`); the assertion
+    uses them by name, and a configuration's [parameters] overrides them (see with_parameters)."""
 
     kind: Literal["assert"]
     assertion: str = Field(alias="assert")
     for_each: str | None = None
     where: str | None = None
+    parameters: dict[Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")], Decimal] = {}
     _compiled: tuple[Assertion, tuple[str, str] | None, Any] = PrivateAttr()
 
     @model_validator(mode="after")
@@ -115,12 +122,30 @@ class ClaimCheck(_Strict):
     assertion: str = Field(alias="assert")
     when: dict[str, list[str]] = {}
     without: list[str] = []  # roles whose presence makes another rule the one that checks the claim
+    subject: str | None = None  # regex the claim's subject (normalised) must match: 收、支总计, （项）…
+
+    @field_validator("claim")
+    @classmethod
+    def _known_kind(cls, kind: str) -> str:
+        if kind not in CLAIM_KINDS:
+            raise ValueError(f"未知的表述类型 {kind}（可用：{'、'.join(CLAIM_KINDS)}）")
+        return kind
+
+    @field_validator("subject")
+    @classmethod
+    def _subject_compiles(cls, pattern: str | None) -> str | None:
+        if pattern is not None:
+            try:
+                re.compile(pattern)
+            except re.error as error:
+                raise ValueError(f"正则表达式无效：{pattern}（{error}）") from None
+        return pattern
     _compiled: Assertion = PrivateAttr()
 
     @model_validator(mode="after")
     def _expression_compiles(self) -> ClaimCheck:
         try:
-            self._compiled = compile_assertion(self.assertion, table_names(), set(), CLAIM_ROLES)
+            self._compiled = compile_assertion(self.assertion, table_names(), set(), frozenset(CLAIM_ROLES))
         except ExpressionError as error:
             raise ValueError(str(error)) from None
         return self
@@ -234,7 +259,7 @@ def compile_assert_check(check: AssertCheck) -> tuple[Assertion, tuple[str, str]
         loop = (match.group("var"), match.group("table"))
     loop_names = {loop[0]} if loop else set()
     try:
-        assertion = compile_assertion(check.assertion, table_names(), loop_names)
+        assertion = compile_assertion(check.assertion, table_names(), loop_names, parameters=check.parameters)
         condition = compile_condition(check.where, loop_names) if check.where else None
     except ExpressionError as error:
         raise ValueError(str(error)) from None
@@ -338,3 +363,63 @@ def select(rules: list[Rule], select_ids: list[str] | None, ignore_ids: list[str
 
     chosen = [r for r in rules if not select_ids or matches(r, select_ids)]
     return [r for r in chosen if not ignore_ids or not matches(r, ignore_ids)]
+
+
+def with_severities(rules: list[Rule], severities: Mapping[str, str]) -> list[Rule]:
+    """Severity overrides by rule id or id prefix; the longest matching prefix wins."""
+    unmatched = [p for p in severities if not any(r.id.upper().startswith(p.upper()) for r in rules)]
+    if unmatched:
+        raise SettingError(f"severity.{unmatched[0]}", "没有以此开头的规则编号")
+
+    def severity_of(rule: Rule) -> str:
+        matching = [p for p in severities if rule.id.upper().startswith(p.upper())]
+        return severities[max(matching, key=len)] if matching else rule.spec.severity
+
+    return [_with_spec(r, severity=severity_of(r)) for r in rules]
+
+
+def with_grade_bands(rules: list[Rule], bands: Sequence[tuple[str, Decimal]], synonyms: Mapping[str, str]) -> list[Rule]:
+    """Another band table (优/良/合格/不合格 …) for every score-to-grade check; a grade word keeps its
+    synonym only if it names one of the new bands."""
+    grades = {grade for grade, _ in bands}
+    changed = []
+    for rule in rules:
+        check = rule.spec.check
+        if isinstance(check, GradeCheck):
+            words = {**{k: v for k, v in check.synonyms.items() if v in grades}, **synonyms}
+            check = GradeCheck.model_validate({"kind": "grade", "synonyms": words,
+                                              "bands": [{"grade": g, "min": m} for g, m in bands]})
+            rule = _with_spec(rule, check=check)
+        changed.append(rule)
+    return changed
+
+
+def declared_parameters(rules: Sequence[Rule]) -> dict[str, dict[str, Decimal]]:
+    """Parameter name -> {rule id: its value} over the rules that declare it."""
+    found: dict[str, dict[str, Decimal]] = {}
+    for rule in rules:
+        if isinstance(rule.spec.check, AssertCheck):
+            for name, value in rule.spec.check.parameters.items():
+                found.setdefault(name, {})[rule.id] = value
+    return found
+
+
+def with_parameters(rules: list[Rule], values: Mapping[str, Decimal]) -> list[Rule]:
+    """Every rule declaring one of these parameters, recompiled with the given value."""
+    unknown = sorted(values.keys() - declared_parameters(rules).keys())
+    if unknown:
+        known = "、".join(sorted(declared_parameters(rules))) or "无"
+        raise SettingError(f"parameters.{unknown[0]}", f"没有规则声明这个参数（已声明：{known}）")
+    changed = []
+    for rule in rules:
+        check = rule.spec.check
+        if isinstance(check, AssertCheck) and check.parameters.keys() & values.keys():
+            parameters = {k: values.get(k, v) for k, v in check.parameters.items()}
+            check = AssertCheck.model_validate({**check.model_dump(by_alias=True), "parameters": parameters})
+            rule = replace(_with_spec(rule, check=check), assertion=check._compiled[0])
+        changed.append(rule)
+    return changed
+
+
+def _with_spec(rule: Rule, **changes: Any) -> Rule:
+    return replace(rule, spec=rule.spec.model_copy(update=changes))

@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ..findings import Report
-from . import json_report, text_report
+from . import json_report, sarif_report, text_report
 
 Renderer = Callable[[Report, bool], str]
 
 REPORTERS: dict[str, Renderer] = {
     "text": text_report.render,
     "json": json_report.render,
+    "sarif": sarif_report.render,
 }

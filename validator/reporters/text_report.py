@@ -48,21 +48,13 @@ def _finding(console: Console, finding: Finding, verbose: bool) -> None:
     console.print(f"      {escape(finding.message)}")
     shown = finding.locations if verbose else finding.locations[:4]
     for index, location in enumerate(shown):
-        place = _place(location)
+        place = location.place()
         if place:  # a whole-file finding (an unreadable file) has no place inside the file
             console.print(f"      {'位置' if index == 0 else '涉及'}：{escape(place)}")
     if len(finding.locations) > len(shown):
         console.print(f"      …另 {len(finding.locations) - len(shown)} 个单元格（--verbose 显示全部）", style="dim")
     if finding.hint:
         console.print(f"      建议：{escape(finding.hint)}", style="dim")
-
-
-def _place(location: Location) -> str:
-    text = location.describe()
-    if location.value not in (None, ""):
-        text = f"{text} = {location.value}" if text else f"“{location.value}”"
-    where = location.source.describe()
-    return f"{text}  〔{where}〕" if where else text
 
 
 def _summary(report: Report) -> str:

@@ -1,0 +1,179 @@
+"""SARIF 2.1.0 for code-scanning services (GitHub code scanning, Azure DevOps, SonarQube, VS Code's viewer).
+
+One run. `tool.driver.rules` describes every rule that produced a result (title, description, basis
+and hint from the rule file). A result's first location is the judged cell: the file, the line and
+column where the input has lines (text, YAML), and the table, row, column, page, sheet and cell in
+the location's `properties` and `logicalLocations`; the other cells the rule read are its
+`relatedLocations`. Columns count Unicode characters (`columnKind: unicodeCodePoints`).
+
+`partialFingerprints["budgetlintFinding/v1"]` identifies a finding by what it is about — rule, file,
+table, row (行次, 科目编码, label), column (header, 栏次) — never by line or cell address, so an edit
+elsewhere in the file (a line inserted above, a row added to another table) keeps it. A finding
+outside any table (prose, a scanned page) is identified by its text and page. Findings alike in all
+of that are numbered in document order (`…:1`, `…:2`).
+
+The summary and the skipped rules (as in the JSON report) are in `run.properties`. Every cell is
+always listed: `verbose` changes nothing here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from ..findings import Finding, Location, Report, RuleInfo
+from .paths import relative_path
+
+SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+INFORMATION_URI = "https://pypi.org/project/budgetlint/"
+FINGERPRINT = "budgetlintFinding/v1"
+LEVELS = {"error": "error", "warning": "warning", "info": "note"}
+# Location fields that say which cell a finding is about, as opposed to where that cell sits in the file
+_CELL_FIELDS = ("table", "table_title", "row", "row_no", "code", "column", "column_no")
+
+
+def render(report: Report, verbose: bool = False) -> str:
+    return json.dumps(sarif(report), ensure_ascii=False, indent=2) + "\n"
+
+
+def sarif(report: Report) -> dict[str, Any]:
+    rule_ids = sorted({f.rule for f in report.findings})
+    rule_index = {rule_id: index for index, rule_id in enumerate(rule_ids)}
+    artifact_index = {result.path: index for index, result in enumerate(report.files)}
+    fingerprints = finding_fingerprints(report.findings)
+    run = {
+        "tool": {"driver": {
+            "name": "budgetlint",
+            "version": report.version,
+            "semanticVersion": report.version,
+            "informationUri": INFORMATION_URI,
+            "rules": [_descriptor(_rule_info(report, rule_id)) for rule_id in rule_ids],
+        }},
+        "invocations": [{"executionSuccessful": True}],
+        "artifacts": [_artifact(result.path, {"format": result.format, "tables": result.tables, "error": result.error})
+                      for result in report.files],
+        "columnKind": "unicodeCodePoints",
+        "results": [_result(f, rule_index[f.rule], artifact_index.get(f.file), fingerprint)
+                    for f, fingerprint in zip(report.findings, fingerprints, strict=True)],
+        "properties": {"summary": report.summary(), "skipped": [asdict(skip) for skip in report.skipped]},
+    }
+    return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
+
+
+def finding_fingerprints(findings: list[Finding]) -> list[str]:
+    """A stable identity per finding (see the module docstring), in the order of `findings`."""
+    seen: Counter[str] = Counter()
+    fingerprints = []
+    for finding in findings:
+        digest = hashlib.sha256(json.dumps(_identity(finding), ensure_ascii=False).encode()).hexdigest()[:32]
+        seen[digest] += 1
+        fingerprints.append(f"{digest}:{seen[digest]}")
+    return fingerprints
+
+
+def _identity(finding: Finding) -> list[Any]:
+    first = finding.locations[0] if finding.locations else Location()
+    cell = [getattr(first, name) for name in _CELL_FIELDS]
+    if not any(v is not None for v in cell):  # prose or a whole page: what it says, and on which page
+        cell = [first.value, first.source.page]
+    return [finding.rule, relative_path(finding.file), *cell]
+
+
+def _rule_info(report: Report, rule_id: str) -> RuleInfo:
+    """The rule as its file describes it; a Report built without rule metadata still names the rule."""
+    if rule_id in report.rules:
+        return report.rules[rule_id]
+    finding = next(f for f in report.findings if f.rule == rule_id)
+    return RuleInfo(rule_id, finding.title, finding.severity, hint=finding.hint)
+
+
+def _descriptor(rule: RuleInfo) -> dict[str, Any]:
+    help_lines = [f"依据：{rule.basis}"] if rule.basis else []
+    if rule.hint:
+        help_lines.append(f"如何修正：{rule.hint}")
+    descriptor: dict[str, Any] = {
+        "id": rule.id,
+        "name": rule.title,  # the rules have no separate identifier-like name; the title states the defect
+        "shortDescription": {"text": rule.title},
+        "fullDescription": {"text": rule.description or rule.title},
+        "defaultConfiguration": {"level": LEVELS[rule.severity]},
+    }
+    if help_lines:
+        descriptor["help"] = {"text": "\n".join(help_lines)}
+    return descriptor
+
+
+def _artifact(path: str, properties: dict[str, Any]) -> dict[str, Any]:
+    return {"location": {"uri": artifact_uri(path)}, "properties": properties}
+
+
+def artifact_uri(path: str) -> str:
+    """A relative URI reference below the working directory (what code scanning resolves against the
+    checkout), otherwise a file: URI; percent-encoded, since file names are often Chinese."""
+    relative = relative_path(path)
+    if Path(relative).is_absolute():
+        return Path(relative).as_uri()
+    return quote(relative, safe="/")
+
+
+def _result(finding: Finding, rule_index: int, artifact_index: int | None, fingerprint: str) -> dict[str, Any]:
+    locations = finding.locations or (Location(),)
+    result: dict[str, Any] = {
+        "ruleId": finding.rule,
+        "ruleIndex": rule_index,
+        "level": LEVELS[finding.severity],
+        "message": {"text": finding.message},
+        "locations": [_location(finding.file, locations[0], artifact_index)],
+        "partialFingerprints": {FINGERPRINT: fingerprint},
+    }
+    if len(locations) > 1:
+        result["relatedLocations"] = [_location(finding.file, location, artifact_index, id_=index)
+                                      for index, location in enumerate(locations[1:], start=1)]
+    figures = {name: getattr(finding, name) for name in ("expected", "actual", "difference", "tolerance")}
+    properties = {name: value for name, value in figures.items() if value is not None}
+    if finding.hint:
+        properties["hint"] = finding.hint
+    if properties:
+        result["properties"] = properties
+    return result
+
+
+def _location(file: str, location: Location, artifact_index: int | None, id_: int | None = None) -> dict[str, Any]:
+    artifact: dict[str, Any] = {"uri": artifact_uri(file)}
+    if artifact_index is not None:
+        artifact["index"] = artifact_index
+    physical: dict[str, Any] = {"artifactLocation": artifact}
+    source = location.source
+    if source.line is not None:
+        region: dict[str, int] = {"startLine": source.line}
+        if source.column is not None:
+            region["startColumn"] = source.column
+            if location.span:  # a claim in prose: the span is [start, end) of its line, 0-based
+                region["endColumn"] = source.column + location.span[1] - location.span[0]
+        physical["region"] = region
+    result: dict[str, Any] = {"physicalLocation": physical}
+    if id_ is not None:
+        result["id"] = id_
+    name = location.describe()
+    if name:
+        result["logicalLocations"] = [{"name": name, "kind": "element"}]
+    place = location.place()
+    if place:
+        result["message"] = {"text": place}
+    properties = _location_properties(location)
+    if properties:
+        result["properties"] = properties
+    return result
+
+
+def _location_properties(location: Location) -> dict[str, Any]:
+    source = location.source
+    fields: dict[str, Any] = {name: getattr(location, name) for name in (*_CELL_FIELDS, "value")}
+    fields.update(page=source.page, bbox=[str(v) for v in source.bbox] if source.bbox else None,
+                  sheet=source.sheet, cell=source.cell, hidden=list(source.hidden) or None)
+    return {name: value for name, value in fields.items() if value is not None}
