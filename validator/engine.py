@@ -273,9 +273,9 @@ class TableResolver(Resolver):
         claim: Any = bindings["claim"]
         subject = normalise(claim.subject)
         named = [t for t in self.self_evaluations if normalise(t.meta.get("项目名称", "")) == subject]
-        if not named:
-            named = [t for t in self.self_evaluations
-                     if subject and t.meta.get("项目名称") and subject in normalise(t.meta["项目名称"])]
+        if not named:  # "…工作经费（劳务费）" in the text, "…工作经费" on the sheet, or the other way round
+            named = [t for t in self.self_evaluations if subject and t.meta.get("项目名称")
+                     and (subject in normalise(t.meta["项目名称"]) or normalise(t.meta["项目名称"]) in subject)]
         if len(named) != 1:
             raise Absent(f"没有项目名称为“{claim.subject}”的自评表" if not named
                          else f"项目名称“{claim.subject}”对应{len(named)}张自评表")
