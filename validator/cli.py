@@ -13,7 +13,7 @@ import click
 
 from . import __version__
 
-FORMATS = ("text", "json")  # kept equal to validator.reporters.REPORTERS (a test checks), imported lazily
+FORMATS = ("text", "json", "html")  # kept equal to validator.reporters.REPORTERS (a test checks), imported lazily
 
 
 def _ids(value: str | None) -> list[str] | None:
@@ -43,9 +43,11 @@ def main() -> None:
 @click.option("-v", "--verbose", is_flag=True, help="列出全部涉及单元格、跳过的规则和识别出的表格。")
 @click.option("--max-bytes", type=click.IntRange(min=1), default=64 * 1024 * 1024, show_default=True,
               help="单个输入文件的大小上限（字节）。")
+@click.option("--annotate-excel", "annotated", type=click.Path(path_type=Path, dir_okay=False),
+              help="另存一份 Excel 输入的副本，问题单元格填色并加批注（只能检查一个 .xlsx 文件）。")
 def check(paths: tuple[Path, ...], output_format: str, output: Path | None, rule_paths: tuple[Path, ...],
           select_ids: str | None, ignore_ids: str | None, fail_on: str, show_rounding: bool, verbose: bool,
-          max_bytes: int) -> None:
+          max_bytes: int, annotated: Path | None) -> None:
     """检查决算公开文件（文本、Excel、PDF、YAML/JSON），文件夹按递归查找。"""
     from .api import check as run_check
     from .errors import RuleError
@@ -55,9 +57,12 @@ def check(paths: tuple[Path, ...], output_format: str, output: Path | None, rule
     missing = [str(p) for p in paths if not p.exists()]
     if missing:
         raise click.UsageError(f"找不到输入：{', '.join(missing)}")
+    if annotated:
+        _check_annotation_target(paths, annotated)
     try:
         report = run_check(paths, rules=rule_paths, select_ids=_ids(select_ids), ignore_ids=_ids(ignore_ids),
-                           max_bytes=max_bytes, show_rounding=show_rounding)
+                           max_bytes=max_bytes, show_rounding=show_rounding,
+                           keep_documents=output_format == "html")  # the HTML report shows the tables
     except RuleError as error:
         click.echo(f"规则文件错误：{error}", err=True)
         sys.exit(2)
@@ -70,7 +75,27 @@ def check(paths: tuple[Path, ...], output_format: str, output: Path | None, rule
         output.write_text(text, encoding="utf-8")
     else:
         click.echo(text, nl=False)
+    if annotated:
+        from .errors import ReadError
+        from .excel_annotation import annotate_workbook
+
+        try:
+            annotate_workbook(paths[0], report.findings, annotated)
+        except ReadError as error:  # already a READ-01 finding; the copy is just not written
+            click.echo(f"未生成标注副本：{error}", err=True)
     sys.exit(exit_code(report, fail_on))
+
+
+def _check_annotation_target(paths: tuple[Path, ...], annotated: Path) -> None:
+    """One .xlsx input, written to a new .xlsx: the original is never the target."""
+    from .excel_annotation import ANNOTATABLE
+
+    if len(paths) != 1 or not paths[0].is_file() or paths[0].suffix.lower() not in ANNOTATABLE:
+        raise click.UsageError("--annotate-excel 只能用于恰好一个 .xlsx 输入文件")
+    if annotated.suffix.lower() != ".xlsx":
+        raise click.UsageError("--annotate-excel 的输出文件须以 .xlsx 结尾")
+    if annotated.resolve() == paths[0].resolve():
+        raise click.UsageError("--annotate-excel 的输出文件不能是输入文件本身（原文件不会被修改）")
 
 
 def _terminal_text(report: object, verbose: bool) -> str:

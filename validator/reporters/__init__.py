@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ..findings import Report
-from . import json_report, sarif_report, text_report
+from . import html_report, json_report, sarif_report, text_report
 
 Renderer = Callable[[Report, bool], str]
 
@@ -13,4 +13,5 @@ REPORTERS: dict[str, Renderer] = {
     "text": text_report.render,
     "json": json_report.render,
     "sarif": sarif_report.render,
+    "html": html_report.render,
 }
