@@ -51,12 +51,9 @@ def mutate(text, line, old, new):
 
 
 @pytest.fixture
-def mutated(tmp_path):
+def mutated(wrong_total):
     """The seed with 本年收入合计 changed from 2,643.57 to 2,653.57 (T1-01 and T1-03 must fail)."""
-    path = tmp_path / "mutated.txt"
-    path.write_text(mutate(SEED002.read_text(encoding="utf-8"), TOTAL_LINE, "\t2,643.57\t", "\t2,653.57\t"),
-                    encoding="utf-8")
-    return path
+    return wrong_total
 
 
 # -- exit codes -------------------------------------------------------------------------------------

@@ -14,12 +14,15 @@ from . import __version__
 from .catalogue import builtin_catalogue
 from .engine import Engine
 from .errors import ReadError
-from .findings import FileResult, Finding, Location, Report, Skip
+from .findings import FileResult, Finding, Location, Report, RuleInfo, Skip
 from .model import Document, Source
 from .readers import DEFAULT_MAX_BYTES, looks_like_a_disclosure, read_document
 from .ruleset import Rule, builtin_rules, load_rules, select, with_grade_bands, with_parameters, with_severities
 
 READ_RULE = "READ-01"
+READ_RULE_INFO = RuleInfo(READ_RULE, "文件无法读取", "error", "输入文件须可读（文本、Excel、PDF、YAML/JSON）",
+                          "文件无法打开或解析（损坏、加密、格式不支持、超过大小上限），其中的表格没有检查。",
+                          "提供可读的文件，或把表格导出为 Excel/PDF 后再检查。")
 
 # Called after each file is checked: (files done, files in all, the file just done)
 Progress = Callable[[int, int, str], None]
@@ -105,6 +108,7 @@ def check(paths: Iterable[Path | str], options: CheckOptions | None = None, *, j
     Ctrl-C; an unreadable input is an error finding, not an exception.
     """
     options = replace(options or CheckOptions(), **_as_tuples(settings))
+    rules = configured_rules(options)  # here too with workers: a bad rule file stops the run before it starts
     files = list(expand(paths))
     done: dict[int, FileOutcome] = {}  # by input position: the report keeps the input order
     try:
@@ -113,26 +117,25 @@ def check(paths: Iterable[Path | str], options: CheckOptions | None = None, *, j
 
             check_in_parallel(files, options, jobs, done, progress)
         else:
-            _check_here(files, options, done, progress)
+            _check_here(files, FileChecker(options, rules), done, progress)
     except KeyboardInterrupt:
-        report = _merged(done)
+        report = _merged(done, rules)
         report.interrupted = len(files) - len(done)
         raise Interrupted(report) from None
-    return _merged(done)
+    return _merged(done, rules)
 
 
-def _check_here(files: list[Path], options: CheckOptions, done: dict[int, FileOutcome],
+def _check_here(files: list[Path], checker: FileChecker, done: dict[int, FileOutcome],
                 progress: Progress | None) -> None:
     """One file after the other in this process, one document alive at a time."""
-    checker = FileChecker(options)
     for index, path in enumerate(files):
         done[index] = checker.check(path)
         if progress:
             progress(len(done), len(files), str(path))
 
 
-def _merged(outcomes: dict[int, FileOutcome]) -> Report:
-    report = Report(version=__version__)
+def _merged(outcomes: dict[int, FileOutcome], rules: list[Rule]) -> Report:
+    report = Report(version=__version__, rules={READ_RULE: READ_RULE_INFO, **{r.id: _rule_info(r) for r in rules}})
     for _, outcome in sorted(outcomes.items()):
         report.files.append(outcome.result)
         report.findings.extend(outcome.findings)
@@ -145,9 +148,9 @@ def _merged(outcomes: dict[int, FileOutcome]) -> Report:
 class FileChecker:
     """Reads and checks single files with an engine built once (per process)."""
 
-    def __init__(self, options: CheckOptions) -> None:
+    def __init__(self, options: CheckOptions, rules: list[Rule]) -> None:
         self.options = options
-        self.engine = Engine(configured_rules(options), builtin_catalogue(), options.show_rounding)
+        self.engine = Engine(rules, builtin_catalogue(), options.show_rounding)
         self.root = (options.root or Path.cwd()).resolve()
 
     def check(self, path: Path) -> FileOutcome:
@@ -158,7 +161,10 @@ class FileChecker:
         except Exception as error:  # a reader bug must not stop the batch or show a traceback
             return unreadable(path, f"读取时出现内部错误（{type(error).__name__}: {error}），请报告此问题")
         result = FileResult(str(path), document.format, [t.label or t.title for t in document.tables])
-        findings, skips = self.engine.run(document)
+        try:
+            findings, skips = self.engine.run(document)
+        except Exception as error:  # a hostile file that trips the engine is reported, the batch goes on
+            return unreadable(path, f"检查时出现内部错误（{type(error).__name__}: {error}），请报告此问题")
         ignored = self.ignored_rules(path)
         if ignored:
             findings = [f for f in findings if not _matches(f.rule, ignored)]
@@ -175,9 +181,14 @@ class FileChecker:
                 if fnmatch(relative, glob) or fnmatch(path.name, glob) for prefix in prefixes]
 
 
+def _rule_info(rule: Rule) -> RuleInfo:
+    spec = rule.spec
+    return RuleInfo(spec.id, spec.title, spec.severity, spec.basis, spec.description, spec.hint)
+
+
 def unreadable(path: Path, reason: str) -> FileOutcome:
-    finding = Finding(READ_RULE, "error", "文件无法读取", f"无法读取 {path}：{reason}", str(path),
-                      (Location(source=Source()),))
+    finding = Finding(READ_RULE, READ_RULE_INFO.severity, READ_RULE_INFO.title, f"无法读取 {path}：{reason}",
+                      str(path), (Location(source=Source()),))
     return FileOutcome(FileResult(str(path), None, error=reason), [finding], [])
 
 

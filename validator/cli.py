@@ -1,17 +1,27 @@
 """The command line: parse options, build the pieces, hand over.
 
 Exit codes (as ruff): 0 nothing at or above --fail-on, 1 findings at or above it, 2 a usage error or
-an invalid rule file.
+an invalid rule, configuration or baseline file; 130 when Ctrl-C stopped the run (the partial report
+of the files done is still written, and a run cut short must never pass a gate).
 """
 
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
 
 import click
 
 from . import __version__
+
+if TYPE_CHECKING:
+    from .api import Progress
+    from .config import Settings
+
+T = TypeVar("T")
 
 FORMATS = ("text", "json", "html")  # kept equal to validator.reporters.REPORTERS (a test checks), imported lazily
 
@@ -37,20 +47,32 @@ def main() -> None:
               help="追加的规则文件或文件夹（可多次给出）。")
 @click.option("--select", "select_ids", help="只运行这些规则（编号或前缀，逗号分隔，如 T1,X-01）。")
 @click.option("--ignore", "ignore_ids", help="不运行这些规则（编号或前缀，逗号分隔）。")
-@click.option("--fail-on", type=click.Choice(["error", "warning", "info", "never"]), default="error",
-              show_default=True, help="达到该严重程度的问题使退出码为 1。")
+@click.option("--fail-on", type=click.Choice(["error", "warning", "info", "never"]),
+              help="达到该严重程度的问题使退出码为 1。  [默认: error]")
 @click.option("--show-rounding", is_flag=True, help="把尾差范围内的差异也列为提示。")
 @click.option("-v", "--verbose", is_flag=True, help="列出全部涉及单元格、跳过的规则和识别出的表格。")
-@click.option("--max-bytes", type=click.IntRange(min=1), default=64 * 1024 * 1024, show_default=True,
-              help="单个输入文件的大小上限（字节）。")
+@click.option("--max-bytes", type=click.IntRange(min=1), help="单个输入文件的大小上限（字节）。  [默认: 67108864]")
+@click.option("--config", "config_path", type=click.Path(path_type=Path, exists=True, dir_okay=False),
+              help="配置文件（budgetlint.toml 或 pyproject.toml）；不给出时从当前目录向上查找。")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), help="并行检查的进程数。  [默认: CPU 核数]")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True),
+              help="并行检查时每个文件的时间上限（秒），超时记为无法读取。  [默认: 300]")
+@click.option("--statistics", is_flag=True, help="按规则和按文件统计问题数。")
+@click.option("--baseline", "baseline_path", type=click.Path(path_type=Path, exists=True, dir_okay=False),
+              help="只报告不在此基线文件中的问题。")
+@click.option("--write-baseline", "write_baseline_path", type=click.Path(path_type=Path, dir_okay=False),
+              help="把本次的全部问题写入基线文件（之后用 --baseline 只看新问题），退出码为 0。")
 @click.option("--annotate-excel", "annotated", type=click.Path(path_type=Path, dir_okay=False),
               help="另存一份 Excel 输入的副本，问题单元格填色并加批注（只能检查一个 .xlsx 文件）。")
 def check(paths: tuple[Path, ...], output_format: str, output: Path | None, rule_paths: tuple[Path, ...],
-          select_ids: str | None, ignore_ids: str | None, fail_on: str, show_rounding: bool, verbose: bool,
-          max_bytes: int, annotated: Path | None) -> None:
+          select_ids: str | None, ignore_ids: str | None, fail_on: str | None, show_rounding: bool, verbose: bool,
+          max_bytes: int | None, config_path: Path | None, jobs: int | None, timeout: float | None,
+          statistics: bool, baseline_path: Path | None, write_baseline_path: Path | None,
+          annotated: Path | None) -> None:
     """检查决算公开文件（文本、Excel、PDF、YAML/JSON），文件夹按递归查找。"""
+    from . import baseline
+    from .api import Interrupted
     from .api import check as run_check
-    from .errors import RuleError
     from .findings import exit_code
     from .reporters import REPORTERS
 
@@ -59,13 +81,23 @@ def check(paths: tuple[Path, ...], output_format: str, output: Path | None, rule
         raise click.UsageError(f"找不到输入：{', '.join(missing)}")
     if annotated:
         _check_annotation_target(paths, annotated)
-    try:
-        report = run_check(paths, rules=rule_paths, select_ids=_ids(select_ids), ignore_ids=_ids(ignore_ids),
-                           max_bytes=max_bytes, show_rounding=show_rounding,
-                           keep_documents=output_format == "html")  # the HTML report shows the tables
-    except RuleError as error:
-        click.echo(f"规则文件错误：{error}", err=True)
-        sys.exit(2)
+    given = {"rules": rule_paths, "select": _ids(select_ids), "ignore": _ids(ignore_ids), "fail-on": fail_on,
+             "max-bytes": max_bytes, "jobs": jobs, "timeout": timeout}
+    settings = _settings(config_path, {k: v for k, v in given.items() if v},
+                         show_rounding=show_rounding,
+                         keep_documents=output_format == "html")  # the HTML report shows the tables
+    interrupted = False
+    with _progress_bar() as progress:
+        try:
+            report = run_check(paths, settings.options, jobs=settings.jobs, progress=progress)
+        except Interrupted as stop:
+            report, interrupted = stop.report, True
+    if write_baseline_path:
+        written = baseline.write(report, write_baseline_path)
+        click.echo(f"已把 {written} 个问题写入基线 {write_baseline_path}", err=True)
+    elif baseline_path:
+        _or_exit_2(baseline.apply, report, baseline_path)
+    report.with_statistics = statistics
     renderer = REPORTERS[output_format]
     if output_format == "text":
         text = renderer(report, verbose) if output else _terminal_text(report, verbose)
@@ -83,7 +115,59 @@ def check(paths: tuple[Path, ...], output_format: str, output: Path | None, rule
             annotate_workbook(paths[0], report.findings, annotated)
         except ReadError as error:  # already a READ-01 finding; the copy is just not written
             click.echo(f"未生成标注副本：{error}", err=True)
-    sys.exit(exit_code(report, fail_on))
+    if interrupted:
+        click.echo(f"已中断：{report.interrupted} 个文件未检查，以上为已检查文件的结果", err=True)
+        sys.exit(130)
+    sys.exit(0 if write_baseline_path else exit_code(report, settings.fail_on))
+
+
+def _settings(config_path: Path | None, given: dict[str, object], **flags: bool) -> Settings:
+    """The configuration (named or discovered) merged with the options given; exit 2 on a mistake."""
+    from . import config
+
+    path = config_path or _or_exit_2(config.discover, Path.cwd())
+    settings = _or_exit_2(lambda: config.resolve(config.load(path), given, **flags))
+    _or_exit_2(config.rules_for, settings)  # a bad rule file or setting stops here, before any worker starts
+    return settings
+
+
+def _or_exit_2(function: Callable[..., T], *args: object) -> T:
+    """Call it; a configuration, rule-file or baseline mistake is reported on stderr with exit code 2."""
+    from .baseline import BaselineError
+    from .errors import ConfigError, RuleError
+
+    try:
+        return function(*args)
+    except RuleError as error:
+        click.echo(f"规则文件错误：{error}", err=True)
+    except ConfigError as error:
+        click.echo(f"配置文件错误：{error}", err=True)
+    except BaselineError as error:
+        click.echo(f"基线文件错误：{error}", err=True)
+    sys.exit(2)
+
+
+@contextmanager
+def _progress_bar() -> Iterator[Progress | None]:
+    """A progress bar on stderr when it is a terminal; nothing when it is piped or redirected."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeRemainingColumn
+    from rich.progress import Progress as Bar
+
+    # Redrawn after each file rather than by rich's refresh thread: worker processes fork from here
+    with Bar(TextColumn("检查"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+             TextColumn("{task.description}"), console=Console(stderr=True), auto_refresh=False,
+             transient=True) as bar:
+        task = bar.add_task("", total=None)
+
+        def advance(done: int, total: int, path: str) -> None:
+            bar.update(task, completed=done, total=total, description=Path(path).name)
+            bar.refresh()
+
+        yield advance
 
 
 def _check_annotation_target(paths: tuple[Path, ...], annotated: Path) -> None:
@@ -128,6 +212,19 @@ def rules(rule_id: str | None, rule_paths: tuple[Path, ...]) -> None:
         click.echo(f"没有编号为 {rule_id} 的规则（budgetlint rules 可列出全部）", err=True)
         sys.exit(2)
     click.echo(explain(found[0]), nl=False)
+
+
+@main.command("config")
+@click.option("--config", "config_path", type=click.Path(path_type=Path, exists=True, dir_okay=False),
+              help="配置文件；不给出时从当前目录向上查找。")
+@click.option("--format", "output_format", type=click.Choice(["toml", "json"]), default="toml", show_default=True)
+def show_config(config_path: Path | None, output_format: str) -> None:
+    """显示生效的配置（来自哪个配置文件，哪些是默认值），含规则自带的等级分数段和参数。"""
+    from . import config
+
+    settings = _settings(config_path, {})
+    rules = _or_exit_2(config.rules_for, settings)
+    click.echo((config.as_json if output_format == "json" else config.as_toml)(settings, rules), nl=False)
 
 
 @main.command()

@@ -6,7 +6,8 @@ against a small whitelist at load time, and compiled into closures.
     absent_as_zero(T7[row.code, "本年支出/小计"]) <= row["本年支出合计"]
 
 Names: the table kinds T1…T9 (and any kind the catalogue defines), the loop variable of
-`for_each`, and the check's named `parameters` (numbers a configuration may change: full_marks). A subscript picks a cell: `Table[row, column]`, `row[column]`, or `Table[column]` for a
+`for_each`, and the check's named `parameters` (numbers a configuration may change: full_marks).
+A subscript picks a cell: `Table[row, column]`, `row[column]`, or `Table[column]` for a
 table with a single data row. Row selectors: an integer is a 行次, a 3/5/7-digit string a 科目编码,
 `"A>B"` the first row labelled B after the row labelled A, anything else a label; `|` separates
 alternatives tried in order. Column selectors: an integer is a 栏次, a string matches the end of the

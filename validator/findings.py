@@ -7,12 +7,16 @@ The JSON contract (numbers as strings so no precision is lost):
                "column_no", "value", "span" (only for a claim in prose), "source": {"line", "column", "page",
                "bbox", "sheet", "cell", "hidden" (only when set)}}]}],
  "skipped": [{"rule", "file", "reason", "count"}],
- "summary": {"files", "findings", "errors", "warnings", "infos", "skipped"}}
+ "summary": {"files", "findings", "errors", "warnings", "infos", "skipped",
+             "baselined" (only with a baseline), "not_checked" (only when interrupted)},
+ "statistics" (only when asked for): {"rules": [{"rule", "title", "errors", "warnings", "infos", "total"}],
+                                      "files": [{"path", "errors", "warnings", "infos", "total"}]}}
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -131,13 +135,39 @@ class Report:
     # The documents as read, by path, for reporters that show the tables (HTML) or annotate the input
     # (Excel); kept only when asked for (check(keep_documents=True)), never part of to_dict().
     documents: dict[str, Document] = field(default_factory=dict, repr=False, compare=False)
+    baselined: int | None = None  # findings left out because the baseline lists them (None: no baseline)
+    interrupted: int = 0  # files not checked because the run was stopped (Ctrl-C)
+    with_statistics: bool = False  # to_dict() and the text report add counts per rule and per file
 
     def count(self, severity: str) -> int:
         return sum(1 for f in self.findings if f.severity == severity)
 
     def summary(self) -> dict[str, int]:
-        return {"files": len(self.files), "findings": len(self.findings), "errors": self.count("error"),
-                "warnings": self.count("warning"), "infos": self.count("info"), "skipped": len(self.skipped)}
+        summary = {"files": len(self.files), "findings": len(self.findings), "errors": self.count("error"),
+                   "warnings": self.count("warning"), "infos": self.count("info"), "skipped": len(self.skipped)}
+        if self.baselined is not None:
+            summary["baselined"] = self.baselined
+        if self.interrupted:
+            summary["not_checked"] = self.interrupted
+        return summary
+
+    def statistics(self) -> dict[str, list[dict[str, Any]]]:
+        """Findings counted per rule (most frequent first) and per file (every file, in input order)."""
+        by_rule: dict[str, Counter[str]] = defaultdict(Counter)
+        by_file: dict[str, Counter[str]] = {f.path: Counter() for f in self.files}
+        titles = {}
+        for finding in self.findings:
+            by_rule[finding.rule][finding.severity] += 1
+            by_file.setdefault(finding.file, Counter())[finding.severity] += 1
+            titles.setdefault(finding.rule, finding.title)
+
+        def counts(counter: Counter[str]) -> dict[str, int]:
+            return {"errors": counter["error"], "warnings": counter["warning"], "infos": counter["info"],
+                    "total": counter.total()}
+
+        rules = sorted(by_rule.items(), key=lambda item: (-item[1].total(), item[0]))
+        return {"rules": [{"rule": rule, "title": titles[rule], **counts(c)} for rule, c in rules],
+                "files": [{"path": path, **counts(c)} for path, c in by_file.items()]}
 
     def worst_at_least(self, threshold: str) -> bool:
         """Whether any finding is at or above the threshold severity (`never` means no threshold)."""
@@ -152,7 +182,7 @@ class Report:
             "findings": [_finding_dict(f) for f in self.findings],
             "skipped": [asdict(s) for s in self.skipped],
             "summary": self.summary(),
-        }
+        } | ({"statistics": self.statistics()} if self.with_statistics else {})
 
 
 def _finding_dict(finding: Finding) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from io import StringIO
+from typing import Any
 from itertools import groupby
 
 from rich.console import Console
@@ -30,6 +31,8 @@ def render(report: Report, verbose: bool = False, color: bool = False, width: in
         for result in report.files:
             tables = "、".join(result.tables) if result.tables else "（无）"
             console.print(f"已读取 {escape(result.path)}（{result.format or '未读取'}）：{escape(tables)}", style="dim")
+    if report.with_statistics:
+        _statistics(console, report)
     console.print(_summary(report))
     return buffer.getvalue()
 
@@ -57,7 +60,27 @@ def _finding(console: Console, finding: Finding, verbose: bool) -> None:
         console.print(f"      建议：{escape(finding.hint)}", style="dim")
 
 
+def _statistics(console: Console, report: Report) -> None:
+    """Counts per rule, most frequent first, then per file in input order (as ruff --statistics)."""
+    statistics = report.statistics()
+    console.print("[bold]按规则统计[/bold]")
+    for row in statistics["rules"]:
+        console.print(f"  {row['total']:>6}  {row['rule']:<8} {escape(row['title'])}{_by_severity(row)}")
+    console.print("[bold]按文件统计[/bold]")
+    for row in statistics["files"]:
+        console.print(f"  {row['total']:>6}  {escape(row['path'])}{_by_severity(row)}")
+    console.print()
+
+
+def _by_severity(counts: dict[str, Any]) -> str:
+    parts = [f"{counts[key]} 个{word}" for key, word in (("errors", "错误"), ("warnings", "警告"), ("infos", "提示"))
+             if counts[key]]
+    return f"（{'，'.join(parts)}）" if parts else ""
+
+
 def _summary(report: Report) -> str:
     s = report.summary()
     return (f"共检查 {s['files']} 个文件：{s['errors']} 个错误，{s['warnings']} 个警告，{s['infos']} 个提示"
-            + (f"；{s['skipped']} 次规则不适用（缺少相应的表或行，--verbose 列出）" if s["skipped"] else ""))
+            + (f"；{s['skipped']} 次规则不适用（缺少相应的表或行，--verbose 列出）" if s["skipped"] else "")
+            + (f"；基线中已有的 {s['baselined']} 个问题未列出" if "baselined" in s else "")
+            + (f"；已中断，{s['not_checked']} 个文件未检查" if "not_checked" in s else ""))

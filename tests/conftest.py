@@ -1,0 +1,13 @@
+"""Fixtures shared by the configuration, baseline and batch tests."""
+
+import pytest
+from test_cli import SEED002, TOTAL_LINE, mutate
+
+
+@pytest.fixture
+def wrong_total(tmp_path):
+    """Seed 002 with 本年收入合计 2,643.57 written as 2,653.57: T1-01 and T1-03 fail on its line."""
+    path = tmp_path / "mutated.txt"
+    path.write_text(mutate(SEED002.read_text(encoding="utf-8"), TOTAL_LINE, "\t2,643.57\t", "\t2,653.57\t"),
+                    encoding="utf-8")
+    return path

@@ -1,0 +1,266 @@
+"""Configuration: `budgetlint.toml`, or `[tool.budgetlint]` in pyproject.toml.
+
+The first folder from the working directory upward that holds either file gives the configuration
+(budgetlint.toml first; a pyproject.toml counts only with a [tool.budgetlint] table); `--config PATH`
+names one instead. Paths in it (`rules`, `per-file-ignores` globs) are relative to its folder.
+Command-line options override it key by key, except `--rules`, which adds to its rule files. Keys
+are checked strictly: an unknown or misspelt key is an error naming the file and the key.
+
+    rules = ["本省规则/"]
+    select = ["T", "X", "SE", "G"]
+    ignore = ["D-03"]
+    fail-on = "warning"
+    [per-file-ignores]
+    "历年/**" = ["SE"]
+    [severity]
+    SE-12 = "info"
+    [grades]                      # the band table of every score-to-grade check (G-01)
+    bands = {"优" = 90, "良" = 80, "合格" = 60, "不合格" = 0}   # TOML: non-ASCII keys are quoted
+    [parameters]                  # named figures the rules declare (SE-07: full_marks)
+    full_marks = 100
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tomllib
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from .api import CheckOptions, configured_rules
+from .errors import ConfigError, SettingError
+from .readers import DEFAULT_MAX_BYTES
+from .ruleset import GradeCheck, Rule, declared_parameters
+
+CONFIG_FILE = "budgetlint.toml"
+PYPROJECT = "pyproject.toml"
+DEFAULT_TIMEOUT = 300.0  # seconds per file in a batch: far beyond a 300-page PDF, short of a hung run
+DEFAULT = "默认"
+COMMAND_LINE = "命令行"
+
+Severity = Literal["error", "warning", "info"]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class GradesSection(_Strict):
+    bands: dict[str, Decimal] = Field(min_length=1)  # grade -> the score its band starts at
+    synonyms: dict[str, str] = {}  # a grade word as printed -> the band's name (优秀 -> 优)
+
+    @model_validator(mode="after")
+    def _synonyms_name_bands(self) -> GradesSection:
+        stray = sorted(set(self.synonyms.values()) - self.bands.keys())
+        if stray:
+            raise ValueError(f"synonyms 指向不在 bands 中的等级：{'、'.join(stray)}")
+        return self
+
+
+class ConfigFile(_Strict):
+    rules: list[str] = []
+    select: list[str] | None = None
+    ignore: list[str] | None = None
+    per_file_ignores: dict[str, list[str]] = Field({}, alias="per-file-ignores")
+    severity: dict[str, Severity] = {}
+    fail_on: Literal["error", "warning", "info", "never"] | None = Field(None, alias="fail-on")
+    max_bytes: int | None = Field(None, alias="max-bytes", ge=1)
+    jobs: int | None = Field(None, ge=1)
+    timeout: float | None = Field(None, gt=0)
+    grades: GradesSection | None = None
+    parameters: dict[str, Decimal] = {}
+
+
+@dataclass(frozen=True)
+class Config:
+    path: Path | None  # None: no configuration file
+    values: ConfigFile = field(default_factory=ConfigFile)
+
+    @property
+    def folder(self) -> Path:
+        return self.path.parent if self.path else Path.cwd()
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The effective settings of a run: the options, the exit threshold, the parallelism, and where
+    each key came from (the config file, the command line, or the default)."""
+
+    options: CheckOptions
+    fail_on: str
+    jobs: int
+    config: Path | None
+    sources: dict[str, str]
+
+
+def discover(start: Path) -> Path | None:
+    """The configuration file for a run started in `start`: the nearest folder upward that has one."""
+    for folder in (start.resolve(), *start.resolve().parents):
+        if (folder / CONFIG_FILE).is_file():
+            return folder / CONFIG_FILE
+        if (folder / PYPROJECT).is_file() and "budgetlint" in _toml(folder / PYPROJECT).get("tool", {}):
+            return folder / PYPROJECT
+    return None
+
+
+def load(path: Path | None) -> Config:
+    """The configuration in `path` (None: no file, everything default). Raises ConfigError."""
+    if path is None:
+        return Config(None)
+    data = _toml(path)
+    prefix = ""
+    if path.name == PYPROJECT:
+        data, prefix = data.get("tool", {}).get("budgetlint"), "tool.budgetlint."
+        if data is None:
+            raise ConfigError(str(path), None, "没有 [tool.budgetlint] 表")
+    try:
+        return Config(path, ConfigFile.model_validate(data))
+    except ValidationError as error:
+        # A misspelt key shows up as unknown: name it first, as the rule-file loader does
+        problem = sorted(error.errors(), key=lambda e: e["type"] != "extra_forbidden")[0]
+        key = prefix + ".".join(str(k) for k in problem["loc"])
+        message = "未知的配置项" if problem["type"] == "extra_forbidden" else problem["msg"]
+        raise ConfigError(str(path), key, message) from None
+
+
+def resolve(config: Config, given: dict[str, Any], show_rounding: bool = False,
+            keep_documents: bool = False) -> Settings:
+    """Merge the configuration with the command-line values in `given` (by config key: "select",
+    "fail-on" …; only the options actually given). Raises ConfigError for a setting no rule knows."""
+    values = config.values
+    where = config.path.name if config.path else DEFAULT
+    sources: dict[str, str] = {}
+
+    def pick(key: str, from_file: Any, default: Any) -> Any:
+        if key in given:
+            sources[key] = COMMAND_LINE
+            return given[key]
+        sources[key] = where if from_file is not None else DEFAULT
+        return default if from_file is None else from_file
+
+    rules = tuple(config.folder / p for p in values.rules) + tuple(given.get("rules", ()))
+    sources["rules"] = " + ".join(s for s, present in ((where, values.rules), (COMMAND_LINE, given.get("rules")))
+                                  if present) or DEFAULT
+    for key, present in (("per-file-ignores", values.per_file_ignores), ("severity", values.severity),
+                         ("grades", values.grades), ("parameters", values.parameters)):
+        sources[key] = where if present else DEFAULT
+    grades = values.grades
+    bands = tuple(sorted(grades.bands.items(), key=lambda band: band[1], reverse=True)) if grades else ()
+    options = CheckOptions(
+        rules=rules,
+        select_ids=_tuple(pick("select", values.select, None)),
+        ignore_ids=_tuple(pick("ignore", values.ignore, None)),
+        severities=dict(values.severity),
+        grade_bands=bands,
+        grade_synonyms=dict(grades.synonyms) if grades else {},
+        parameters=dict(values.parameters),
+        per_file_ignores=tuple((glob, tuple(prefixes)) for glob, prefixes in values.per_file_ignores.items()),
+        root=config.folder,
+        max_bytes=pick("max-bytes", values.max_bytes, DEFAULT_MAX_BYTES),
+        show_rounding=show_rounding,
+        keep_documents=keep_documents,
+        timeout=pick("timeout", values.timeout, DEFAULT_TIMEOUT),
+    )
+    fail_on = pick("fail-on", values.fail_on, "error")
+    jobs = pick("jobs", values.jobs, os.cpu_count() or 1)
+    return Settings(options, fail_on, jobs, config.path, sources)
+
+
+def rules_for(settings: Settings) -> list[Rule]:
+    """The rules the settings give, loaded once to find configuration mistakes before a run.
+
+    Raises RuleError for an invalid rule file, ConfigError for a parameter or severity naming no rule.
+    """
+    try:
+        return configured_rules(settings.options)
+    except SettingError as error:
+        raise ConfigError(str(settings.config), error.key, error.problem) from None
+
+
+def effective(settings: Settings, rules: list[Rule]) -> tuple[dict[str, Any], dict[str, str]]:
+    """What `budgetlint config` shows: every key with its value in effect, and where it came from.
+    Grade bands and parameters not set in the configuration are the rules' own (G-01's bands,
+    SE-07's full_marks)."""
+    options = settings.options
+    sources = dict(settings.sources)
+    grade_rules = [r for r in rules if isinstance(r.spec.check, GradeCheck)]
+    grades: dict[str, Any] = {}
+    if grade_rules:
+        check = grade_rules[0].spec.check
+        assert isinstance(check, GradeCheck)
+        grades = {"bands": {b.grade: b.minimum for b in check.bands}, "synonyms": dict(check.synonyms)}
+        if sources["grades"] == DEFAULT:
+            sources["grades"] = "规则 " + "、".join(r.id for r in grade_rules)
+    declared = declared_parameters(rules)
+    parameters = {name: next(iter(by_rule.values())) for name, by_rule in declared.items()}
+    if sources["parameters"] == DEFAULT and declared:
+        sources["parameters"] = "规则 " + "、".join(sorted({i for by_rule in declared.values() for i in by_rule}))
+    return {
+        "rules": [str(p) for p in options.rules],
+        "select": list(options.select_ids) if options.select_ids is not None else None,
+        "ignore": list(options.ignore_ids) if options.ignore_ids is not None else None,
+        "fail-on": settings.fail_on,
+        "max-bytes": options.max_bytes,
+        "jobs": settings.jobs,
+        "timeout": options.timeout,
+        "per-file-ignores": {glob: list(prefixes) for glob, prefixes in options.per_file_ignores},
+        "severity": dict(options.severities),
+        "grades": grades,
+        "parameters": parameters,
+    }, sources
+
+
+def as_json(settings: Settings, rules: list[Rule]) -> str:
+    values, sources = effective(settings, rules)
+    data = {"config": str(settings.config) if settings.config else None, "settings": values, "sources": sources}
+    return json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n"
+
+
+def as_toml(settings: Settings, rules: list[Rule]) -> str:
+    """The effective settings as TOML, each key with where it came from."""
+    lines = [f"# 配置文件：{settings.config}" if settings.config else "# 没有找到配置文件：全部为默认值"]
+    tables = []
+    values, sources = effective(settings, rules)
+    for key, value in values.items():
+        source = sources[key]
+        if isinstance(value, dict):
+            tables.append(f"\n[{key}]  # {source}")
+            tables.extend(f"{_toml_key(k)} = {_toml_value(v)}" for k, v in value.items())
+        elif value is not None:
+            lines.append(f"{key} = {_toml_value(value)}  # {source}")
+        else:
+            lines.append(f"# {key} 未设置  # {source}")
+    return "\n".join(lines + tables) + "\n"
+
+
+def _toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except OSError as error:
+        raise ConfigError(str(path), None, f"无法读取：{error}") from None
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(str(path), None, f"TOML 语法错误：{error}") from None
+
+
+def _toml_key(key: str) -> str:
+    return key if key.replace("-", "").replace("_", "").isalnum() and key.isascii() else json.dumps(key, ensure_ascii=False)
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{_toml_key(k)} = {_toml_value(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    if isinstance(value, Decimal | int | float):
+        return str(value)
+    return json.dumps(str(value), ensure_ascii=False)
+
+
+def _tuple(values: list[str] | None) -> tuple[str, ...] | None:
+    return None if values is None else tuple(values)
