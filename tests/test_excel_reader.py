@@ -18,7 +18,6 @@ from validator.model import Source
 from validator.readers import read_document
 from validator.readers.excel import NO_CACHE, _sheet_marks, display, sheet_grids, split_sheet
 from validator.readers.structured import dump
-from validator.reporters.text_report import _place
 from validator.tables import RawTable
 
 FIXTURES = Path(__file__).parent / "fixtures" / "seed002"
@@ -174,7 +173,7 @@ def test_a_wrong_amount_out_of_sight_is_still_reported_and_its_location_says_so(
                if loc.source.sheet == "公开03表" and loc.source.cell == f"E{row}"]
     assert located and all(loc.source.hidden == (what,) for loc in located)
     word = {"row": "隐藏行", "column": "隐藏列", "sheet": "隐藏工作表"}[what]
-    assert f"〔公开03表!E{row}（{word}）〕" in _place(located[0])
+    assert f"〔公开03表!E{row}（{word}）〕" in located[0].place()
     json_sources = [loc["source"] for f in report.to_dict()["findings"] for loc in f["locations"]]
     assert {"sheet": "公开03表", "cell": f"E{row}", "hidden": [what]} in [
         {k: v for k, v in s.items() if v is not None} for s in json_sources]

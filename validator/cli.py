@@ -23,7 +23,8 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
-FORMATS = ("text", "json", "html")  # kept equal to validator.reporters.REPORTERS (a test checks), imported lazily
+# kept equal to validator.reporters.REPORTERS (a test checks), which is imported lazily
+FORMATS = ("text", "json", "json-lines", "sarif", "junit", "github", "csv", "html")
 
 
 def _ids(value: str | None) -> list[str] | None:

@@ -23,6 +23,7 @@ from typing import Any
 from .model import Document, Source
 
 SEVERITY_ORDER = {"info": 1, "warning": 2, "error": 3}
+SEVERITY_WORDS = {"error": "错误", "warning": "警告", "info": "提示"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +56,11 @@ class Location:
             return self.table
         return self.table_title or self.table or ""
 
+    def table_heading(self) -> str:
+        """公开05表 一般公共预算财政拨款支出决算表: the number and the title, each once."""
+        name = self.table_name()
+        return f"{name} {self.table_title}" if self.table_title and self.table_title != name else name
+
     def describe(self) -> str:
         return " ".join(p for p in (self.table_name(), self.row_text(), self.column_text()) if p)
 
@@ -63,6 +69,12 @@ class Location:
         if not self.column:
             return ""
         return f"“{self.column}”" + (f"（第{self.column_no}栏）" if self.column_no else "")
+
+    def end_column(self) -> int | None:
+        """For a claim in prose: the column just after it (1-based, as editors and SARIF count)."""
+        if self.span is None or self.source.column is None:
+            return None
+        return self.source.column + self.span[1] - self.span[0]
 
     def place(self) -> str:
         """The cell, its value and where it sits in the file: 公开01表 第27行 本年收入合计 “收入/决算数”（第1栏）

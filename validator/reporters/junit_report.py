@@ -11,12 +11,13 @@ rule per file (classname = the file, name = rule id and title).
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from collections import defaultdict
 
-from ..findings import Finding, Report, RuleInfo, Skip
+from ..findings import SEVERITY_WORDS, Finding, Report, RuleInfo, Skip
 
-SEVERITY_WORDS = {"error": "错误", "warning": "警告", "info": "提示"}
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 
 def render(report: Report, verbose: bool = False) -> str:
@@ -39,8 +40,12 @@ def render(report: Report, verbose: bool = False) -> str:
         _count(suite)
     _count(root)
     ET.indent(root)
-    return ET.tostring(root, encoding="unicode", xml_declaration=False).join(
-        ('<?xml version="1.0" encoding="UTF-8"?>\n', "\n"))
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + _xml_safe(ET.tostring(root, encoding="unicode")) + "\n"
+
+
+def _xml_safe(text: str) -> str:
+    """Control characters (possible in a hostile input's text) are not allowed in XML 1.0, even escaped."""
+    return _NOT_XML.sub("\ufffd", text)
 
 
 def _rules(report: Report) -> list[RuleInfo]:

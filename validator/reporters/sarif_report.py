@@ -153,8 +153,9 @@ def _location(file: str, location: Location, artifact_index: int | None, id_: in
         region: dict[str, int] = {"startLine": source.line}
         if source.column is not None:
             region["startColumn"] = source.column
-            if location.span:  # a claim in prose: the span is [start, end) of its line, 0-based
-                region["endColumn"] = source.column + location.span[1] - location.span[0]
+            end_column = location.end_column()
+            if end_column is not None:  # a claim in prose
+                region["endColumn"] = end_column
         physical["region"] = region
     result: dict[str, Any] = {"physicalLocation": physical}
     if id_ is not None:

@@ -39,10 +39,7 @@ def render(report: Report, verbose: bool = False, color: bool = False, width: in
 
 def _table_of(finding: Finding) -> str:
     first = finding.locations[0] if finding.locations else Location()
-    name = first.table_name()
-    if not name:
-        return "（文件）"
-    return f"{name} {first.table_title}" if first.table_title and first.table_title != name else name
+    return first.table_heading() or "（文件）"
 
 
 def _finding(console: Console, finding: Finding, verbose: bool) -> None:
