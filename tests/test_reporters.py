@@ -7,6 +7,7 @@ import codecs
 import csv
 import io
 import json
+import re
 import shutil
 import xml.etree.ElementTree as ET
 from functools import cache
@@ -16,6 +17,7 @@ from urllib.parse import unquote
 import jsonschema
 import pytest
 import test_cli
+import yaml
 from test_cli import SEED002, TOTAL_LINE, WARNING_RULE, mutate, run
 
 from validator.findings import Finding, Location, Report, Source
@@ -389,3 +391,14 @@ def test_csv_text_that_excel_would_run_as_a_formula_is_quoted_but_negative_numbe
     (row,) = csv_rows(render_csv(Report("0", findings=[finding])))
     assert (row["说明"], row["值"], row["差额"], row["建议"]) == (
         "'=HYPERLINK(\"http://x\",\"y\")", "-10.00", "-10.00", "'@SUM(A1)")
+
+
+# -- pre-commit hook -----------------------------------------------------------------------------------------
+
+def test_pre_commit_hook_runs_check_on_the_readable_formats():
+    (hook,) = yaml.safe_load((Path(__file__).parent.parent / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    assert (hook["id"], hook["entry"], hook["language"], hook["pass_filenames"]) == (
+        "budgetlint", "budgetlint check", "python", True)
+    matched = [name for name in ("a.txt", "b.xlsx", "c.xls", "d.pdf", "e.yaml", "f.json", "g.docx", "h.txt.bak")
+               if re.search(hook["files"], name)]
+    assert matched == ["a.txt", "b.xlsx", "c.xls", "d.pdf", "e.yaml", "f.json"]
