@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import yaml
+
 from .catalogue import builtin_catalogue
 from .engine import Engine
 from .findings import Finding, Skip
-from .model import Document
-from .readers.structured import document_from_data
+from .model import Document, Source
+from .readers.structured import FORMAT, document_from_data
 from .ruleset import Example, Rule
+from .yamlnodes import load_with_nodes
 
 
 def example_document(rule: Rule, example: Example) -> Document:
@@ -17,4 +20,27 @@ def example_document(rule: Rule, example: Example) -> Document:
 
 
 def run_example(rule: Rule, example: Example) -> tuple[list[Finding], list[Skip]]:
-    return Engine([rule], builtin_catalogue()).run(example_document(rule, example))
+    return run_on(rule, example_document(rule, example))
+
+
+def run_on(rule: Rule, document: Document) -> tuple[list[Finding], list[Skip]]:
+    return Engine([rule], builtin_catalogue()).run(document)
+
+
+def example_with_grid_places(rule: Rule, example: Example) -> tuple[Document, dict[Source, tuple[int, int, int]]]:
+    """The example as a document whose grid cells each have their own Source, and the (table, row,
+    column) of the printed grid each Source stands for: so a finding's cells can be marked in the grid.
+
+    The example is written out as YAML and read back, which gives every cell a line of its own.
+    """
+    data = {"format": FORMAT, "tables": [t.model_dump(exclude_none=True) for t in example.tables],
+            "text": list(example.text), "problems": list(example.problems)}
+    data, node = load_with_nodes(yaml.safe_dump(data, allow_unicode=True, default_flow_style=False))
+    places: dict[Source, tuple[int, int, int]] = {}
+    tables = next(v for k, v in node.value if k.value == "tables")  # type: ignore[union-attr]
+    for t, table in enumerate(tables.value):
+        grid = next(v for k, v in table.value if k.value == "grid")  # every example table has one
+        for i, row in enumerate(grid.value):
+            for j, cell in enumerate(row.value):
+                places[Source(line=cell.start_mark.line + 1, column=cell.start_mark.column + 1)] = (t, i, j)
+    return document_from_data(data, f"{rule.id}:{example.name}", builtin_catalogue(), node), places

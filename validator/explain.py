@@ -1,11 +1,21 @@
-"""`budgetlint rules [ID]`: the rule list, and one rule explained from its own YAML (so docs cannot drift)."""
+"""`budgetlint rules [ID]`: the rule list, and one rule explained from its own YAML (so docs cannot drift).
+
+Written for the clerk who fills in the tables: what the rule means, how to fix what it reports, its
+basis, then its examples as small aligned tables, the failing ones with the cells the finding names
+marked (▲ the cell found wrong, △ the cells it was checked against) and the finding as printed.
+"""
 
 from __future__ import annotations
 
-from .examples import example_document, run_example
+import unicodedata
+
+from .examples import example_with_grid_places, run_on
 from .ruleset import Example, Rule
 
 _SEVERITY = {"error": "错误", "warning": "警告", "info": "提示"}
+_SEVERITY_MEANING = {"error": "错误（公开前必须更正）", "warning": "警告（请核对，确认无误的可以保留）",
+                     "info": "提示（供参考，不影响检查结果）"}
+JUDGED, CHECKED_AGAINST = "▲", "△"
 
 
 def listing(rules: list[Rule]) -> str:
@@ -21,37 +31,55 @@ def _order(rule: Rule) -> tuple[int, str]:
 
 def explain(rule: Rule) -> str:
     spec = rule.spec
-    lines = [
-        f"{spec.id}  {spec.title}",
-        f"严重程度：{_SEVERITY[spec.severity]}",
-        f"依据：{spec.basis}",
-        "",
-        "检查什么",
-        f"  {spec.description}",
-    ]
+    passing = [_example(rule, example, show_findings=False) for example in spec.examples.passing]
+    failing = [_example(rule, example, show_findings=True) for example in spec.examples.failing]
+    lines = [f"{spec.id}  {spec.title}", f"严重程度：{_SEVERITY_MEANING[spec.severity]}", "",
+             "这条规则的意思", f"  {spec.description}"]
     if spec.hint:
-        lines += ["", "如何修正", f"  {spec.hint}"]
+        lines += ["", "发现问题时怎么改", f"  {spec.hint}"]
+    lines += ["", "依据", f"  {spec.basis}"]
+    if any(rounded for _, rounded in failing):
+        lines += ["", "金额按显示的位数四舍五入而来：四舍五入造成的尾差（见下例中的“尾差容许”）不算错误。"]
     if spec.tolerance:
-        lines += ["", f"额外容许误差：{spec.tolerance}"]
-    lines += ["", "通过的例子"]
-    for example in spec.examples.passing:
-        lines += _example(rule, example, show_findings=False)
-    lines += ["", "不通过的例子"]
-    for example in spec.examples.failing:
-        lines += _example(rule, example, show_findings=True)
+        lines += ["", f"本规则另外容许的误差：{spec.tolerance}"]
+    lines += ["", "通过的例子", *(line for example, _ in passing for line in example)]
+    lines += ["", "不通过的例子", *(line for example, _ in failing for line in example)]
     lines += ["", f"定义于 {rule.path}" + (f" 第{rule.line}行" if rule.line else "")]
     return "\n".join(lines) + "\n"
 
 
-def _example(rule: Rule, example: Example, show_findings: bool) -> list[str]:
+def _example(rule: Rule, example: Example, show_findings: bool) -> tuple[list[str], bool]:
+    """The example's lines, and whether its findings allow for rounding."""
     lines = [f"  【{example.name}】"]
-    document = example_document(rule, example)
-    for table, spec in zip(document.tables, example.tables, strict=True):
+    document, places = example_with_grid_places(rule, example)
+    findings = run_on(rule, document)[0] if show_findings else []
+    marks: dict[tuple[int, int, int], str] = {}
+    for finding in findings:
+        for index, location in enumerate(finding.locations):
+            place = places.get(location.source)
+            if place is not None and marks.get(place) != JUDGED:
+                marks[place] = JUDGED if index == 0 else CHECKED_AGAINST
+    for t, (table, spec) in enumerate(zip(document.tables, example.tables, strict=True)):
         lines.append(f"    {table.title}")
-        for row in spec.grid or []:
-            lines.append("    | " + " | ".join("" if c is None else str(c) for c in row) + " |")
+        grid = [["" if c is None else str(c) for c in row] for row in spec.grid]
+        grid = [[text + marks.get((t, i, j), "") for j, text in enumerate(row)] for i, row in enumerate(grid)]
+        lines += [f"    {line}" for line in _aligned(grid)]
+    if marks:
+        lines.append(f"    （{JUDGED} 发现问题的单元格　{CHECKED_AGAINST} 与之核对的单元格）")
     lines += [f"    {t}" for t in example.text]
-    if show_findings:
-        findings, _ = run_example(rule, example)
-        lines += [f"    → {f.message}" for f in findings]
-    return lines
+    lines += [f"    → {f.message}" for f in findings]
+    return lines, any(f.tolerance is not None for f in findings)
+
+
+def _aligned(grid: list[list[str]]) -> list[str]:
+    """The grid as aligned columns (a CJK character is two columns wide), with wholly blank columns left out."""
+    width = max((len(row) for row in grid), default=0)
+    rows = [row + [""] * (width - len(row)) for row in grid]
+    kept = [j for j in range(width) if any(row[j].strip() for row in rows)]
+    widths = {j: max(_display_width(row[j]) for row in rows) for j in kept}
+    return ["| " + " | ".join(row[j] + " " * (widths[j] - _display_width(row[j])) for j in kept) + " |"
+            for row in rows]
+
+
+def _display_width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)

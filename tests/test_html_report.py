@@ -1,0 +1,243 @@
+"""The HTML report: the highlighted elements are exactly the located cells of the findings, texts
+from the input are escaped, the file needs nothing from outside; then the same report in a real
+headless Chromium (Debian's `chromium`), after its script ran, filtered by the URL fragment, and
+as a screenshot. The browser tests skip, saying why, where no Chromium is installed."""
+
+import shutil
+import subprocess
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from validator import check
+from validator.cli import main
+from validator.reporters.html_report import render
+
+FIXTURES = Path(__file__).parent / "fixtures"
+SEED002 = FIXTURES / "seed002.txt"
+TOTAL_LINE = 139  # 公开01表 第27行 本年收入合计 2,643.57, at column 11
+HOSTILE = "<script>document.title='pwned'</script>"
+
+
+@pytest.fixture
+def mutated(tmp_path):
+    """Seed 002 with 本年收入合计 changed from 2,643.57 to 2,653.57 (T1-01, T1-03, X-01, NR-03 fail)."""
+    lines = SEED002.read_text(encoding="utf-8").splitlines(keepends=True)
+    assert "\t2,643.57\t" in lines[TOTAL_LINE - 1]
+    lines[TOTAL_LINE - 1] = lines[TOTAL_LINE - 1].replace("\t2,643.57\t", "\t2,653.57\t", 1)
+    path = tmp_path / "mutated.txt"
+    path.write_text("".join(lines), encoding="utf-8")
+    return path
+
+
+class Marks(HTMLParser):
+    """Every element carrying findings: (tag, data-source, finding ids, highlighted or not)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.marked: list[tuple[str, str, frozenset[str], bool]] = []
+        self.findings: dict[str, dict[str, str | None]] = {}  # li.finding by id: its attributes
+        self.root: dict[str, str | None] = {}
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        classes = (attributes.get("class") or "").split()
+        if tag == "html":
+            self.root = attributes
+        if "data-findings" in attributes:
+            self.marked.append((tag, attributes["data-source"], frozenset(attributes["data-findings"].split()),
+                                "hit" in classes))
+        if tag == "li" and "finding" in classes:
+            self.findings[attributes["id"]] = attributes
+
+    def highlighted(self, tag=None):
+        return {source for t, source, _, hit in self.marked if hit and (tag is None or t == tag)}
+
+
+def marks_of(html: str) -> Marks:
+    parser = Marks()
+    parser.feed(html)
+    return parser
+
+
+def located(report, rules=None):
+    """Where the findings point that the report can show: amount cells and the other table places
+    (row labels, table titles, rows the reader could not lay out), as Source.describe() texts."""
+    cells, places = set(), set()
+    for document in report.documents.values():
+        for table in document.tables:
+            places.add(table.source)
+            places.update(problem.source for problem in table.problems)
+            for row in table.rows:
+                places.add(row.source)
+                cells.update(cell.source for cell in row.cells.values())
+    pointed = {location.source for f in report.findings if rules is None or f.rule in rules for location in f.locations}
+    return ({s.describe() for s in pointed & cells}, {s.describe() for s in pointed & (places | cells)})
+
+
+def html_report(path):
+    report = check([path], keep_documents=True)
+    return report, render(report)
+
+
+# -- the HTML as written ------------------------------------------------------------------------
+
+def test_highlighted_cells_are_the_located_cells(mutated):
+    report, html = html_report(mutated)
+    marks = marks_of(html)
+    cells, places = located(report)
+    assert f"第{TOTAL_LINE}行第11列" in cells
+    assert marks.highlighted("td") == cells
+    assert marks.highlighted() == places
+    assert {f.rule for f in report.findings} >= {"T1-01", "T1-03", "X-01", "NR-03"}
+    (total,) = [ids for _, source, ids, _ in marks.marked if source == f"第{TOTAL_LINE}行第11列"]
+    assert {marks.findings[i]["data-rule"] for i in total} == {"T1-01", "T1-03", "X-01", "NR-03"}
+
+
+def test_self_evaluation_errors_are_highlighted_in_their_tables():
+    report, html = html_report(SEED002)
+    marks = marks_of(html)
+    cells, places = located(report)
+    assert {f.rule for f in report.findings} == {"SE-08", "SE-09", "SE-12"}
+    assert cells == located(report, {"SE-08", "SE-09"})[0]
+    assert marks.highlighted("td") == cells
+    assert marks.highlighted() == places  # the SE-12 rows that could not be laid out too
+    assert len(marks.findings) == len(report.findings)
+
+
+def test_every_finding_is_listed_with_its_rule_and_severity(mutated):
+    report, html = html_report(mutated)
+    listed = marks_of(html).findings
+    assert [(a["data-rule"], a["data-severity"]) for a in listed.values()] == [
+        (f.rule, f.severity) for f in report.findings]
+    assert "“2,643.57万元”" in html  # the claim in prose that NR-03 quotes
+
+
+def test_filters_offer_each_severity_and_rule(mutated):
+    report, html = html_report(mutated)
+    for rule in {f.rule for f in report.findings}:
+        assert f'data-filter="rule" value="{rule}" checked' in html
+    for severity in ("error", "warning", "info"):
+        assert f'data-filter="severity" value="{severity}" checked' in html
+
+
+def test_texts_from_the_input_are_escaped(tmp_path):
+    path = tmp_path / "hostile.yaml"
+    path.write_text(f'''format: budgetlint-document/1
+tables:
+  - title: 一般公共预算财政拨款支出决算表
+    label: 公开05表
+    grid:
+      - [功能分类科目编码, 科目名称, 合计]
+      - ["", 栏次, 1]
+      - ["", "合计{HOSTILE}", "10.00"]
+      - ["201", "一般公共服务支出", "{HOSTILE}"]
+''', encoding="utf-8")
+    report, html = html_report(path)
+    assert any(f.rule == "N-01" and HOSTILE in f.message for f in report.findings)
+    assert HOSTILE not in html
+    assert "&lt;script&gt;document.title=&#x27;pwned&#x27;&lt;/script&gt;" in html
+    assert html.count("<script>") == 1  # the report's own
+
+
+def test_the_report_needs_nothing_from_outside(mutated):
+    _, html = html_report(mutated)
+    lowered = html.lower()
+    for reference in ("http:", "https:", "//cdn", "<link", "@import", "url(", " src="):
+        assert reference not in lowered, reference
+
+
+def test_unreadable_and_not_kept_documents_still_list_the_findings(tmp_path, mutated):
+    broken = tmp_path / "broken.xlsx"
+    broken.write_bytes(b"not a workbook")
+    report = check([mutated, broken])  # documents not kept: findings only
+    html = render(report)
+    marks = marks_of(html)
+    assert len(marks.findings) == len(report.findings)
+    assert not marks.marked
+    assert "无法读取" in html and "READ-01" in html
+
+
+def test_cli_writes_the_html_report(tmp_path, mutated):
+    target = tmp_path / "report.html"
+    result = CliRunner().invoke(main, ["check", "--format", "html", "-o", str(target), str(mutated)])
+    assert result.exit_code == 1, result.output
+    html = target.read_text(encoding="utf-8")
+    assert html.startswith("<!DOCTYPE html>")
+    assert f"第{TOTAL_LINE}行第11列" in marks_of(html).highlighted("td")
+
+
+# -- in a real browser --------------------------------------------------------------------------
+
+CHROMIUM = next((found for name in ("chromium", "chromium-browser", "google-chrome") if (found := shutil.which(name))),
+                None)
+needs_chromium = pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (apt-get install chromium)")
+
+
+def chromium(tmp_path, *args):
+    """Headless Chromium without network or profile of its own (the flags the machine notes ask for)."""
+    command = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+               "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-extensions",
+               f"--user-data-dir={tmp_path / 'chromium-profile'}", *args]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
+    assert result.returncode == 0, result.stderr[-2000:]
+    return result.stdout
+
+
+def dom_after_scripts(tmp_path, html_path, fragment=""):
+    dom = chromium(tmp_path, "--dump-dom", html_path.as_uri() + fragment)
+    marks = marks_of(dom)
+    assert marks.root.get("data-filtered") == "yes", "the report's script did not run"
+    return marks
+
+
+@needs_chromium
+def test_browser_highlights_exactly_the_located_cells(tmp_path, mutated):
+    report, html = html_report(mutated)
+    page = tmp_path / "report.html"
+    page.write_text(html, encoding="utf-8")
+    marks = dom_after_scripts(tmp_path, page)
+    cells, places = located(report)
+    assert marks.highlighted("td") == cells
+    assert marks.highlighted() == places
+    assert not any(a.get("hidden") is not None for a in marks.findings.values())
+
+
+@needs_chromium
+def test_browser_filter_hides_a_rule_and_its_highlights(tmp_path, mutated):
+    report, html = html_report(mutated)
+    page = tmp_path / "report.html"
+    page.write_text(html, encoding="utf-8")
+    marks = dom_after_scripts(tmp_path, page, "#hide=T1-01")
+    others = {f.rule for f in report.findings} - {"T1-01"}
+    assert marks.highlighted("td") == located(report, others)[0]
+    assert f"第{TOTAL_LINE - 30}行第18列" not in marks.highlighted("td")  # 第1行 一般公共预算财政拨款收入: T1-01 only
+    assert f"第{TOTAL_LINE}行第11列" in marks.highlighted("td")  # still X-01's, T1-03's, NR-03's
+    hidden = {a["data-rule"] for a in marks.findings.values() if a.get("hidden") is not None}
+    assert hidden == {"T1-01"}
+
+
+@needs_chromium
+def test_browser_shows_the_self_evaluation_errors_of_seed_002(tmp_path):
+    report, html = html_report(SEED002)
+    page = tmp_path / "report.html"
+    page.write_text(html, encoding="utf-8")
+    marks = dom_after_scripts(tmp_path, page)
+    assert marks.highlighted("td") == located(report, {"SE-08", "SE-09"})[0]
+    only_warnings = dom_after_scripts(tmp_path, page, "#hide=error")
+    assert only_warnings.highlighted("td") == set()
+    assert only_warnings.highlighted() == located(report, {"SE-12"})[1]
+
+
+@needs_chromium
+def test_browser_screenshot(tmp_path, mutated):
+    _, html = html_report(mutated)
+    page = tmp_path / "report.html"
+    page.write_text(html, encoding="utf-8")
+    shot = tmp_path / "report.png"
+    chromium(tmp_path, f"--screenshot={shot}", "--window-size=1280,2000", page.as_uri())
+    data = shot.read_bytes()
+    assert data.startswith(b"\x89PNG\r\n\x1a\n")
+    assert len(data) > 20_000  # a rendered page, not a blank one
