@@ -232,6 +232,22 @@ def test_browser_shows_the_self_evaluation_errors_of_seed_002(tmp_path):
 
 
 @needs_chromium
+def test_browser_click_on_a_cell_shows_its_findings(tmp_path, mutated):
+    _, html = html_report(mutated)
+    total = f"第{TOTAL_LINE}行第11列"
+    click = (f'<script>document.querySelector(\'td[data-source="{total}"]\').click();</script>')
+    page = tmp_path / "report.html"
+    page.write_text(html.replace("</body>", click + "</body>"), encoding="utf-8")
+    dom = chromium(tmp_path, "--dump-dom", page.as_uri())
+    panel = dom[dom.index('<aside id="detail"'):dom.index("</aside>")]
+    assert "hidden" not in panel[:panel.index(">")]
+    assert total in panel
+    for rule in ("T1-01", "T1-03", "X-01", "NR-03"):
+        assert f'data-rule="{rule}"' in panel
+    assert "本年收入合计为 2,653.57" in panel  # T1-01's message, with its figures
+
+
+@needs_chromium
 def test_browser_screenshot(tmp_path, mutated):
     _, html = html_report(mutated)
     page = tmp_path / "report.html"

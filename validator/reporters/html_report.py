@@ -70,15 +70,15 @@ class _Hits:
                 if location.source != Source() and finding not in self.by_source[location.source]:
                     self.by_source[location.source].append(finding)
         self.ids = ids
-        self.placed: dict[Source, str] = {}  # Source -> id of the element showing it
+        self.placed: dict[Source, str] = {}  # Source -> id of the first element showing it
 
     def attributes(self, source: Source, elements: _ElementIds) -> str:
         """id, classes, tooltip and data-findings for the element showing `source` (if any finding points at it)."""
         findings = self.by_source.get(source)
-        if not findings or source in self.placed:
+        if not findings:
             return ""
         element = elements.next()
-        self.placed[source] = element
+        self.placed.setdefault(source, element)  # a row both laid out and reported shows twice; links go to the first
         worst = max(findings, key=lambda f: SEVERITY_ORDER[f.severity]).severity
         tip = "\n\n".join(_tip(f) for f in findings)
         return (f' id="{element}" class="hit sev-{worst}" data-findings="{" ".join(self.ids[id(f)] for f in findings)}"'
