@@ -82,3 +82,12 @@ def test_a_broken_baseline_is_exit_2(tmp_path, content):
     result = run("check", "--baseline", baseline, SEED002)
     assert result.exit_code == 2
     assert str(baseline) in result.stderr
+
+
+def test_a_baseline_inside_the_checked_folder_is_not_an_input(tmp_path, monkeypatch):
+    shutil.copy(SEED002, tmp_path / "disclosure.txt")
+    monkeypatch.chdir(tmp_path)
+    assert run("check", "--write-baseline", "baseline.json", ".").exit_code == 0
+    result, report = check_with("baseline.json", ".")
+    assert result.exit_code == 0
+    assert [f["path"] for f in report["files"]] == ["disclosure.txt"]

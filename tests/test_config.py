@@ -72,7 +72,9 @@ def test_per_file_ignores_by_path_and_by_file_name(tmp_path, monkeypatch, wrong_
     for name in ("current/unit.txt", "archive/2022/unit.txt", "archive/2022/old.txt"):
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(wrong_total, tmp_path / name)
-    write(tmp_path / "budgetlint.toml", '[per-file-ignores]\n"archive/**" = ["T1-01"]\n"old.txt" = ["T1"]\n')
+    (tmp_path / "archive" / "notes.docx").write_bytes(b"PK not read yet")
+    write(tmp_path / "budgetlint.toml", '[per-file-ignores]\n"archive/**" = ["T1-01"]\n"old.txt" = ["T1"]\n'
+          '"*.docx" = ["READ-01"]\n')
     monkeypatch.chdir(tmp_path)
     _, report = check_json("--select", "T1", "current", "archive")
     by_file = {(f["file"], f["rule"]) for f in report["findings"] if f["severity"] == "error"}

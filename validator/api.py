@@ -154,6 +154,14 @@ class FileChecker:
         self.root = (options.root or Path.cwd()).resolve()
 
     def check(self, path: Path) -> FileOutcome:
+        outcome = self._check(path)
+        ignored = self.ignored_rules(path)
+        if not ignored:
+            return outcome
+        return replace(outcome, findings=[f for f in outcome.findings if not _matches(f.rule, ignored)],
+                       skips=[s for s in outcome.skips if not _matches(s.rule, ignored)])
+
+    def _check(self, path: Path) -> FileOutcome:
         try:
             document = read_document(path, builtin_catalogue(), self.options.max_bytes)
         except ReadError as error:
@@ -165,10 +173,6 @@ class FileChecker:
             findings, skips = self.engine.run(document)
         except Exception as error:  # a hostile file that trips the engine is reported, the batch goes on
             return unreadable(path, f"检查时出现内部错误（{type(error).__name__}: {error}），请报告此问题")
-        ignored = self.ignored_rules(path)
-        if ignored:
-            findings = [f for f in findings if not _matches(f.rule, ignored)]
-            skips = [s for s in skips if not _matches(s.rule, ignored)]
         return FileOutcome(result, findings, skips, document if self.options.keep_documents else None)
 
     def ignored_rules(self, path: Path) -> list[str]:

@@ -72,7 +72,7 @@ def check(paths: tuple[Path, ...], output_format: str, output: Path | None, rule
           annotated: Path | None) -> None:
     """检查决算公开文件（文本、Excel、PDF、YAML/JSON），文件夹按递归查找。"""
     from . import baseline
-    from .api import Interrupted
+    from .api import Interrupted, expand
     from .api import check as run_check
     from .findings import exit_code
     from .reporters import REPORTERS
@@ -87,6 +87,9 @@ def check(paths: tuple[Path, ...], output_format: str, output: Path | None, rule
     settings = _settings(config_path, {k: v for k, v in given.items() if v},
                          show_rounding=show_rounding,
                          keep_documents=output_format == "html")  # the HTML report shows the tables
+    baselines = {p.resolve() for p in (baseline_path, write_baseline_path) if p}
+    if baselines:  # a baseline kept beside the disclosures is no input (its .json would be read as one)
+        paths = tuple(p for p in expand(paths) if p.resolve() not in baselines)
     interrupted = False
     with _progress_bar() as progress:
         try:
