@@ -5,7 +5,7 @@ The JSON contract (numbers as strings so no precision is lost):
  "findings": [{"rule", "severity", "title", "message", "file", "expected", "actual", "difference",
                "tolerance", "hint", "locations": [{"table", "table_title", "row", "row_no", "code", "column",
                "column_no", "value", "span" (only for a claim in prose), "source": {"line", "column", "page",
-               "bbox", "sheet", "cell", "hidden" (only when set)}}]}],
+               "bbox", "sheet", "cell", "hidden", "confidence" (only when set)}}]}],
  "skipped": [{"rule", "file", "reason", "count"}],
  "summary": {"files", "findings", "errors", "warnings", "infos", "skipped",
              "baselined" (only with a baseline), "not_checked" (only when interrupted)},
@@ -206,6 +206,9 @@ def _finding_dict(finding: Finding) -> dict[str, Any]:
         hidden = source.pop("hidden")
         if hidden:
             source["hidden"] = list(hidden)
+        confidence = source.pop("confidence")
+        if confidence is not None:  # text read by OCR from a scanned page
+            source["confidence"] = str(confidence)
         span = location.pop("span")
         if span:  # a claim in prose: [start, end) characters of its line
             location["span"] = list(span)

@@ -12,6 +12,8 @@ from .numbers import BLANK, Amount, Garbled, Parsed
 
 # What can hide a workbook cell, as a clerk reads it in a location
 HIDDEN_WORDS = {"sheet": "隐藏工作表", "row": "隐藏行", "column": "隐藏列"}
+# OCR'd text read with less confidence than this is worth checking against the original
+LOW_CONFIDENCE = 0.8
 
 
 # Treated as immutable but not frozen: one is built for every cell of every workbook, and a frozen
@@ -31,6 +33,7 @@ class Source:
     sheet: str | None = None
     cell: str | None = None
     hidden: tuple[str, ...] = ()
+    confidence: float | None = None  # the OCR recogniser's, for text read from a scanned page
 
     def describe(self) -> str:
         parts = []
@@ -43,6 +46,8 @@ class Source:
             parts.append(f"第{self.page}页")
         if self.line is not None:
             parts.append(f"第{self.line}行" + (f"第{self.column}列" if self.column else ""))
+        if self.confidence is not None and self.confidence < LOW_CONFIDENCE:
+            parts.append(f"识别置信度 {self.confidence:.2f}")
         return " ".join(parts)
 
 

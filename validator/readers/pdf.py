@@ -3,11 +3,15 @@ character boxes and ruling lines), page number and box kept for every cell.
 
 Text above a table on its page gives the title, 公开NN表 label and 单位/年度 lines; a table that
 starts a page with no title above it continues the previous page's table (its repeated header rows
-are dropped by the shared recognition). Pages without a text layer are reported, never skipped.
+are dropped by the shared recognition). Pages without a text layer (scans) are read by OCR when the
+`ocr` extra is installed (pdf_ocr: the same page description, every cell with a confidence), and
+otherwise reported with the install hint, never skipped. BUDGETLINT_OCR=0 turns OCR off.
 """
 
 from __future__ import annotations
 
+import os
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -23,7 +27,7 @@ from ..tables import (
     is_note,
     is_title,
 )
-from . import pdf_layout
+from . import pdf_layout, pdf_ocr
 from .pdf_layout import Box, LayoutLine, PageLayout
 
 MAX_PAGES = 2000
@@ -38,19 +42,37 @@ def read(path: Path, catalogue: Catalogue, max_bytes: int) -> Document:
     return document
 
 
-def read_raw(path: Path, max_bytes: int,
-             pages: PageReader = pdf_layout.read_pages) -> tuple[Document, list[RawTable]]:
+def read_raw(path: Path, max_bytes: int, pages: PageReader = pdf_layout.read_pages,
+             ocr: bool | None = None) -> tuple[Document, list[RawTable]]:
     """The document's text and problems, and every table as found (title, grid, notes), uninterpreted.
 
-    `pages` reads the page layouts (pdfplumber_layout.read_pages gives the reference ones)."""
+    `pages` reads the page layouts (pdfplumber_layout.read_pages gives the reference ones); `ocr`
+    says whether scanned pages are OCR'd (default: when the extra is installed and BUDGETLINT_OCR is
+    not 0)."""
     size = path.stat().st_size
     if size > max_bytes:
         raise ReadError(f"文件过大（{size:,} 字节，上限 {max_bytes:,} 字节）")
     document = Document(path=str(path), format="pdf")
     raws: list[RawTable] = []
-    for page in pages(path, MAX_PAGES):
+    layouts = list(pages(path, MAX_PAGES))
+    scanned = [p.number for p in layouts if not p.has_text and p.has_images]
+    if scanned and (ocr if ocr is not None else os.environ.get("BUDGETLINT_OCR") != "0") and pdf_ocr.available():
+        read = {p.number: p for p in _ocr_pages(path, scanned)}
+        layouts = [read.get(p.number, p) for p in layouts]
+    for page in layouts:
         _read_page(page, raws, document)
     return document, raws
+
+
+def _ocr_pages(path: Path, numbers: list[int]) -> list[PageLayout]:
+    """The scanned pages OCR'd in parallel, with a progress bar on a terminal."""
+    if not sys.stderr.isatty():
+        return list(pdf_ocr.read_pages(path, numbers))
+    from rich.progress import Progress
+
+    with Progress(transient=True, console=None) as progress:
+        task = progress.add_task(f"OCR {path.name}", total=len(numbers))
+        return list(pdf_ocr.read_pages(path, numbers, progress=lambda _: progress.advance(task)))
 
 
 def _box(bbox: Box) -> tuple[float, float, float, float]:
@@ -61,7 +83,8 @@ def _read_page(page: PageLayout, raws: list[RawTable], document: Document) -> No
     number = page.number
     if not page.has_text:
         if page.has_images:
-            document.problems.append(Note(f"第{number}页为扫描图像，无文字层，无法读取其中的表格",
+            hint = "" if pdf_ocr.available() else f"（安装 OCR 扩展后可识别：{pdf_ocr.INSTALL_HINT}）"
+            document.problems.append(Note(f"第{number}页为扫描图像，无文字层，无法读取其中的表格{hint}",
                                           Source(page=number)))
         return
     lines = page.lines
@@ -70,8 +93,8 @@ def _read_page(page: PageLayout, raws: list[RawTable], document: Document) -> No
         above = [ln for ln in lines if top <= ln.bbox[1] and ln.bbox[3] <= table.bbox[1] + 1]
         raw = _start_table(above, number, raws, document, first_on_page=index == 0)
         for row in table.rows:
-            raw.grid.append([GridCell(cell.text, Source(page=number, bbox=_box(cell.bbox) if cell.bbox else None))
-                             for cell in row])
+            raw.grid.append([GridCell(cell.text, Source(page=number, bbox=_box(cell.bbox) if cell.bbox else None,
+                                                        confidence=cell.confidence)) for cell in row])
         top = table.bbox[3]
     below = [ln for ln in lines if ln.bbox[1] >= top - 1]
     _trailing_lines(below, number, raws, document, has_table=bool(page.tables))
@@ -121,4 +144,4 @@ def _leftover(line: LayoutLine, number: int, raws: list[RawTable], document: Doc
 
 
 def _line_source(line: LayoutLine, number: int) -> Source:
-    return Source(page=number, bbox=_box(line.bbox))
+    return Source(page=number, bbox=_box(line.bbox), confidence=line.confidence)

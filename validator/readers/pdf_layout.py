@@ -45,6 +45,7 @@ Y_GAP = 3.0  # characters whose tops differ by more are on different lines
 class LayoutCell:
     text: str
     bbox: Box | None  # None: a grid position covered by a merged cell to its left or above
+    confidence: float | None = None  # the recogniser's, for a cell read by OCR
 
 
 @dataclass(slots=True)
@@ -57,6 +58,7 @@ class LayoutTable:
 class LayoutLine:
     text: str
     bbox: Box
+    confidence: float | None = None  # the recogniser's, for a line read by OCR
 
 
 @dataclass(slots=True)

@@ -1,0 +1,153 @@
+"""Scanned PDFs read by OCR (the `ocr` extra): seed 002's 13-page scan read cell for cell like the text
+PDF, with the same findings; models load and run with the network unavailable; without the extra a
+scanned page is reported with the install hint."""
+
+import json
+import socket
+from pathlib import Path
+
+import pytest
+
+from validator import check
+from validator.numbers import Amount, parse_number
+from validator.readers import pdf, pdf_ocr
+from validator.readers.pdf import read_raw
+
+FIXTURES = Path(__file__).parent / "fixtures"
+SHARED = Path(__file__).resolve().parents[2] / "shared" / "fixtures" / "seed002"
+SCANNED = SHARED / "final_accounts_scanned.pdf"
+EXPECTED = json.loads((FIXTURES / "seed002" / "expected.json").read_text(encoding="utf-8"))["tables"]
+
+needs_ocr = pytest.mark.skipif(not pdf_ocr.available(), reason="the ocr extra (rapidocr, onnxruntime) is not installed")
+needs_scan = pytest.mark.skipif(not SCANNED.exists(), reason=f"{SCANNED} is not there (shared/ beside the repo)")
+
+
+@pytest.fixture(scope="module")
+def ocr_cache():
+    """Every OCR'd page of this module, read once: the tests below read the scan several ways."""
+    return {}
+
+
+@pytest.fixture
+def cached_ocr(ocr_cache, monkeypatch):
+    read = pdf._ocr_pages
+
+    def cached(path, numbers):
+        missing = [n for n in numbers if (path, n) not in ocr_cache]
+        for layout in read(path, missing) if missing else []:
+            ocr_cache[path, layout.number] = layout
+        return [ocr_cache[path, n] for n in numbers]
+
+    monkeypatch.setattr(pdf, "_ocr_pages", cached)
+
+
+def _is_amount(text):
+    """A figure with decimals (2,587.46, 0.00%): what the 632 amounts of the scan count."""
+    return "." in text and isinstance(parse_number(text), Amount)
+
+
+def _without_repeated_headers(grid, header):
+    repeated = [list(h) for h in header]
+    return grid[:len(header)] + [row for row in grid[len(header):] if row not in repeated]
+
+
+@needs_ocr
+@needs_scan
+def test_every_cell_of_the_scanned_tables_is_read_exactly(cached_ocr):
+    _, raws = read_raw(SCANNED, 10**9)
+    mismatches, amounts = [], 0
+    for (sheet, expected), raw in zip(list(EXPECTED.items())[:9], raws, strict=False):
+        assert (raw.title, raw.label) == (expected["title"], sheet)
+        grid = _without_repeated_headers([[c.text for c in row] for row in raw.grid], expected["header"])
+        wanted = expected["header"] + expected["rows"]
+        assert [len(row) for row in grid] == [len(row) for row in wanted], sheet  # the table structure
+        amounts += sum(1 for row in expected["rows"] for want in row if _is_amount(want))
+        mismatches += [(sheet, got, want) for got_row, want_row in zip(grid, wanted, strict=True)
+                       for got, want in zip(got_row, want_row, strict=True) if got != want]
+    assert amounts == 607  # the other 25 of the 632 are in the 自评表 (test below)
+    assert mismatches == []
+
+
+@needs_ocr
+@needs_scan
+def test_every_ocr_cell_carries_page_box_and_confidence(cached_ocr):
+    _, raws = read_raw(SCANNED, 10**9)
+    cell = next(c for row in raws[0].grid for c in row if c.text == "2,587.46")
+    assert cell.source.page == 1 and cell.source.bbox[0] < cell.source.bbox[2]
+    assert 0.8 < cell.source.confidence <= 1
+
+
+@needs_ocr
+@needs_scan
+def test_the_scan_gives_the_same_findings_as_the_text_pdf_outside_the_self_evaluations(cached_ocr):
+    def described(report):
+        return [(f.rule, f.severity, [(loc.value, loc.source.page) for loc in f.locations]) for f in report.findings]
+
+    text_pdf = FIXTURES / "seed002" / "final_accounts.pdf"
+    for options in ({}, {"show_rounding": True}):
+        # todo: the 自评表 rows differ (see below), so their SE rules are left out here
+        scanned, printed = (check([pdf], ignore_ids=["SE"], **options) for pdf in (SCANNED, text_pdf))
+        assert described(scanned) == described(printed)
+        assert scanned.files[0].tables == printed.files[0].tables
+    assert described(check([SCANNED], show_rounding=True, select_ids=["T1-01"])) != []
+
+
+@needs_ocr
+@needs_scan
+def test_ocr_runs_with_the_network_unavailable(monkeypatch):
+    def refuse(*args, **kwargs):
+        raise OSError("network unavailable in this test")
+
+    for name in ("connect", "connect_ex", "sendto"):
+        monkeypatch.setattr(socket.socket, name, refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    monkeypatch.setattr(pdf_ocr, "_engines", {})  # models loaded afresh, here
+    layout = pdf_ocr.read_page(SCANNED, 10)
+    assert "国有资本经营预算财政拨款支出决算表" in [ln.text for ln in layout.lines]
+
+
+def test_without_the_extra_a_scanned_page_is_reported_with_the_install_hint(monkeypatch):
+    monkeypatch.setattr(pdf_ocr, "available", lambda: False)
+    report = check([FIXTURES / "seed002" / "scanned_two_pages.pdf"])
+    assert [(f.rule, f.locations[0].source.page) for f in report.findings] == [("D-04", 1), ("D-04", 2)]
+    assert "扫描图像" in report.findings[0].message and pdf_ocr.INSTALL_HINT in report.findings[0].message
+
+
+def test_ocr_can_be_turned_off(monkeypatch):
+    monkeypatch.setenv("BUDGETLINT_OCR", "0")
+    document, raws = read_raw(FIXTURES / "seed002" / "scanned_two_pages.pdf", 10**9)
+    assert raws == [] and [p.source.page for p in document.problems] == [1, 2]
+
+
+@needs_ocr
+@needs_scan
+def test_every_figure_of_the_scanned_self_evaluations_is_read_exactly(cached_ocr):
+    _, raws = read_raw(SCANNED, 10**9)
+    sheets = [r for r in raws if r.title == "项目支出绩效自评表"]
+    assert [s.source.page for s in sheets] == [12, 13]
+    amounts = 0
+    for raw, key in zip(sheets, ("自评表1", "自评表2"), strict=True):
+        grid = [[c.text for c in row] for row in raw.grid]
+        wanted = EXPECTED[key]["rows"]
+        assert [len(row) for row in grid] == [len(row) for row in wanted], key
+        figures = [(got, want) for got_row, want_row in zip(grid, wanted, strict=True)
+                   for got, want in zip(got_row, want_row, strict=True)
+                   if _is_amount(want)]
+        amounts += len(figures)
+        assert [got for got, _ in figures] == [want for _, want in figures]
+    assert amounts == 25  # with the 607 of the nine tables: 632
+
+
+@pytest.mark.xfail(strict=True, reason="todo: a 自评表 indicator name printed across a rule (生活质|量改善率) is "
+                                       "cut at the rule, and 绩效指标 in 6 pt is read 绩双指标")
+@needs_ocr
+@needs_scan
+def test_the_scanned_self_evaluations_give_the_rows_of_expected_json(cached_ocr):
+    from test_selfeval import expected_rows, texts
+
+    from validator.catalogue import builtin_catalogue
+    from validator.readers import read_document
+
+    sheets = read_document(SCANNED, builtin_catalogue()).tables_of("SE")
+    for sheet, key in zip(sheets, ("自评表1", "自评表2"), strict=True):
+        assert [(r.group, r.label, texts(r)) for r in sheet.rows] == expected_rows(EXPECTED[key]["rows"])
