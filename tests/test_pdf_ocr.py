@@ -14,12 +14,10 @@ from validator.readers import pdf, pdf_ocr
 from validator.readers.pdf import read_raw
 
 FIXTURES = Path(__file__).parent / "fixtures"
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "fixtures" / "seed002"
-SCANNED = SHARED / "final_accounts_scanned.pdf"
+SCANNED = FIXTURES / "seed002" / "final_accounts_scanned.pdf"
 EXPECTED = json.loads((FIXTURES / "seed002" / "expected.json").read_text(encoding="utf-8"))["tables"]
 
 needs_ocr = pytest.mark.skipif(not pdf_ocr.available(), reason="the ocr extra (rapidocr, onnxruntime) is not installed")
-needs_scan = pytest.mark.skipif(not SCANNED.exists(), reason=f"{SCANNED} is not there (shared/ beside the repo)")
 
 
 @pytest.fixture(scope="module")
@@ -52,7 +50,6 @@ def _without_repeated_headers(grid, header):
 
 
 @needs_ocr
-@needs_scan
 def test_every_cell_of_the_scanned_tables_is_read_exactly(cached_ocr):
     _, raws = read_raw(SCANNED, 10**9)
     mismatches, amounts = [], 0
@@ -69,7 +66,6 @@ def test_every_cell_of_the_scanned_tables_is_read_exactly(cached_ocr):
 
 
 @needs_ocr
-@needs_scan
 def test_every_ocr_cell_carries_page_box_and_confidence(cached_ocr):
     _, raws = read_raw(SCANNED, 10**9)
     cell = next(c for row in raws[0].grid for c in row if c.text == "2,587.46")
@@ -78,7 +74,6 @@ def test_every_ocr_cell_carries_page_box_and_confidence(cached_ocr):
 
 
 @needs_ocr
-@needs_scan
 def test_the_scan_gives_the_same_findings_as_the_text_pdf_outside_the_self_evaluations(cached_ocr):
     def described(report):
         return [(f.rule, f.severity, [(loc.value, loc.source.page) for loc in f.locations]) for f in report.findings]
@@ -93,7 +88,6 @@ def test_the_scan_gives_the_same_findings_as_the_text_pdf_outside_the_self_evalu
 
 
 @needs_ocr
-@needs_scan
 def test_ocr_runs_with_the_network_unavailable(monkeypatch):
     def refuse(*args, **kwargs):
         raise OSError("network unavailable in this test")
@@ -120,7 +114,6 @@ def test_ocr_can_be_turned_off(monkeypatch):
 
 
 @needs_ocr
-@needs_scan
 def test_every_figure_of_the_scanned_self_evaluations_is_read_exactly(cached_ocr):
     _, raws = read_raw(SCANNED, 10**9)
     sheets = [r for r in raws if r.title == "项目支出绩效自评表"]
@@ -141,7 +134,6 @@ def test_every_figure_of_the_scanned_self_evaluations_is_read_exactly(cached_ocr
 @pytest.mark.xfail(strict=True, reason="todo: a 自评表 indicator name printed across a rule (生活质|量改善率) is "
                                        "cut at the rule, and 绩效指标 in 6 pt is read 绩双指标")
 @needs_ocr
-@needs_scan
 def test_the_scanned_self_evaluations_give_the_rows_of_expected_json(cached_ocr):
     from test_selfeval import expected_rows, texts
 
