@@ -69,3 +69,13 @@ def test_the_self_evaluation_findings_name_the_project():
     titles = [f.locations[0].table_title for f in report.findings]
     assert titles[0] == "项目单位自评表（政府机关工作经费）"
     assert all(t.startswith("项目单位自评表（") for t in titles)
+
+
+def test_verbose_says_how_many_claims_were_found_and_checked_per_file():
+    from click.testing import CliRunner
+
+    from validator.cli import main
+
+    result = CliRunner().invoke(main, ["check", "--verbose", "--jobs", "1", str(FIXTURES / "seed002.txt")])
+    assert "文中找到 51 处可核对的数字表述，其中 47 处已按规则核对" in result.output
+    assert check([FIXTURES / "seed003.txt"]).files[0].claims == (17, 17)

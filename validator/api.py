@@ -173,6 +173,7 @@ class FileChecker:
             findings, skips = self.engine.run(document)
         except Exception as error:  # a hostile file that trips the engine is reported, the batch goes on
             return unreadable(path, f"检查时出现内部错误（{type(error).__name__}: {error}），请报告此问题")
+        result.claims = self.engine.claim_counts
         return FileOutcome(result, findings, skips, document if self.options.keep_documents else None)
 
     def ignored_rules(self, path: Path) -> list[str]:

@@ -422,6 +422,8 @@ class Engine:
         self.rules = rules
         self.catalogue = catalogue
         self.show_rounding = show_rounding
+        self.claim_counts = (0, 0)  # of the last document run: claims found, claims a rule checked
+        self._checked_claims: set[int] = set()
 
     def run(self, document: Document) -> tuple[list[Finding], list[Skip]]:
         findings: list[Finding] = []
@@ -430,6 +432,7 @@ class Engine:
         self_evaluations = tuple(document.tables_of("SE"))
         resolvers = [TableResolver(g, self.catalogue, self_evaluations) for g in groups]
         claims: list[Claim] | None = None
+        self._checked_claims = set()
         for rule in self.rules:
             outcome = _Outcome()
             if isinstance(rule.spec.check, ClaimCheck | GradeCheck) and claims is None:
@@ -439,6 +442,7 @@ class Engine:
             if outcome.evaluated == 0 and outcome.reason:
                 skips.append(Skip(rule.id, document.path, outcome.reason, outcome.skipped))
         findings.sort(key=Finding.sort_key)
+        self.claim_counts = (len(claims or []), len(self._checked_claims))
         return findings, skips
 
     def _apply(self, rule: Rule, document: Document, resolvers: list[TableResolver],
@@ -593,8 +597,11 @@ class Engine:
                                               or re.search(check.subject, normalise(claim.subject)))):
                 continue
             context = {"subject": claim.subject, "text": claim.text}
+            evaluated = outcome.evaluated
             for finding in self._evaluate(rule, document, resolver, {"claim": claim}, outcome, context):
                 yield _with_span(finding, claim)
+            if outcome.evaluated > evaluated:
+                self._checked_claims.add(id(claim))
         if outcome.evaluated == 0 and not outcome.reason:
             outcome.skip(f"文中没有可核对的{CLAIM_KINDS[check.claim]}表述")
 
@@ -610,6 +617,7 @@ class Engine:
                 outcome.skip(f"等级“{stated}”不在等级表中")
                 continue
             outcome.evaluated += 1
+            self._checked_claims.add(id(claim))
             due = next((b.grade for b in check.bands if score.parsed.value >= b.minimum), check.bands[-1].grade)
             if due != grade:
                 location = Location(value=claim.text, source=claim.source)

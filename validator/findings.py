@@ -1,7 +1,8 @@
 """Findings and the report: plain, immutable data that every reporter renders.
 
 The JSON contract (numbers as strings so no precision is lost):
-{"tool": {"name", "version"}, "files": [{"path", "format", "tables", "error"}],
+{"tool": {"name", "version"}, "files": [{"path", "format", "tables", "error",
+ "claims" ([found, checked] numeric claims in the prose, or null)}],
  "findings": [{"rule", "severity", "title", "message", "file", "expected", "actual", "difference",
                "tolerance", "hint", "locations": [{"table", "table_title", "row", "row_no", "code", "column",
                "column_no", "value", "span" (only for a claim in prose), "source": {"line", "column", "page",
@@ -133,6 +134,7 @@ class FileResult:
     format: str | None
     tables: list[str] = field(default_factory=list)
     error: str | None = None
+    claims: tuple[int, int] | None = None  # claims found in the prose, and how many a rule checked
 
 
 @dataclass(slots=True)

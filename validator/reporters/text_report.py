@@ -31,6 +31,9 @@ def render(report: Report, verbose: bool = False, color: bool = False, width: in
         for result in report.files:
             tables = "、".join(result.tables) if result.tables else "（无）"
             console.print(f"已读取 {escape(result.path)}（{result.format or '未读取'}）：{escape(tables)}", style="dim")
+            if result.claims and result.claims[0]:
+                found, checked = result.claims
+                console.print(f"  文中找到 {found} 处可核对的数字表述，其中 {checked} 处已按规则核对", style="dim")
     if report.with_statistics:
         _statistics(console, report)
     console.print(_summary(report))
