@@ -143,3 +143,39 @@ def test_the_scanned_self_evaluations_give_the_rows_of_expected_json(cached_ocr)
     sheets = read_document(SCANNED, builtin_catalogue()).tables_of("SE")
     for sheet, key in zip(sheets, ("自评表1", "自评表2"), strict=True):
         assert [(r.group, r.label, texts(r)) for r in sheet.rows] == expected_rows(EXPECTED[key]["rows"])
+
+
+# -- findings on cells read with low confidence ------------------------------------------------------
+
+def _three_public_with_total(total: str, confidence: float):
+    from dataclasses import replace as replaced
+
+    from validator.catalogue import builtin_catalogue
+    from validator.engine import Engine
+    from validator.readers.structured import document_from_data
+    from validator.ruleset import builtin_rules
+
+    grid = [["预算数", "", "", "", "", "", "决算数", "", "", "", "", ""],
+            ["合计", "因公出国（境）费", "公务用车购置及运行维护费", "", "", "公务接待费",
+             "合计", "因公出国（境）费", "公务用车购置及运行维护费", "", "", "公务接待费"],
+            ["", "", "小计", "公务用车购置费", "公务用车运行维护费", "", "", "", "小计", "公务用车购置费", "公务用车运行维护费", ""],
+            ["36.76", "6.39", "22.37", "0.00", "22.37", "8.00", total, "6.39", "22.37", "0.00", "22.37", "8.00"]]
+    document = document_from_data({"tables": [{"title": "财政拨款“三公”经费支出决算表", "grid": grid}]},
+                                  "scan.pdf", builtin_catalogue())
+    cell = document.tables[0].rows[0].cells[6]
+    cell.source = replaced(cell.source, page=9, confidence=confidence)
+    findings, _ = Engine([r for r in builtin_rules() if r.id == "T9-02"], builtin_catalogue()).run(document)
+    return findings
+
+
+def test_an_error_one_misread_digit_of_a_doubtful_cell_explains_is_a_warning_to_check_the_original():
+    (finding,) = _three_public_with_total("46.76", confidence=0.62)  # 36.76 read as 46.76?
+    assert finding.severity == "warning"
+    assert "识别置信度 0.62" in finding.message and "请核对原件" in finding.message
+
+
+def test_an_error_no_single_digit_explains_stays_an_error_and_a_confident_cell_is_trusted():
+    (far_off,) = _three_public_with_total("47.87", confidence=0.62)
+    assert far_off.severity == "error"
+    (confident,) = _three_public_with_total("46.76", confidence=0.97)
+    assert confident.severity == "error"

@@ -28,7 +28,7 @@ from .interval import (
     compare,
 )
 from .labels import normalise, normalise_code, split_ordinal
-from .model import Cell, Column, Document, Row, Source, Table
+from .model import LOW_CONFIDENCE, Cell, Column, Document, Row, Source, Table
 from .numbers import Amount, Garbled
 from .ruleset import (
     CLAIM_KINDS,
@@ -342,6 +342,26 @@ def _measures(target: CellRef, result: CellRef) -> tuple[Measure, Measure]:
     return goal, achieved
 
 
+def _doubtful_reading(finding: Finding, refs: list[Ref], difference: Decimal, tolerance: Decimal) -> Finding:
+    """An error that one misread digit of a cell OCR'd with low confidence would explain is a warning
+    asking for the original to be checked; a larger one stays an error."""
+    doubtful = [r.cell for r in refs if r.cell.source.confidence is not None
+                and r.cell.source.confidence < LOW_CONFIDENCE and r.cell.amount is not None]
+    if finding.severity != "error" or not any(_one_digit_apart(abs(difference), c, tolerance) for c in doubtful):
+        return finding
+    notes = "；".join(f"{c.source.describe()}“{c.text}”识别置信度 {c.source.confidence:.2f}" for c in doubtful)
+    return replace(finding, severity="warning", message=f"{finding.message}（{notes}，可能是识别错误，请核对原件）")
+
+
+def _one_digit_apart(difference: Decimal, cell: Cell, tolerance: Decimal) -> bool:
+    """Whether changing one digit of the cell's figure (d × 10^p) could account for the difference."""
+    amount = cell.amount
+    assert amount is not None
+    places = range(-amount.decimals, max(1, len(str(int(abs(amount.value))))) + 1)
+    return any(abs(difference - digit * Decimal(10) ** place) <= tolerance
+               for place in places for digit in range(1, 10))
+
+
 def _subject_names(subject: str) -> list[str]:
     """"A（类）B（款）C（项）" → [A, B, C]; "一般公共服务（类）支出" → [一般公共服务支出]."""
     pieces = re.split(r"[（(](?:类|款|项)[)）]", subject)
@@ -516,7 +536,8 @@ class Engine:
             message = f"尾差 {figures['difference']}，在容许范围 {figures['tolerance']} 内，不是错误"
             yield Finding(rule.id, "info", rule.spec.title, message, document.path, tuple(locations), **figures)
         else:
-            yield self._finding(rule, document, locations, **figures, **(context or {}))
+            finding = self._finding(rule, document, locations, **figures, **(context or {}))
+            yield _doubtful_reading(finding, refs, result.difference, result.tolerance)
 
     def _finding(self, rule: Rule, document: Document, locations: list[Location], **figures: str | None) -> Finding:
         judged = locations[0] if locations else Location()
