@@ -9,9 +9,9 @@ and check them with every claim, grade and narrative rule (median of runs), as c
 from __future__ import annotations
 
 import argparse
-import statistics
-import time
 from pathlib import Path
+
+from readers import medians  # benchmarks/readers.py: medians of runs taken in turns
 
 from validator.catalogue import builtin_catalogue
 from validator.claims import extract_claims
@@ -22,15 +22,6 @@ from validator.ruleset import builtin_rules
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = sorted((ROOT / "tests/fixtures").glob("seed00[0-4].txt"))
 PROSE_RULES = ("C-", "G-", "NR-", "N-02")
-
-
-def median_seconds(action, runs: int) -> float:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def main() -> None:
@@ -44,8 +35,7 @@ def main() -> None:
     for seed in SEEDS:
         document = read_document(seed, catalogue)
         claims = extract_claims(document.text)
-        extract = median_seconds(lambda d=document: extract_claims(d.text), runs)
-        checked = median_seconds(lambda d=document: engine.run(d), runs)
+        extract, checked = medians([lambda d=document: extract_claims(d.text), lambda d=document: engine.run(d)], runs)
         total_claims += len(claims)
         total_seconds += checked
         print(f"{seed.name:14} {len(document.text):6} {len(claims):7} {extract * 1000:7.1f} ms {checked * 1000:11.1f} ms "

@@ -213,7 +213,7 @@ class TableResolver(Resolver):
     def sum_below(self, ref: CellRef) -> Quantity:
         """The rows right under ref's row in its group (年度资金总额's sources), same column."""
         total = Quantity.exact(0)
-        for row in ref.table.rows[ref.table.rows.index(ref.row) + 1:]:
+        for row in ref.table.rows[ref.row.position + 1:]:  # position is the row's index
             if row.group != ref.row.group:
                 break
             if ref.column.index in row.cells:
