@@ -3,7 +3,7 @@ angle, a red stamp (a ring with text) over its first table, grey noise, saved as
 together as an image-only PDF. Then the share of its amounts that OCR reads exactly, against the
 text PDF's own cells.
 
-    python benchmarks/scan.py [PDF] [--out scanned.pdf]
+    python benchmarks/scan.py [PDF] [--out scanned.pdf] [--seed N]
 """
 
 from __future__ import annotations
@@ -80,8 +80,9 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("pdf", nargs="?", type=Path, default=PUTUO)
     parser.add_argument("--out", type=Path, default=Path("/tmp/budgetlint-scan.pdf"))
+    parser.add_argument("--seed", type=int, default=2, help="the turn of each page and the noise")
     args = parser.parse_args()
-    make_scan(args.pdf, args.out)
+    make_scan(args.pdf, args.out, args.seed)
     exact, total = exact_share(args.pdf, args.out)
     print(f"{args.out} ({args.out.stat().st_size / 1e6:.1f} MB): {exact}/{total} amounts exact ({exact / total:.1%})")
 

@@ -179,3 +179,37 @@ def test_an_error_no_single_digit_explains_stays_an_error_and_a_confident_cell_i
     assert far_off.severity == "error"
     (confident,) = _three_public_with_total("46.76", confidence=0.97)
     assert confident.severity == "error"
+
+
+# -- a real-world-like scan --------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def putuo_scan(tmp_path_factory):
+    """The real Putuo disclosure printed to 150 dpi images, turned, stamped with a red seal over its
+    first table on every page, with noise and JPEG artefacts (benchmarks/scan.py makes it)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("scan", Path(__file__).parents[1] / "benchmarks" / "scan.py")
+    scan = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(scan)
+    target = tmp_path_factory.mktemp("scan") / "putuo-scanned.pdf"
+    scan.make_scan(PUTUO, target)
+    return scan, target
+
+
+PUTUO = FIXTURES / "real" / "shanghai-putuo-social-work-dept-2024.pdf"
+
+
+@needs_ocr
+def test_a_stamped_turned_noisy_scan_of_a_real_disclosure_reads_every_amount_exactly(putuo_scan):
+    scan, scanned = putuo_scan
+    assert scan.exact_share(PUTUO, scanned) == (205, 205)
+
+
+@needs_ocr
+def test_a_stamped_turned_noisy_scan_of_a_real_disclosure_gives_the_text_pdfs_findings(putuo_scan):
+    _, scanned = putuo_scan
+    found = [check([pdf], show_rounding=True) for pdf in (scanned, PUTUO)]
+    assert [[(f.rule, f.severity, f.message) for f in report.findings] for report in found] == \
+        [[(f.rule, f.severity, f.message) for f in found[1].findings]] * 2
+    assert found[0].files[0].tables == found[1].files[0].tables

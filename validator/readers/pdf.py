@@ -91,57 +91,57 @@ def _read_page(page: PageLayout, raws: list[RawTable], document: Document) -> No
     top = 0.0
     for index, table in enumerate(page.tables):
         above = [ln for ln in lines if top <= ln.bbox[1] and ln.bbox[3] <= table.bbox[1] + 1]
-        raw = _start_table(above, number, raws, document, first_on_page=index == 0)
+        raw = _start_table(above, page, raws, document, first_on_page=index == 0)
         for row in table.rows:
-            raw.grid.append([GridCell(cell.text, Source(page=number, bbox=_box(cell.bbox) if cell.bbox else None,
+            raw.grid.append([GridCell(cell.text, Source(page=number, bbox=_box(page.page_box(cell.bbox)) if cell.bbox else None,
                                                         confidence=cell.confidence)) for cell in row])
         top = table.bbox[3]
     below = [ln for ln in lines if ln.bbox[1] >= top - 1]
-    _trailing_lines(below, number, raws, document, has_table=bool(page.tables))
+    _trailing_lines(below, page, raws, document, has_table=bool(page.tables))
 
 
-def _start_table(lines: list[LayoutLine], number: int, raws: list[RawTable], document: Document,
+def _start_table(lines: list[LayoutLine], page: PageLayout, raws: list[RawTable], document: Document,
                  first_on_page: bool) -> RawTable:
     # The title nearest the table: a part heading such as "XX部 2024 年度部门决算表" may stand above it.
     titles = [i for i, ln in enumerate(lines) if is_title(ln.text) and not is_meta(ln.text)]
     title_at = titles[-1] if titles else None
     if title_at is None and first_on_page and raws:
         for line in lines:  # a running header or page number above a continued table
-            document.text.append(TextLine(line.text, _line_source(line, number)))
+            document.text.append(TextLine(line.text, _line_source(line, page)))
         return raws[-1]
     for line in lines[:title_at] if title_at is not None else lines:
-        _leftover(line, number, raws, document)
+        _leftover(line, page, raws, document)
     if title_at is None:
-        raw = RawTable("（无标题表格）", Source(page=number), [])
+        raw = RawTable("（无标题表格）", Source(page=page.number), [])
     else:
         title = lines[title_at]
-        raw = RawTable(title.text.strip(), _line_source(title, number), [])
+        raw = RawTable(title.text.strip(), _line_source(title, page), [])
         for line in lines[title_at + 1:]:
             if is_meta(line.text):
                 add_meta(raw, line.text)
             else:
-                document.text.append(TextLine(line.text, _line_source(line, number)))
+                document.text.append(TextLine(line.text, _line_source(line, page)))
     raws.append(raw)
     return raw
 
 
-def _trailing_lines(lines: list[LayoutLine], number: int, raws: list[RawTable], document: Document,
+def _trailing_lines(lines: list[LayoutLine], page: PageLayout, raws: list[RawTable], document: Document,
                     has_table: bool) -> None:
     in_notes = has_table
     for line in lines:
         if in_notes and raws and (is_note(line.text) or raws[-1].notes and not is_title(line.text)):
-            raws[-1].notes.append(Note(line.text, _line_source(line, number)))
+            raws[-1].notes.append(Note(line.text, _line_source(line, page)))
             continue
         in_notes = False
-        _leftover(line, number, raws, document)
+        _leftover(line, page, raws, document)
 
 
-def _leftover(line: LayoutLine, number: int, raws: list[RawTable], document: Document) -> None:
+def _leftover(line: LayoutLine, page: PageLayout, raws: list[RawTable], document: Document) -> None:
     if raws and is_note(line.text) and not raws[-1].notes:
-        raws[-1].notes.append(Note(line.text, _line_source(line, number)))
+        raws[-1].notes.append(Note(line.text, _line_source(line, page)))
     else:
-        document.text.append(TextLine(line.text, _line_source(line, number)))
+        document.text.append(TextLine(line.text, _line_source(line, page)))
 
 
-def _line_source(line: LayoutLine, number: int) -> Source:
-    return Source(page=number, bbox=_box(line.bbox), confidence=line.confidence)
+def _line_source(line: LayoutLine, page: PageLayout) -> Source:
+    return Source(page=page.number, bbox=_box(page.page_box(line.bbox)), confidence=line.confidence)

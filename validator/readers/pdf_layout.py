@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import ctypes
 import itertools
+import math
 import re
 import zlib
 from bisect import bisect_left
@@ -70,6 +71,20 @@ class PageLayout:
     tables: list[LayoutTable]  # top to bottom
     has_text: bool
     has_images: bool
+    # A scan OCR straightened: its turn in degrees about its centre (x, y in points); boxes above are
+    # on the straightened page, page_box gives them on the page as it is.
+    turn: tuple[float, float, float] | None = None
+
+    def page_box(self, box: Box) -> Box:
+        """The box on the page as it is: around the corners of `box` turned back."""
+        if self.turn is None:
+            return box
+        degrees, cx, cy = self.turn
+        cos, sin = math.cos(math.radians(degrees)), math.sin(math.radians(degrees))
+        corners = [(cx + cos * (x - cx) - sin * (y - cy), cy + sin * (x - cx) + cos * (y - cy))
+                   for x in (box[0], box[2]) for y in (box[1], box[3])]
+        xs, ys = [x for x, _ in corners], [y for _, y in corners]
+        return min(xs), min(ys), max(xs), max(ys)
 
 
 class Char(NamedTuple):

@@ -2,7 +2,8 @@
 page, so titles, continuation pages, notes and table recognition are shared unchanged.
 
 Needs the `ocr` extra (rapidocr with its bundled PP-OCR models on onnxruntime, OpenCV); nothing is
-downloaded at run time. Each page is rendered at 200 dpi and straightened by the slope of its long
+downloaded at run time. Each page is rendered at 200 dpi, with a red seal faded out (red pixels take
+their red channel, where the seal is as light as the paper), and straightened by the slope of its long
 horizontal rules; the ruling lines are found by morphology (horizontal and vertical openings) and
 handed, as edges in points, to pdf_layout.find_tables, so merged cells and table grouping follow the
 text-PDF rules exactly. Every cell is then recognised on its own crop with the rules erased, one crop
@@ -73,35 +74,60 @@ def read_pages(path: Path, numbers: Sequence[int], workers: int | None = None,
 
 
 def read_page(path: Path, number: int) -> PageLayout:
+    import cv2
+    import numpy as np
     import pypdfium2 as pdfium
 
     document = pdfium.PdfDocument(path)
     try:
         page = document[number - 1]
         try:
-            image = page.render(scale=SCALE, grayscale=True).to_numpy()
+            bitmap = page.render(scale=SCALE)
+            image = bitmap.to_numpy()
         finally:
             page.close()
     finally:
         document.close()
-    return layout_of(image if image.ndim == 2 else image[:, :, 0], number)
+    if image.ndim == 2:
+        return layout_of(image, number)
+    colour = cv2.COLOR_BGR2GRAY if bitmap.mode.startswith("B") else cv2.COLOR_RGB2GRAY
+    grey = cv2.cvtColor(np.ascontiguousarray(image[:, :, :3]), colour)
+    return layout_of(grey, number, _without_seal(grey, image[:, :, bitmap.mode.index("R")]))
 
 
-def layout_of(grey: np.ndarray, number: int) -> PageLayout:
-    """The page description of one scanned page, from its grey image at SCALE pixels per point."""
+SEAL_CAST = 30  # a pixel whose red channel is this much lighter than its luminance is a red seal's ink
+SEAL_PAPER = 200  # a seal's pixel this light in the red channel has paper under it, not print
+
+
+def _without_seal(grey: np.ndarray, red: np.ndarray) -> np.ndarray:
+    """The grey page with a red seal faded out: a red pixel takes its red channel, in which the seal
+    is as light as the paper and print under it stays dark."""
+    import numpy as np
+
+    return np.where(red.astype(np.int16) - grey > SEAL_CAST, red, grey)
+
+
+def layout_of(grey: np.ndarray, number: int, unsealed: np.ndarray | None = None) -> PageLayout:
+    """The page description of one scanned page, from its grey image at SCALE pixels per point and,
+    for a colour page, the same with its red seal faded out (`unsealed`): rules are found on the
+    first (a rule under a seal is dark there; the parts of a seal's ring are not rules), text is
+    read on the second."""
     import cv2
     import numpy as np
 
-    grey = _straightened(grey)
-    ink = (grey < INK).astype(np.uint8) * 255
+    degrees = _skew(grey)
+    grey = _turned(grey, degrees)
+    clean = grey.copy() if unsealed is None else _turned(unsealed, degrees)
+    seal = clean.astype(np.int16) - grey > SEAL_CAST
+    # a seal's own ink over paper is not ink for the rules; a rule printed under the seal stays dark
+    ink = ((grey < INK) & ~(seal & (clean >= SEAL_PAPER))).astype(np.uint8) * 255
     horizontal = _opened(ink, (round(MIN_RULE_PT * SCALE), 1))
     vertical = _opened(ink, (1, round(MIN_COLUMN_RULE_PT * SCALE)))
-    h_edges = _edges(horizontal, across=False)
-    v_edges = _column_rules(_edges(vertical, across=True), h_edges)
+    h_edges = _edges(horizontal, seal, across=False)
+    v_edges = _column_rules(_edges(vertical, seal, across=True), h_edges)
     tables = [_cell_grid(cells) for cells in find_tables(h_edges, v_edges)]
     # Rules are erased inside the tables only: outside, a bold title's strokes are as long as a rule.
     rules = cv2.dilate(horizontal | vertical, np.ones((2 * RULE_MARGIN_PX + 1,) * 2, np.uint8))
-    clean = grey.copy()
     for bbox, _ in tables:
         x0, y0, x1, y1 = _pixels(bbox)
         m = RULE_MARGIN_PX
@@ -144,7 +170,9 @@ def layout_of(grey: np.ndarray, number: int) -> PageLayout:
         m = RULE_MARGIN_PX
         clean[max(y0 - m, 0):y1 + m, max(x0 - m, 0):x1 + m] = 255
     lines = _text_outside(engine, clean)
-    return PageLayout(number, lines, layout_tables, True, True)
+    height, width = grey.shape
+    turn = (degrees, width / 2 / SCALE, height / 2 / SCALE) if degrees else None
+    return PageLayout(number, lines, layout_tables, True, True, turn)
 
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -164,8 +192,9 @@ def _opened(image: np.ndarray, size: tuple[int, int]) -> np.ndarray:
     return cv2.morphologyEx(image, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, size))
 
 
-def _straightened(grey: np.ndarray) -> np.ndarray:
-    """The page turned so that its long horizontal rules are level (the median slope of the longest)."""
+def _skew(grey: np.ndarray) -> float:
+    """The page's turn in degrees: the median slope of its long horizontal rules (0 below
+    SKEW_MIN_DEGREES)."""
     import cv2
     import numpy as np
 
@@ -180,23 +209,35 @@ def _straightened(grey: np.ndarray) -> np.ndarray:
         ys, xs = np.nonzero(labels[y:y + height, x:x + width] == index)
         slopes.append(np.polyfit(xs, ys, 1)[0])
     if not slopes:
-        return grey
+        return 0.0
     degrees = math.degrees(math.atan(float(np.median(slopes))))
-    if abs(degrees) < SKEW_MIN_DEGREES:
-        return grey
-    height, width = grey.shape
-    turn = cv2.getRotationMatrix2D((width / 2, height / 2), degrees, 1.0)
-    return cv2.warpAffine(grey, turn, (width, height), flags=cv2.INTER_LINEAR, borderValue=255)
+    return degrees if abs(degrees) >= SKEW_MIN_DEGREES else 0.0
 
 
-def _edges(mask: np.ndarray, across: bool) -> list[Edge]:
-    """Each connected run of a rule mask as an edge in points: (position, start, end)."""
+def _turned(image: np.ndarray, degrees: float) -> np.ndarray:
+    """The image turned by `degrees` about its centre (straightened, for the page's own skew)."""
     import cv2
 
-    count, _, stats, _ = cv2.connectedComponentsWithStats(mask)
+    if not degrees:
+        return image
+    height, width = image.shape
+    turn = cv2.getRotationMatrix2D((width / 2, height / 2), degrees, 1.0)
+    return cv2.warpAffine(image, turn, (width, height), flags=cv2.INTER_LINEAR, borderValue=255)
+
+
+def _edges(mask: np.ndarray, seal: np.ndarray, across: bool) -> list[Edge]:
+    """Each connected run of a rule mask as an edge in points: (position, start, end); a run mostly
+    of a seal's ink (its ring is straight enough at its top, bottom and sides) is not a rule."""
+    import cv2
+    import numpy as np
+
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(mask)
+    sealed = np.bincount(labels[seal], minlength=count)
     edges = []
     for index in range(1, count):
-        x, y, width, height, _ = stats[index]
+        x, y, width, height, area = stats[index]
+        if sealed[index] * 2 > area:
+            continue
         if across:
             edges.append(((x + width / 2) / SCALE, y / SCALE, (y + height) / SCALE))
         else:
