@@ -74,14 +74,13 @@ def test_every_ocr_cell_carries_page_box_and_confidence(cached_ocr):
 
 
 @needs_ocr
-def test_the_scan_gives_the_same_findings_as_the_text_pdf_outside_the_self_evaluations(cached_ocr):
+def test_the_scan_gives_the_same_findings_as_the_text_pdf(cached_ocr):
     def described(report):
         return [(f.rule, f.severity, [(loc.value, loc.source.page) for loc in f.locations]) for f in report.findings]
 
     text_pdf = FIXTURES / "seed002" / "final_accounts.pdf"
     for options in ({}, {"show_rounding": True}):
-        # todo: the 自评表 rows differ (see below), so their SE rules are left out here
-        scanned, printed = (check([pdf], ignore_ids=["SE"], **options) for pdf in (SCANNED, text_pdf))
+        scanned, printed = (check([pdf], **options) for pdf in (SCANNED, text_pdf))
         assert described(scanned) == described(printed)
         assert scanned.files[0].tables == printed.files[0].tables
     assert described(check([SCANNED], show_rounding=True, select_ids=["T1-01"])) != []
@@ -131,18 +130,22 @@ def test_every_figure_of_the_scanned_self_evaluations_is_read_exactly(cached_ocr
     assert amounts == 25  # with the 607 of the nine tables: 632
 
 
-@pytest.mark.xfail(strict=True, reason="todo: a 自评表 indicator name printed across a rule (生活质|量改善率) is "
-                                       "cut at the rule, and 绩效指标 in 6 pt is read 绩双指标")
 @needs_ocr
 def test_the_scanned_self_evaluations_give_the_rows_of_expected_json(cached_ocr):
+    """Including an indicator name printed across a rule (生活质|量改善率) and 绩效指标 in 6 pt; the
+    space in "≥3 人" is not seen on the scan and means nothing, so spaces are left out."""
     from test_selfeval import expected_rows, texts
 
     from validator.catalogue import builtin_catalogue
     from validator.readers import read_document
 
+    def spaceless(rows):
+        return [(group, label, {k: v.replace(" ", "") for k, v in cells.items()}) for group, label, cells in rows]
+
     sheets = read_document(SCANNED, builtin_catalogue()).tables_of("SE")
     for sheet, key in zip(sheets, ("自评表1", "自评表2"), strict=True):
-        assert [(r.group, r.label, texts(r)) for r in sheet.rows] == expected_rows(EXPECTED[key]["rows"])
+        assert spaceless([(r.group, r.label, texts(r)) for r in sheet.rows]) == \
+            spaceless(expected_rows(EXPECTED[key]["rows"]))
 
 
 # -- findings on cells read with low confidence ------------------------------------------------------
@@ -181,6 +184,50 @@ def test_an_error_no_single_digit_explains_stays_an_error_and_a_confident_cell_i
     assert confident.severity == "error"
 
 
+def _general_budget_with_item(text: str, confidence: float):
+    """T5-02 on a 一般公共预算 table whose 2010308 项目支出 cell was OCR'd as `text`."""
+    from dataclasses import replace as replaced
+
+    from validator.catalogue import builtin_catalogue
+    from validator.engine import Engine
+    from validator.readers.structured import document_from_data
+    from validator.ruleset import builtin_rules
+
+    grid = [["科目编码", "科目名称", "小计", "基本支出", "项目支出"],
+            ["", "合计", "1,480.60", "1,358.74", "121.86"],
+            ["201", "一般公共服务支出", "1,480.60", "1,358.74", "121.86"],
+            ["20103", "政府办公厅（室）及相关机构事务", "1,480.60", "1,358.74", "121.86"],
+            ["2010301", "行政运行", "1,358.74", "1,358.74", "0.00"],
+            ["2010308", "信访事务", "121.86", "0.00", text]]
+    document = document_from_data({"tables": [{"title": "一般公共预算财政拨款支出决算表", "grid": grid}]},
+                                  "scan.pdf", builtin_catalogue())
+    cell = document.tables[0].rows[-1].cells[4]
+    cell.source = replaced(cell.source, page=12, confidence=confidence)
+    findings, _ = Engine([r for r in builtin_rules() if r.id == "T5-02"], builtin_catalogue()).run(document)
+    return findings
+
+
+def test_an_error_a_lost_decimal_point_of_an_ocr_cell_explains_is_a_warning_to_check_the_original():
+    (finding,) = _general_budget_with_item("12186", confidence=0.97)  # 121.86 with its point unseen
+    assert finding.severity == "warning"
+    assert "“12186”" in finding.message and "漏识小数点" in finding.message and "请核对原件" in finding.message
+
+
+def test_a_point_that_does_not_explain_the_difference_or_a_printed_cell_stays_an_error():
+    (far_off,) = _general_budget_with_item("12286", confidence=0.97)
+    assert far_off.severity == "error"
+    from validator.catalogue import builtin_catalogue
+    from validator.engine import Engine
+    from validator.readers.structured import document_from_data
+    from validator.ruleset import builtin_rules
+
+    grid = [["科目编码", "科目名称", "小计"], ["", "合计", "121.86"], ["201", "一般公共服务支出", "12186"]]
+    printed = document_from_data({"tables": [{"title": "一般公共预算财政拨款支出决算表", "grid": grid}]},
+                                 "typed.pdf", builtin_catalogue())  # no confidence: not read by OCR
+    findings, _ = Engine([r for r in builtin_rules() if r.id == "T5-02"], builtin_catalogue()).run(printed)
+    assert [f.severity for f in findings] == ["error"]
+
+
 # -- a real-world-like scan --------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
@@ -193,22 +240,45 @@ def putuo_scan(tmp_path_factory):
     scan = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(scan)
     target = tmp_path_factory.mktemp("scan") / "putuo-scanned.pdf"
-    scan.make_scan(PUTUO, target)
-    return scan, target
+    return scan, target, scan.make_scan(PUTUO, target)
 
 
 PUTUO = FIXTURES / "real" / "shanghai-putuo-social-work-dept-2024.pdf"
 
 
 @needs_ocr
-def test_a_stamped_turned_noisy_scan_of_a_real_disclosure_reads_every_amount_exactly(putuo_scan):
-    scan, scanned = putuo_scan
-    assert scan.exact_share(PUTUO, scanned) == (205, 205)
+def test_a_stamped_turned_noisy_scan_of_a_real_disclosure_reads_every_amount_exactly_where_it_is(
+        putuo_scan, cached_ocr):
+    scan, scanned, angles = putuo_scan
+    pairs = scan.matched(PUTUO, scanned)
+    assert len(pairs) == len(scan.amounts(PUTUO, ocr=False)) == 205
+    import pypdfium2
+
+    sizes = [page.get_size() for page in pypdfium2.PdfDocument(PUTUO)]
+    for printed, read in pairs:  # the box is where the cell is on the scanned page, turned as it is
+        assert read.source.page == printed.source.page
+        width, height = sizes[printed.source.page - 1]
+        turned = _turned_box(printed.source.bbox, angles[printed.source.page - 1], centre=(width / 2, height / 2))
+        assert all(abs(a - b) < 1.5 for a, b in zip(read.source.bbox, turned, strict=True)), \
+            (read.text, read.source.bbox, turned)
+
+
+def _turned_box(box, degrees, centre):
+    """The box around the corners of `box` turned counter-clockwise about `centre` (y points down)."""
+    import math
+
+    cos, sin = math.cos(math.radians(degrees)), math.sin(math.radians(degrees))
+    (cx, cy), xs, ys = centre, [], []
+    for x in (box[0], box[2]):
+        for y in (box[1], box[3]):
+            xs.append(cx + cos * (x - cx) + sin * (y - cy))
+            ys.append(cy - sin * (x - cx) + cos * (y - cy))
+    return min(xs), min(ys), max(xs), max(ys)
 
 
 @needs_ocr
-def test_a_stamped_turned_noisy_scan_of_a_real_disclosure_gives_the_text_pdfs_findings(putuo_scan):
-    _, scanned = putuo_scan
+def test_a_stamped_turned_noisy_scan_of_a_real_disclosure_gives_the_text_pdfs_findings(putuo_scan, cached_ocr):
+    _, scanned, _ = putuo_scan
     found = [check([pdf], show_rounding=True) for pdf in (scanned, PUTUO)]
     assert [[(f.rule, f.severity, f.message) for f in report.findings] for report in found] == \
         [[(f.rule, f.severity, f.message) for f in found[1].findings]] * 2

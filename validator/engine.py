@@ -343,23 +343,33 @@ def _measures(target: CellRef, result: CellRef) -> tuple[Measure, Measure]:
 
 
 def _doubtful_reading(finding: Finding, refs: list[Ref], difference: Decimal, tolerance: Decimal) -> Finding:
-    """An error that one misread digit of a cell OCR'd with low confidence would explain is a warning
-    asking for the original to be checked; a larger one stays an error."""
-    doubtful = [r.cell for r in refs if r.cell.source.confidence is not None
-                and r.cell.source.confidence < LOW_CONFIDENCE and r.cell.amount is not None]
-    if finding.severity != "error" or not any(_one_digit_apart(abs(difference), c, tolerance) for c in doubtful):
+    """An error that one OCR slip would explain is a warning asking for the original to be checked;
+    a larger one stays an error. The slips: one misread digit of a cell read with low confidence, or
+    the decimal point of a cell shown without the decimals its column has (202.24 read as 20224)."""
+    if finding.severity != "error":
         return finding
-    notes = "；".join(f"{c.source.describe()}“{c.text}”识别置信度 {c.source.confidence:.2f}" for c in doubtful)
-    return replace(finding, severity="warning", message=f"{finding.message}（{notes}，可能是识别错误，请核对原件）")
+    slips = [(r.cell, slip) for r in refs if (slip := _ocr_slip(abs(difference), r.cell, tolerance))]
+    if not slips:
+        return finding
+    notes = "；".join(f"{cell.source.describe()}“{cell.text}”{slip}" for cell, slip in slips)
+    return replace(finding, severity="warning", message=f"{finding.message}（{notes}，请核对原件）")
 
 
-def _one_digit_apart(difference: Decimal, cell: Cell, tolerance: Decimal) -> bool:
-    """Whether changing one digit of the cell's figure (d × 10^p) could account for the difference."""
-    amount = cell.amount
-    assert amount is not None
-    places = range(-amount.decimals, max(1, len(str(int(abs(amount.value))))) + 1)
-    return any(abs(difference - digit * Decimal(10) ** place) <= tolerance
-               for place in places for digit in range(1, 10))
+def _ocr_slip(difference: Decimal, cell: Cell, tolerance: Decimal) -> str | None:
+    """How misreading the OCR'd cell could account for the difference, or None."""
+    amount, confidence = cell.amount, cell.source.confidence
+    if confidence is None or amount is None:
+        return None
+    if confidence < LOW_CONFIDENCE:
+        places = range(-amount.decimals, max(1, len(str(int(abs(amount.value))))) + 1)
+        if any(abs(difference - digit * Decimal(10) ** place) <= tolerance
+               for place in places for digit in range(1, 10)):
+            return "，可能是识别错误"
+    lost = cell.precision - amount.decimals
+    if amount.value and lost > 0 and \
+            abs(difference - abs(amount.value - amount.value.scaleb(-lost))) <= tolerance:
+        return f"，本栏金额为 {cell.precision} 位小数，疑为漏识小数点"
+    return None
 
 
 def _subject_names(subject: str) -> list[str]:

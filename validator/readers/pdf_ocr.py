@@ -19,6 +19,7 @@ import os
 import re
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -38,6 +39,7 @@ MIN_CROP_PX = round(10 * SCALE)  # the height of a text line crop at least
 DASH_PX = round(3.0 * SCALE)  # a bar shorter than this is a hyphen-minus, a longer one an em dash
 PAD_PX = round(1.5 * SCALE)  # blank margin kept around a text line crop
 RULE_MARGIN_PX = round(0.8 * SCALE)  # the grey fringe of a scanned rule, erased with it
+CUT_PX = RULE_MARGIN_PX * 2 + 2  # a line this close to its cell's edge may run on across the rule
 SKEW_MIN_DEGREES = 0.05  # below this the page is not rotated
 
 INSTALL_HINT = "pip install 'budgetlint[ocr]'"
@@ -97,6 +99,7 @@ def read_page(path: Path, number: int) -> PageLayout:
 
 SEAL_CAST = 30  # a pixel whose red channel is this much lighter than its luminance is a red seal's ink
 SEAL_PAPER = 200  # a seal's pixel this light in the red channel has paper under it, not print
+SEAL_BRIDGE_PX = round(4 * SCALE)  # a rule goes on through a seal's ring or letters this wide
 
 
 def _without_seal(grey: np.ndarray, red: np.ndarray) -> np.ndarray:
@@ -119,39 +122,39 @@ def layout_of(grey: np.ndarray, number: int, unsealed: np.ndarray | None = None)
     grey = _turned(grey, degrees)
     clean = grey.copy() if unsealed is None else _turned(unsealed, degrees)
     seal = clean.astype(np.int16) - grey > SEAL_CAST
-    # a seal's own ink over paper is not ink for the rules; a rule printed under the seal stays dark
-    ink = ((grey < INK) & ~(seal & (clean >= SEAL_PAPER))).astype(np.uint8) * 255
-    horizontal = _opened(ink, (round(MIN_RULE_PT * SCALE), 1))
-    vertical = _opened(ink, (1, round(MIN_COLUMN_RULE_PT * SCALE)))
+    horizontal, vertical = _rule_masks(grey < INK, seal & (clean >= SEAL_PAPER))
     h_edges = _edges(horizontal, seal, across=False)
     v_edges = _column_rules(_edges(vertical, seal, across=True), h_edges)
     tables = [_cell_grid(cells) for cells in find_tables(h_edges, v_edges)]
     # Rules are erased inside the tables only: outside, a bold title's strokes are as long as a rule.
-    rules = cv2.dilate(horizontal | vertical, np.ones((2 * RULE_MARGIN_PX + 1,) * 2, np.uint8))
+    # A text line printed across a horizontal rule is read with the rule in place (ruled).
+    def dilated(mask: np.ndarray) -> np.ndarray:
+        return cv2.dilate(mask, np.ones((2 * RULE_MARGIN_PX + 1,) * 2, np.uint8))
+
+    rules, column_rules = dilated(horizontal | vertical), dilated(vertical)
+    ruled = clean.copy()
     for bbox, _ in tables:
         x0, y0, x1, y1 = _pixels(bbox)
         m = RULE_MARGIN_PX
         inside = (slice(max(y0 - m, 0), y1 + m), slice(max(x0 - m, 0), x1 + m))
         clean[inside][rules[inside] > 0] = 255
+        ruled[inside][column_rules[inside] > 0] = 255
     text_ink = _opened((clean < INK).astype(np.uint8) * 255, (2, 2))
     engine = _engine()
 
     crops: list[np.ndarray] = []
-    texts: dict[tuple[int, int, int], list[tuple[str, float | None]]] = {}
-    owners: list[tuple[int, int, int]] = []  # (table, row, column) of each crop
+    items: dict[tuple[int, int, int], list[str | int]] = {}  # a cell's dashes and crop numbers, in order
     for t, (_, grid) in enumerate(tables):
-        for r, row in enumerate(grid):
-            for c, box in enumerate(row):
-                if box is not None:
-                    for line in _text_lines(text_ink, clean, box):
-                        if isinstance(line, str):
-                            texts.setdefault((t, r, c), []).append((line, None))
-                        else:
-                            crops.append(line)
-                            owners.append((t, r, c))
-    if crops:
-        for owner, (text, score) in zip(owners, _recognise(engine, crops), strict=True):
-            texts.setdefault(owner, []).append((text, round(score, 3)))
+        for (r, c), lines in _table_lines(text_ink, grid).items():
+            for item in _line_items(lines, grid[r][c], clean, ruled):
+                if isinstance(item, str):
+                    items.setdefault((t, r, c), []).append(item)
+                else:
+                    items.setdefault((t, r, c), []).append(len(crops))
+                    crops.append(item)
+    read = _recognise(engine, crops) if crops else []
+    texts = {owner: [(item, None) if isinstance(item, str) else (read[item][0], round(read[item][1], 3))
+                     for item in found] for owner, found in items.items()}
     layout_tables = []
     for t, (bbox, grid) in enumerate(tables):
         rows = []
@@ -163,7 +166,7 @@ def layout_of(grey: np.ndarray, number: int, unsealed: np.ndarray | None = None)
                                         min((s for _, s in found if s is not None), default=None))
                              if box else LayoutCell("", None))
             rows.append(cells)
-        layout_tables.append(LayoutTable(bbox, rows))
+        layout_tables.append(LayoutTable(_rounded(bbox), rows))
 
     for bbox, _ in tables:
         x0, y0, x1, y1 = _pixels(bbox)
@@ -190,6 +193,22 @@ def _opened(image: np.ndarray, size: tuple[int, int]) -> np.ndarray:
     import cv2
 
     return cv2.morphologyEx(image, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, size))
+
+
+def _rule_masks(dark: np.ndarray, seal_only: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The horizontal and vertical rules among the dark pixels: runs at least MIN_RULE_PT and
+    MIN_COLUMN_RULE_PT long. A seal's own ink (`seal_only`: no print under it) is not a rule, but a
+    rule it crosses goes on through it where the rule is dark on both sides."""
+    import cv2
+    import numpy as np
+
+    ink = (dark & ~seal_only).astype(np.uint8) * 255
+    masks = []
+    for across, length in (((SEAL_BRIDGE_PX, 1), (round(MIN_RULE_PT * SCALE), 1)),
+                           ((1, SEAL_BRIDGE_PX), (1, round(MIN_COLUMN_RULE_PT * SCALE)))):
+        closed = cv2.morphologyEx(ink, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, across))
+        masks.append(_opened(np.where(seal_only, closed, ink), length))
+    return masks[0], masks[1]
 
 
 def _skew(grey: np.ndarray) -> float:
@@ -222,7 +241,7 @@ def _turned(image: np.ndarray, degrees: float) -> np.ndarray:
         return image
     height, width = image.shape
     turn = cv2.getRotationMatrix2D((width / 2, height / 2), degrees, 1.0)
-    return cv2.warpAffine(image, turn, (width, height), flags=cv2.INTER_LINEAR, borderValue=255)
+    return cv2.warpAffine(image, turn, (width, height), flags=cv2.INTER_CUBIC, borderValue=255)
 
 
 def _edges(mask: np.ndarray, seal: np.ndarray, across: bool) -> list[Edge]:
@@ -271,32 +290,97 @@ def _pixels(box: Box) -> tuple[int, int, int, int]:
 
 
 def _rounded(box: Box) -> Box:
-    return tuple(round(v, 2) for v in box)  # type: ignore[return-value]
+    """The box in plain floats (OpenCV's figures are numpy's) to the hundredth of a point."""
+    return tuple(round(float(v), 2) for v in box)  # type: ignore[return-value]
 
 
-def _text_lines(ink: np.ndarray, grey: np.ndarray, box: Box) -> list[np.ndarray | str]:
-    """The grey crops of the text lines inside a cell, top to bottom, each trimmed to its ink; a dash
-    alone is given as its text."""
+@dataclass(slots=True)
+class _Line:
+    """A text line inside a table, in pixels of the straightened page."""
+
+    top: int
+    bottom: int
+    left: int
+    right: int
+    ruled: bool = False  # printed across a horizontal rule: read with the rule in place
+
+    @property
+    def height(self) -> int:
+        return self.bottom - self.top + 1
+
+
+def _table_lines(ink: np.ndarray, grid: list[list[Box | None]]) -> dict[tuple[int, int], list[_Line]]:
+    """The text lines of each cell of a table, top to bottom. A line cut in two by a horizontal rule
+    (a name printed across it) is joined again and given to one cell: the one taking part in more
+    such lines (the middle of a block of lines overflowing its row), else the one holding more of it."""
+    import numpy as np
+
+    boxes = {(r, c): box for r, row in enumerate(grid) for c, box in enumerate(row) if box is not None}
+    lines = {at: _lines_in(ink, box) for at, box in boxes.items()}
+    full = [ln.height for found in lines.values() for ln in found if ln.height >= MIN_LINE_PX]
+    short = 0.8 * (float(np.median(full)) if full else MIN_CROP_PX)
+    pairs = []
+    for above, upper in boxes.items():
+        _, _, ux1, ubottom = _pixels(upper)
+        ux0 = _pixels(upper)[0]
+        cut_low = [ln for ln in lines[above] if ubottom - 2 - ln.bottom <= CUT_PX and ln.height < short]
+        for below, lower in boxes.items():
+            lx0, ltop, lx1, _ = _pixels(lower)
+            if not cut_low or abs(ltop - ubottom) > 1 or min(ux1, lx1) <= max(ux0, lx0):
+                continue
+            for high in cut_low:
+                for low in lines[below]:
+                    if low.top - (ltop + 1) <= CUT_PX and low.height < short and \
+                            min(high.right, low.right) > max(high.left, low.left):
+                        pairs.append((above, high, below, low))
+    share = {}
+    for above, _, below, _ in pairs:
+        share[above], share[below] = share.get(above, 0) + 1, share.get(below, 0) + 1
+    for above, high, below, low in pairs:
+        if high not in lines[above] or low not in lines[below]:
+            continue  # a piece already joined
+        lines[above].remove(high)
+        lines[below].remove(low)
+        owner = max((above, below), key=lambda at: (share[at], (high if at == above else low).height))
+        lines[owner].append(_Line(high.top, low.bottom, min(high.left, low.left), max(high.right, low.right),
+                                  ruled=True))
+        lines[owner].sort(key=lambda ln: ln.top)
+    return lines
+
+
+def _lines_in(ink: np.ndarray, box: Box) -> list[_Line]:
     import numpy as np
 
     x0, y0, x1, y1 = _pixels(box)
     cell = ink[y0 + 1:y1 - 1, x0 + 1:x1 - 1]
-    rows = np.flatnonzero(cell.any(axis=1))
-    lines: list[np.ndarray | str] = []
-    for top, bottom in _runs(rows, LINE_GAP_PX):
+    found = []
+    for top, bottom in _runs(np.flatnonzero(cell.any(axis=1)), LINE_GAP_PX):
         cols = np.flatnonzero(cell[top:bottom + 1].any(axis=0))
-        left, right = cols[0], cols[-1]
-        height, width = bottom - top + 1, right - left + 1
-        if height < MIN_LINE_PX:
-            if width > height and cell.shape[0] / 4 <= top and bottom <= cell.shape[0] * 3 / 4:
+        found.append(_Line(y0 + 1 + top, y0 + 1 + bottom, x0 + 1 + cols[0], x0 + 1 + cols[-1]))
+    return found
+
+
+def _line_items(lines: list[_Line], box: Box | None, clean: np.ndarray, ruled: np.ndarray) -> list[np.ndarray | str]:
+    """The grey crops of a cell's text lines, each trimmed to its ink; a dash alone is given as its
+    text, a speck is left out."""
+    assert box is not None
+    x0, y0, x1, y1 = _pixels(box)
+    items: list[np.ndarray | str] = []
+    for line in lines:
+        height, width = line.height, line.right - line.left + 1
+        if height < MIN_LINE_PX and not line.ruled:
+            inner = y1 - y0 - 2
+            if width > height and inner / 4 <= line.top - y0 - 1 and line.bottom - y0 - 1 <= inner * 3 / 4:
                 # a bar in the middle of its cell: a dash, too small to recognise (3 px in a 6 pt 自评表)
-                lines.append("-" if width < DASH_PX else "—")
+                items.append("-" if width < DASH_PX else "—")
             continue  # otherwise a speck
         # at least a line's height around it, so that a dash is recognised at its size
         pad = max(PAD_PX, (MIN_CROP_PX - height) // 2)
-        lines.append(grey[max(y0 + 1 + top - pad, y0 + 1):min(y0 + 2 + bottom + pad, y1 - 1),
-                          max(x0 + 1 + left - PAD_PX, x0 + 1):min(x0 + 2 + right + PAD_PX, x1 - 1)])
-    return lines
+        top, bottom = (line.top - PAD_PX, line.bottom + PAD_PX + 1) if line.ruled else \
+            (max(line.top - pad, y0 + 1), min(line.bottom + pad + 1, y1 - 1))
+        items.append((ruled if line.ruled else clean)[max(top, 0):bottom, max(line.left - PAD_PX, x0 + 1):
+                                                       min(line.right + PAD_PX + 1, x1 - 1)])
+    return items
 
 
 def _runs(indices: np.ndarray, gap: int) -> list[tuple[int, int]]:
@@ -348,12 +432,32 @@ def _text_outside(engine: Any, grey: np.ndarray) -> list[LayoutLine]:
 
 
 REC_BATCH = 16
+SECOND_LOOK = 0.95  # a reading less sure than this is read again from two variants of its crop
 DETECT_SIDE_PX = 1280  # text outside tables is found on the page scaled down to this (PaddleOCR uses 960)
 
 
 def _recognise(engine: Any, crops: list[np.ndarray]) -> list[tuple[str, float]]:
-    """Each text-line crop's text and confidence. Crops of similar width share a batch padded only to
-    its widest: rapidocr pads every crop to 320 px, which for a short amount is most of the work."""
+    """Each text-line crop's text and confidence. A reading less sure than SECOND_LOOK is read again
+    from the crop with a wider margin and from it enlarged by half, and the surest of the three kept
+    (tiny print: 绩效指标 in 6 pt is read 绩双指标 at 0.87 once, 绩效指标 at 0.93 with a margin)."""
+    import cv2
+
+    results = _recognised(engine, crops)
+    doubtful = [i for i, (_, score) in enumerate(results) if score < SECOND_LOOK]
+    if doubtful:
+        margin = PAD_PX
+        variants = [cv2.copyMakeBorder(crops[i], margin, margin, margin, margin, cv2.BORDER_REPLICATE)
+                    for i in doubtful]
+        variants += [cv2.resize(crops[i], None, fx=1.5, fy=1.5, interpolation=cv2.INTER_CUBIC) for i in doubtful]
+        again = _recognised(engine, variants)
+        for k, index in enumerate(doubtful):
+            results[index] = max(results[index], again[k], again[k + len(doubtful)], key=lambda r: r[1])
+    return results
+
+
+def _recognised(engine: Any, crops: list[np.ndarray]) -> list[tuple[str, float]]:
+    """Crops of similar width share a batch padded only to its widest: rapidocr pads every crop to
+    320 px, which for a short amount is most of the work."""
     import cv2
     import numpy as np
 
