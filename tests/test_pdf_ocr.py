@@ -87,6 +87,30 @@ def test_the_scan_gives_the_same_findings_as_the_text_pdf(cached_ocr):
 
 
 @needs_ocr
+def test_the_summary_counts_the_cells_read_by_ocr_and_the_doubtful_ones(cached_ocr):
+    from validator.reporters import text_report
+
+    report = check([SCANNED, FIXTURES / "seed002" / "final_accounts.pdf"])
+    scanned, printed = report.files
+    cells = [c for table in read_document_of(SCANNED).tables for row in table.rows for c in row.cells.values()
+             if c.source.confidence is not None]  # a blank cell has no text to recognise
+    assert scanned.ocr == (len(cells), sum(1 for c in cells if c.source.confidence < 0.8)) and printed.ocr is None
+    assert scanned.ocr[0] >= 632  # its 632 amounts with decimals among them
+    summary = report.to_dict()["summary"]
+    assert (summary["ocr_cells"], summary["ocr_doubtful"]) == scanned.ocr
+    assert f"{scanned.ocr[0]} 个单元格由扫描页 OCR 识别，其中 {scanned.ocr[1]} 个识别置信度低于 0.8" in \
+        text_report.render(report, False)
+    assert "ocr_cells" not in check([FIXTURES / "seed002" / "final_accounts.pdf"]).to_dict()["summary"]
+
+
+def read_document_of(path):
+    from validator.catalogue import builtin_catalogue
+    from validator.readers import read_document
+
+    return read_document(path, builtin_catalogue())
+
+
+@needs_ocr
 def test_ocr_runs_with_the_network_unavailable(monkeypatch):
     def refuse(*args, **kwargs):
         raise OSError("network unavailable in this test")

@@ -15,7 +15,7 @@ from .catalogue import builtin_catalogue
 from .engine import Engine
 from .errors import ReadError
 from .findings import FileResult, Finding, Location, Report, RuleInfo, Skip
-from .model import Document, Source
+from .model import LOW_CONFIDENCE, Document, Source
 from .readers import DEFAULT_MAX_BYTES, looks_like_a_disclosure, read_document
 from .ruleset import Rule, builtin_rules, load_rules, select, with_grade_bands, with_parameters, with_severities
 
@@ -174,6 +174,7 @@ class FileChecker:
         except Exception as error:  # a hostile file that trips the engine is reported, the batch goes on
             return unreadable(path, f"检查时出现内部错误（{type(error).__name__}: {error}），请报告此问题")
         result.claims = self.engine.claim_counts
+        result.ocr = _ocr_counts(document)
         return FileOutcome(result, findings, skips, document if self.options.keep_documents else None)
 
     def ignored_rules(self, path: Path) -> list[str]:
@@ -208,3 +209,12 @@ def _ids(values: Iterable[str] | None) -> tuple[str, ...] | None:
 def _as_tuples(settings: dict[str, Any]) -> dict[str, Any]:
     """Lists given for id and path settings, kept as tuples (the options are immutable)."""
     return {k: tuple(v) if isinstance(v, list) else v for k, v in settings.items()}
+
+
+def _ocr_counts(document: Document) -> tuple[int, int] | None:
+    """(table cells read by OCR, those below LOW_CONFIDENCE), or None for a document with none."""
+    confidences = [cell.source.confidence for table in document.tables for row in table.rows
+                   for cell in row.cells.values() if cell.source.confidence is not None]
+    if not confidences:
+        return None
+    return len(confidences), sum(1 for c in confidences if c < LOW_CONFIDENCE)

@@ -2,14 +2,16 @@
 
 The JSON contract (numbers as strings so no precision is lost):
 {"tool": {"name", "version"}, "files": [{"path", "format", "tables", "error",
- "claims" ([found, checked] numeric claims in the prose, or null)}],
+ "claims" ([found, checked] numeric claims in the prose, or null),
+ "ocr" ([read, doubtful] table cells OCR'd from scanned pages and those below confidence 0.8, or null)}],
  "findings": [{"rule", "severity", "title", "message", "file", "expected", "actual", "difference",
                "tolerance", "hint", "locations": [{"table", "table_title", "row", "row_no", "code", "column",
                "column_no", "value", "span" (only for a claim in prose), "source": {"line", "column", "page",
                "bbox", "sheet", "cell", "hidden", "confidence" (only when set)}}]}],
  "skipped": [{"rule", "file", "reason", "count"}],
  "summary": {"files", "findings", "errors", "warnings", "infos", "skipped",
-             "baselined" (only with a baseline), "not_checked" (only when interrupted)},
+             "baselined" (only with a baseline), "not_checked" (only when interrupted),
+             "ocr_cells", "ocr_doubtful" (only when scanned pages were OCR'd)},
  "statistics" (only when asked for): {"rules": [{"rule", "title", "errors", "warnings", "infos", "total"}],
                                       "files": [{"path", "errors", "warnings", "infos", "total"}]}}
 """
@@ -135,6 +137,7 @@ class FileResult:
     tables: list[str] = field(default_factory=list)
     error: str | None = None
     claims: tuple[int, int] | None = None  # claims found in the prose, and how many a rule checked
+    ocr: tuple[int, int] | None = None  # table cells read by OCR from scanned pages, and how many doubtfully
 
 
 @dataclass(slots=True)
@@ -163,6 +166,10 @@ class Report:
             summary["baselined"] = self.baselined
         if self.interrupted:
             summary["not_checked"] = self.interrupted
+        ocr = [f.ocr for f in self.files if f.ocr]
+        if ocr:
+            summary["ocr_cells"] = sum(read for read, _ in ocr)
+            summary["ocr_doubtful"] = sum(doubtful for _, doubtful in ocr)
         return summary
 
     def statistics(self) -> dict[str, list[dict[str, Any]]]:

@@ -99,6 +99,8 @@ def read_page(path: Path, number: int) -> PageLayout:
 
 SEAL_CAST = 30  # a pixel whose red channel is this much lighter than its luminance is a red seal's ink
 SEAL_PAPER = 200  # a seal's pixel this light in the red channel has paper under it, not print
+RULE_THICK_PX = round(2.5 * SCALE)  # a rule mask's run thicker than this has a seal's stroke beside it
+STRAIGHT_SHARE = 0.8  # the lines of such a run at least this share of its longest are the rule
 SEAL_BRIDGE_PX = round(4 * SCALE)  # a rule goes on through a seal's ring or letters this wide
 
 
@@ -245,22 +247,37 @@ def _turned(image: np.ndarray, degrees: float) -> np.ndarray:
 
 
 def _edges(mask: np.ndarray, seal: np.ndarray, across: bool) -> list[Edge]:
-    """Each connected run of a rule mask as an edge in points: (position, start, end); a run mostly
-    of a seal's ink (its ring is straight enough at its top, bottom and sides) is not a rule."""
+    """Each connected run of a rule mask as an edge in points: (position, start, end). A run mostly
+    of a seal's ink (its ring is straight enough at its top, bottom and sides) is not a rule, and a
+    rule ends where its own ink does, not where a seal's stroke crossing it ends. A run thicker than
+    a rule is a rule joined by a seal's stroke beside it: the rule is its straight part, the lines of
+    pixels along it as long as its longest."""
     import cv2
     import numpy as np
 
     count, labels, stats, _ = cv2.connectedComponentsWithStats(mask)
-    sealed = np.bincount(labels[seal], minlength=count)
     edges = []
     for index in range(1, count):
-        x, y, width, height, area = stats[index]
-        if sealed[index] * 2 > area:
+        x, y, width, height, _ = stats[index]
+        window = (slice(y, y + height), slice(x, x + width))
+        part = labels[window] == index
+        if not across:
+            part = part.T  # lines of pixels along the rule are columns of `part` from here on
+        first, last = 0, part.shape[1] - 1
+        if part.shape[1] > RULE_THICK_PX:
+            lengths = part.sum(axis=0)
+            straight = np.flatnonzero(lengths >= STRAIGHT_SHARE * lengths.max())
+            first, last = straight[0], straight[-1]
+            part = part[:, first:last + 1]
+        own = part & ~(seal[window] if across else seal[window].T)[:, first:last + 1]
+        if own.sum() * 2 <= part.sum():
             continue
+        along = np.flatnonzero(own.any(axis=1))
+        start, end, middle = along[0], along[-1] + 1, (first + last + 1) / 2
         if across:
-            edges.append(((x + width / 2) / SCALE, y / SCALE, (y + height) / SCALE))
+            edges.append(((x + middle) / SCALE, (y + start) / SCALE, (y + end) / SCALE))
         else:
-            edges.append(((y + height / 2) / SCALE, x / SCALE, (x + width) / SCALE))
+            edges.append(((y + middle) / SCALE, (x + start) / SCALE, (x + end) / SCALE))
     return edges
 
 

@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from ..findings import Finding, Location, Report
+from ..model import LOW_CONFIDENCE
 
 _SEVERITY = {"error": ("错误", "bold red"), "warning": ("警告", "yellow"), "info": ("提示", "cyan")}
 
@@ -83,4 +84,6 @@ def _summary(report: Report) -> str:
     return (f"共检查 {s['files']} 个文件：{s['errors']} 个错误，{s['warnings']} 个警告，{s['infos']} 个提示"
             + (f"；{s['skipped']} 次规则不适用（缺少相应的表或行，--verbose 列出）" if s["skipped"] else "")
             + (f"；基线中已有的 {s['baselined']} 个问题未列出" if "baselined" in s else "")
+            + (f"；{s['ocr_cells']} 个单元格由扫描页 OCR 识别，其中 {s['ocr_doubtful']} 个识别置信度低于 "
+               f"{LOW_CONFIDENCE}" if "ocr_cells" in s else "")
             + (f"；已中断，{s['not_checked']} 个文件未检查" if "not_checked" in s else ""))
