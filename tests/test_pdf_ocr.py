@@ -252,6 +252,25 @@ def test_a_point_that_does_not_explain_the_difference_or_a_printed_cell_stays_an
     assert [f.severity for f in findings] == ["error"]
 
 
+def test_a_row_missing_from_a_scanned_table_is_not_taken_as_zero():
+    """Its label may be misread ("般公共服务支出" with its 一 under a seal): the check is skipped and
+    says why, where a printed table's missing 类 counts as zero and is reported."""
+    from dataclasses import replace as replaced
+
+    from validator.examples import example_document, run_on
+    from validator.ruleset import builtin_rules
+
+    (rule,) = [r for r in builtin_rules() if r.id == "X-09"]
+    example = next(e for e in rule.spec.examples.failing if "未列该类" in e.name)
+    assert [f.rule for f in run_on(rule, example_document(rule, example))[0]] == ["X-09"]
+    scanned = example_document(rule, example)
+    for row in scanned.tables_of("T3")[0].rows:
+        for cell in row.cells.values():
+            cell.source = replaced(cell.source, page=8, confidence=0.99)
+    findings, skips = run_on(rule, scanned)
+    assert findings == [] and any("扫描件" in s.reason and "没有识别出" in s.reason for s in skips)
+
+
 # -- a real-world-like scan --------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")

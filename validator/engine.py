@@ -15,7 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
 
 from .catalogue import Catalogue
-from .expression import Absent, Resolver, TableAbsent
+from .expression import Absent, Resolver, ScannedRowAbsent, TableAbsent
 from .findings import Finding, Location, Skip
 from .interval import (
     ZERO,
@@ -127,6 +127,8 @@ class TableResolver(Resolver):
             rows = self._rows_one(table, alternative)
             if rows:
                 return rows
+        if any(c.source.confidence is not None for row in table.rows for c in row.cells.values()):
+            raise ScannedRowAbsent(f"扫描件{table.name}中没有识别出“{selector}”行")
         raise Absent(f"{table.name}中没有“{selector}”行")
 
     def _rows_one(self, table: Table, selector: object) -> list[Row]:

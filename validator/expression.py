@@ -52,6 +52,11 @@ class TableAbsent(Absent):
     """The table itself is missing: even absent_as_zero skips rather than assume its rows are zero."""
 
 
+class ScannedRowAbsent(Absent):
+    """A row not found in a table read by OCR: a misread label may hide it, so even absent_as_zero
+    skips rather than take it as zero."""
+
+
 class Resolver:
     """What compiled expressions need from the engine: tables by kind, cells by selectors."""
 
@@ -211,7 +216,7 @@ class _Compiler:
             def absent_as_zero(env: Env) -> Quantity:
                 try:
                     return inner(env)
-                except TableAbsent:
+                except (TableAbsent, ScannedRowAbsent):
                     raise
                 except Absent:
                     return Quantity.exact(0)

@@ -93,8 +93,7 @@ def _read_page(page: PageLayout, raws: list[RawTable], document: Document) -> No
         above = [ln for ln in lines if top <= ln.bbox[1] and ln.bbox[3] <= table.bbox[1] + 1]
         raw = _start_table(above, page, raws, document, first_on_page=index == 0)
         for row in table.rows:
-            raw.grid.append([GridCell(cell.text, Source(page=number, bbox=_box(page.page_box(cell.bbox)) if cell.bbox else None,
-                                                        confidence=cell.confidence)) for cell in row])
+            raw.grid.append([GridCell(cell.text, _placed(cell.bbox, cell.confidence, page)) for cell in row])
         top = table.bbox[3]
     below = [ln for ln in lines if ln.bbox[1] >= top - 1]
     _trailing_lines(below, page, raws, document, has_table=bool(page.tables))
@@ -144,4 +143,9 @@ def _leftover(line: LayoutLine, page: PageLayout, raws: list[RawTable], document
 
 
 def _line_source(line: LayoutLine, page: PageLayout) -> Source:
-    return Source(page=page.number, bbox=_box(page.page_box(line.bbox)), confidence=line.confidence)
+    return _placed(line.bbox, line.confidence, page)
+
+
+def _placed(bbox: Box | None, confidence: float | None, page: PageLayout) -> Source:
+    """Where text is on the page as it is (a scan OCR straightened is turned back)."""
+    return Source(page=page.number, bbox=_box(page.page_box(bbox)) if bbox else None, confidence=confidence)

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..model import LOW_CONFIDENCE
 from .pdf_layout import Box, Edge, LayoutCell, LayoutLine, LayoutTable, PageLayout, find_tables
 
 if TYPE_CHECKING:
@@ -145,18 +146,24 @@ def layout_of(grey: np.ndarray, number: int, unsealed: np.ndarray | None = None)
     engine = _engine()
 
     crops: list[np.ndarray] = []
+    sealed: set[int] = set()  # the crops whose ink is mostly a seal's or at its edge (JPEG smears its red)
+    near_seal = dilated(seal.astype(np.uint8)) > 0
     items: dict[tuple[int, int, int], list[str | int]] = {}  # a cell's dashes and crop numbers, in order
     for t, (_, grid) in enumerate(tables):
-        for (r, c), lines in _table_lines(text_ink, grid).items():
+        for (r, c), lines in _table_lines(text_ink, near_seal, grid).items():
             for item in _line_items(lines, grid[r][c], clean, ruled):
                 if isinstance(item, str):
                     items.setdefault((t, r, c), []).append(item)
                 else:
                     items.setdefault((t, r, c), []).append(len(crops))
-                    crops.append(item)
+                    crops.append(item[0])
+                    if item[1]:
+                        sealed.add(len(crops) - 1)
     read = _recognise(engine, crops) if crops else []
+    # a seal's stroke left in an empty cell is read as one character ("1", "\\") with little confidence
     texts = {owner: [(item, None) if isinstance(item, str) else (read[item][0], round(read[item][1], 3))
-                     for item in found] for owner, found in items.items()}
+                     for item in found if isinstance(item, str) or item not in sealed
+                     or read[item][1] >= LOW_CONFIDENCE or len(read[item][0]) > 1] for owner, found in items.items()}
     layout_tables = []
     for t, (bbox, grid) in enumerate(tables):
         rows = []
@@ -320,30 +327,30 @@ class _Line:
     left: int
     right: int
     ruled: bool = False  # printed across a horizontal rule: read with the rule in place
+    sealed: bool = False  # most of its ink is a seal's
 
     @property
     def height(self) -> int:
         return self.bottom - self.top + 1
 
 
-def _table_lines(ink: np.ndarray, grid: list[list[Box | None]]) -> dict[tuple[int, int], list[_Line]]:
+def _table_lines(ink: np.ndarray, seal: np.ndarray, grid: list[list[Box | None]]) -> dict[tuple[int, int], list[_Line]]:
     """The text lines of each cell of a table, top to bottom. A line cut in two by a horizontal rule
     (a name printed across it) is joined again and given to one cell: the one taking part in more
     such lines (the middle of a block of lines overflowing its row), else the one holding more of it."""
     import numpy as np
 
     boxes = {(r, c): box for r, row in enumerate(grid) for c, box in enumerate(row) if box is not None}
-    lines = {at: _lines_in(ink, box) for at, box in boxes.items()}
+    lines = {at: _lines_in(ink, seal, box) for at, box in boxes.items()}
     full = [ln.height for found in lines.values() for ln in found if ln.height >= MIN_LINE_PX]
     short = 0.8 * (float(np.median(full)) if full else MIN_CROP_PX)
     pairs = []
     for above, upper in boxes.items():
-        _, _, ux1, ubottom = _pixels(upper)
-        ux0 = _pixels(upper)[0]
+        ux0, _, ux1, ubottom = _pixels(upper)
         cut_low = [ln for ln in lines[above] if ubottom - 2 - ln.bottom <= CUT_PX and ln.height < short]
-        for below, lower in boxes.items():
+        for below, lower in boxes.items() if cut_low else ():
             lx0, ltop, lx1, _ = _pixels(lower)
-            if not cut_low or abs(ltop - ubottom) > 1 or min(ux1, lx1) <= max(ux0, lx0):
+            if abs(ltop - ubottom) > 1 or min(ux1, lx1) <= max(ux0, lx0):
                 continue
             for high in cut_low:
                 for low in lines[below]:
@@ -360,29 +367,33 @@ def _table_lines(ink: np.ndarray, grid: list[list[Box | None]]) -> dict[tuple[in
         lines[below].remove(low)
         owner = max((above, below), key=lambda at: (share[at], (high if at == above else low).height))
         lines[owner].append(_Line(high.top, low.bottom, min(high.left, low.left), max(high.right, low.right),
-                                  ruled=True))
+                                  ruled=True, sealed=high.sealed and low.sealed))
         lines[owner].sort(key=lambda ln: ln.top)
     return lines
 
 
-def _lines_in(ink: np.ndarray, box: Box) -> list[_Line]:
+def _lines_in(ink: np.ndarray, seal: np.ndarray, box: Box) -> list[_Line]:
     import numpy as np
 
     x0, y0, x1, y1 = _pixels(box)
-    cell = ink[y0 + 1:y1 - 1, x0 + 1:x1 - 1]
+    cell = ink[y0 + 1:y1 - 1, x0 + 1:x1 - 1] > 0
+    sealed = seal[y0 + 1:y1 - 1, x0 + 1:x1 - 1]
     found = []
     for top, bottom in _runs(np.flatnonzero(cell.any(axis=1)), LINE_GAP_PX):
         cols = np.flatnonzero(cell[top:bottom + 1].any(axis=0))
-        found.append(_Line(y0 + 1 + top, y0 + 1 + bottom, x0 + 1 + cols[0], x0 + 1 + cols[-1]))
+        line = cell[top:bottom + 1]
+        found.append(_Line(y0 + 1 + top, y0 + 1 + bottom, x0 + 1 + cols[0], x0 + 1 + cols[-1],
+                           sealed=(line & sealed[top:bottom + 1]).sum() * 2 > line.sum()))
     return found
 
 
-def _line_items(lines: list[_Line], box: Box | None, clean: np.ndarray, ruled: np.ndarray) -> list[np.ndarray | str]:
-    """The grey crops of a cell's text lines, each trimmed to its ink; a dash alone is given as its
-    text, a speck is left out."""
+def _line_items(lines: list[_Line], box: Box | None, clean: np.ndarray,
+                ruled: np.ndarray) -> list[tuple[np.ndarray, bool] | str]:
+    """The grey crops of a cell's text lines, each trimmed to its ink and with whether its ink is
+    mostly a seal's; a dash alone is given as its text, a speck is left out."""
     assert box is not None
     x0, y0, x1, y1 = _pixels(box)
-    items: list[np.ndarray | str] = []
+    items: list[tuple[np.ndarray, bool] | str] = []
     for line in lines:
         height, width = line.height, line.right - line.left + 1
         if height < MIN_LINE_PX and not line.ruled:
@@ -395,8 +406,9 @@ def _line_items(lines: list[_Line], box: Box | None, clean: np.ndarray, ruled: n
         pad = max(PAD_PX, (MIN_CROP_PX - height) // 2)
         top, bottom = (line.top - PAD_PX, line.bottom + PAD_PX + 1) if line.ruled else \
             (max(line.top - pad, y0 + 1), min(line.bottom + pad + 1, y1 - 1))
-        items.append((ruled if line.ruled else clean)[max(top, 0):bottom, max(line.left - PAD_PX, x0 + 1):
-                                                       min(line.right + PAD_PX + 1, x1 - 1)])
+        crop = (ruled if line.ruled else clean)[max(top, 0):bottom, max(line.left - PAD_PX, x0 + 1):
+                                                  min(line.right + PAD_PX + 1, x1 - 1)]
+        items.append((crop, line.sealed))
     return items
 
 
