@@ -2,14 +2,17 @@
 page, so titles, continuation pages, notes and table recognition are shared unchanged.
 
 Needs the `ocr` extra (rapidocr with its bundled PP-OCR models on onnxruntime, OpenCV); nothing is
-downloaded at run time. Each page is rendered at 200 dpi, with a red seal faded out (red pixels take
-their red channel, where the seal is as light as the paper), and straightened by the slope of its long
-horizontal rules; the ruling lines are found by morphology (horizontal and vertical openings) and
-handed, as edges in points, to pdf_layout.find_tables, so merged cells and table grouping follow the
-text-PDF rules exactly. Every cell is then recognised on its own crop with the rules erased, one crop
-per text line inside it (an amount touching a neighbour's text is never fused with it); text outside
-the tables is detected and recognised band by band. Boxes are in points on the straightened page;
-every cell and line carries the recogniser's confidence (the lowest of its text lines).
+downloaded at run time. Each page is rendered at 200 dpi in colour and straightened by the slope of
+its long horizontal rules. Ruling lines are found on its luminance by morphology (horizontal and
+vertical openings), a red seal's ring and star never taken for one, and handed, as edges in points,
+to pdf_layout.find_tables, so merged cells and table grouping follow the text-PDF rules exactly.
+Text is read on the page with the seal faded out (red pixels take their red channel, where the seal
+is as light as the paper). Every cell is recognised on its own crop with the rules erased, one crop
+per text line inside it (an amount touching a neighbour's text is never fused with it); a line
+printed across a horizontal rule is joined again and read with the rule in place. Text outside the
+tables is detected and recognised band by band. Boxes are found in points on the straightened page
+and PageLayout.turn gives them back on the page as scanned; every cell and line carries the
+recogniser's confidence (the lowest of its text lines).
 """
 
 from __future__ import annotations
