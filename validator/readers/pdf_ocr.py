@@ -22,7 +22,7 @@ import os
 import re
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -129,10 +129,13 @@ def layout_of(grey: np.ndarray, number: int, unsealed: np.ndarray | None = None)
     clean = grey.copy() if unsealed is None else _turned(unsealed, degrees)
     seal = clean.astype(np.int16) - grey > SEAL_CAST
     horizontal, vertical = _rule_masks(grey < INK, seal & (clean >= SEAL_PAPER))
-    h_edges = _edges(horizontal, seal, across=False)
-    v_edges = _column_rules(_edges(vertical, seal, across=True), h_edges)
-    tables = [_cell_grid(cells) for cells in find_tables(h_edges, v_edges)]
-    # Rules are erased inside the tables only: outside, a bold title's strokes are as long as a rule.
+    h_rules = _rules(horizontal, seal, across=False)
+    h_edges = [rule.edge for rule in h_rules]
+    v_rules = _column_rules(_rules(vertical, seal, across=True), h_edges)
+    tables = [_cell_grid(cells) for cells in find_tables(h_edges, [rule.edge for rule in v_rules])]
+    # Only the rules found are erased (not a glyph's stroke, nor a seal's star, that the masks hold),
+    # and inside the tables only: outside, a bold title's strokes are as long as a rule.
+    horizontal, vertical = _painted(h_rules, grey.shape), _painted(v_rules, grey.shape)
     # A text line printed across a horizontal rule is read with the rule in place (ruled).
     def dilated(mask: np.ndarray) -> np.ndarray:
         return cv2.dilate(mask, np.ones((2 * RULE_MARGIN_PX + 1,) * 2, np.uint8))
@@ -256,17 +259,25 @@ def _turned(image: np.ndarray, degrees: float) -> np.ndarray:
     return cv2.warpAffine(image, turn, (width, height), flags=cv2.INTER_CUBIC, borderValue=255)
 
 
-def _edges(mask: np.ndarray, seal: np.ndarray, across: bool) -> list[Edge]:
-    """Each connected run of a rule mask as an edge in points: (position, start, end). A run mostly
-    of a seal's ink (its ring is straight enough at its top, bottom and sides) is not a rule, and a
-    rule ends where its own ink does, not where a seal's stroke crossing it ends. A run thicker than
-    a rule is a rule joined by a seal's stroke beside it: the rule is its straight part, the lines of
-    pixels along it as long as its longest."""
+@dataclass(frozen=True, eq=False)
+class _Rule:
+    edge: Edge  # in points: (position, start, end) of its own ink
+    window: tuple[slice, slice]  # its pixels' bounding rows and columns
+    pixels: np.ndarray  # which pixels of the window are the rule's
+    under_seal: tuple[float, float]  # (start, end) of the run unbroken on through a seal's ink
+
+
+def _rules(mask: np.ndarray, seal: np.ndarray, across: bool) -> list[_Rule]:
+    """The connected runs of a rule mask that are rules. A run mostly of a seal's ink (its ring is
+    straight enough at its top, bottom and sides; its star is a solid block) is not, and a rule ends
+    where its own ink does, not where a seal's stroke crossing it ends. A run thicker than a rule is
+    a rule joined by a seal's stroke beside it: the rule is its straight part, the lines of pixels
+    along it as long as its longest."""
     import cv2
     import numpy as np
 
     count, labels, stats, _ = cv2.connectedComponentsWithStats(mask)
-    edges = []
+    rules = []
     for index in range(1, count):
         x, y, width, height, _ = stats[index]
         window = (slice(y, y + height), slice(x, x + width))
@@ -284,21 +295,41 @@ def _edges(mask: np.ndarray, seal: np.ndarray, across: bool) -> list[Edge]:
             continue
         along = np.flatnonzero(own.any(axis=1))
         start, end, middle = along[0], along[-1] + 1, (first + last + 1) / 2
-        if across:
-            edges.append(((x + middle) / SCALE, (y + start) / SCALE, (y + end) / SCALE))
-        else:
-            edges.append(((y + middle) / SCALE, (x + start) / SCALE, (x + end) / SCALE))
-    return edges
+        unbroken = next(run for run in _runs(np.flatnonzero(part.any(axis=1)), 0) if run[0] <= start <= run[1])
+        pixels = np.zeros_like(part, shape=(part.shape[0], width if across else height))
+        pixels[:, first:last + 1] = part
+        offset = y if across else x
+        edge = ((x if across else y) + middle) / SCALE, (offset + start) / SCALE, (offset + end) / SCALE
+        under_seal = (offset + unbroken[0]) / SCALE, (offset + unbroken[1] + 1) / SCALE
+        rules.append(_Rule(edge, window, pixels if across else pixels.T, under_seal))
+    return rules
 
 
-def _column_rules(vertical: list[Edge], horizontal: list[Edge]) -> list[Edge]:
-    """The vertical runs that reach a horizontal rule at both ends: glyph strokes never do."""
+def _painted(rules: list[_Rule], shape: tuple[int, ...]) -> np.ndarray:
+    import numpy as np
+
+    mask = np.zeros(shape, np.uint8)
+    for rule in rules:
+        mask[rule.window][rule.pixels] = 255
+    return mask
+
+
+def _column_rules(vertical: list[_Rule], horizontal: list[Edge]) -> list[_Rule]:
+    """The vertical runs that reach a horizontal rule at both ends: glyph strokes never do. A rule
+    hidden under a seal's star at one end reaches the nearest horizontal rule its run goes on to
+    through the seal's ink, and ends there."""
     reach = 3.0
-
-    def meets(x: float, y: float) -> bool:
-        return any(abs(hy - y) <= reach and x0 - reach <= x <= x1 + reach for hy, x0, x1 in horizontal)
-
-    return [e for e in vertical if meets(e[0], e[1]) and meets(e[0], e[2])]
+    found = []
+    for rule in vertical:
+        x, start, end = rule.edge
+        crossing = sorted(hy for hy, x0, x1 in horizontal if x0 - reach <= x <= x1 + reach)
+        above = [hy for hy in crossing if rule.under_seal[0] - reach <= hy <= start + reach]
+        below = [hy for hy in crossing if end - reach <= hy <= rule.under_seal[1] + reach]
+        if above and below:
+            top = start if abs(above[-1] - start) <= reach else above[-1]
+            bottom = end if abs(below[0] - end) <= reach else below[0]
+            found.append(replace(rule, edge=(x, top, bottom)))
+    return found
 
 
 def _cell_grid(cells: list[Box]) -> tuple[Box, list[list[Box | None]]]:
