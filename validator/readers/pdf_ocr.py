@@ -148,7 +148,8 @@ def layout_of(grey: np.ndarray, number: int, unsealed: np.ndarray | None = None)
         inside = (slice(max(y0 - m, 0), y1 + m), slice(max(x0 - m, 0), x1 + m))
         clean[inside][rules[inside] > 0] = 255
         ruled[inside][column_rules[inside] > 0] = 255
-    text_ink = _opened((clean < INK).astype(np.uint8) * 255, (2, 2))
+    raw_ink = (clean < INK).astype(np.uint8) * 255
+    text_ink = _opened(raw_ink, (2, 2))
     engine = _engine()
 
     crops: list[np.ndarray] = []
@@ -156,7 +157,7 @@ def layout_of(grey: np.ndarray, number: int, unsealed: np.ndarray | None = None)
     near_seal = dilated(seal.astype(np.uint8)) > 0
     items: dict[tuple[int, int, int], list[str | int]] = {}  # a cell's dashes and crop numbers, in order
     for t, (_, grid) in enumerate(tables):
-        for (r, c), lines in _table_lines(text_ink, near_seal, grid).items():
+        for (r, c), lines in _table_lines(text_ink, raw_ink, near_seal, grid).items():
             for item in _line_items(lines, grid[r][c], clean, ruled):
                 if isinstance(item, str):
                     items.setdefault((t, r, c), []).append(item)
@@ -368,14 +369,16 @@ class _Line:
         return self.bottom - self.top + 1
 
 
-def _table_lines(ink: np.ndarray, seal: np.ndarray, grid: list[list[Box | None]]) -> dict[tuple[int, int], list[_Line]]:
-    """The text lines of each cell of a table, top to bottom. A line cut in two by a horizontal rule
+def _table_lines(ink: np.ndarray, raw_ink: np.ndarray, seal: np.ndarray,
+                 grid: list[list[Box | None]]) -> dict[tuple[int, int], list[_Line]]:
+    """The text lines of each cell of a table, top to bottom: found on the ink without specks, as
+    wide as the ink with them (a thin 一 is mostly lost to the opening). A line cut in two by a horizontal rule
     (a name printed across it) is joined again and given to one cell: the one taking part in more
     such lines (the middle of a block of lines overflowing its row), else the one holding more of it."""
     import numpy as np
 
     boxes = {(r, c): box for r, row in enumerate(grid) for c, box in enumerate(row) if box is not None}
-    lines = {at: _lines_in(ink, seal, box) for at, box in boxes.items()}
+    lines = {at: _lines_in(ink, raw_ink, seal, box) for at, box in boxes.items()}
     full = [ln.height for found in lines.values() for ln in found if ln.height >= MIN_LINE_PX]
     short = 0.8 * (float(np.median(full)) if full else MIN_CROP_PX)
     pairs = []
@@ -406,17 +409,21 @@ def _table_lines(ink: np.ndarray, seal: np.ndarray, grid: list[list[Box | None]]
     return lines
 
 
-def _lines_in(ink: np.ndarray, seal: np.ndarray, box: Box) -> list[_Line]:
+def _lines_in(ink: np.ndarray, raw_ink: np.ndarray, seal: np.ndarray, box: Box) -> list[_Line]:
     import numpy as np
 
     x0, y0, x1, y1 = _pixels(box)
-    cell = ink[y0 + 1:y1 - 1, x0 + 1:x1 - 1] > 0
-    sealed = seal[y0 + 1:y1 - 1, x0 + 1:x1 - 1]
+    inside = (slice(y0 + 1, y1 - 1), slice(x0 + 1, x1 - 1))
+    cell, raw, sealed = ink[inside] > 0, raw_ink[inside] > 0, seal[inside]
     found = []
     for top, bottom in _runs(np.flatnonzero(cell.any(axis=1)), LINE_GAP_PX):
         cols = np.flatnonzero(cell[top:bottom + 1].any(axis=0))
+        left, right = cols[0], cols[-1]
+        for first, last in _runs(np.flatnonzero(raw[top:bottom + 1].any(axis=0)), LINE_GAP_PX):
+            if first <= right and last >= left:
+                left, right = min(left, first), max(right, last)
         line = cell[top:bottom + 1]
-        found.append(_Line(y0 + 1 + top, y0 + 1 + bottom, x0 + 1 + cols[0], x0 + 1 + cols[-1],
+        found.append(_Line(y0 + 1 + top, y0 + 1 + bottom, x0 + 1 + left, x0 + 1 + right,
                            sealed=(line & sealed[top:bottom + 1]).sum() * 2 > line.sum()))
     return found
 
