@@ -41,6 +41,7 @@ LINE_GAP_PX = round(1.0 * SCALE)  # blank pixel rows that separate two text line
 MIN_LINE_PX = round(2.5 * SCALE)  # ink lower than this is a speck unless it is longer (a dash)
 MIN_CROP_PX = round(10 * SCALE)  # the height of a text line crop at least
 DASH_PX = round(3.0 * SCALE)  # a bar shorter than this is a hyphen-minus, a longer one an em dash
+MIN_DASH_PX = round(1.5 * SCALE)  # a hyphen is a quarter of an em at least (6 pt print); less is a speck
 PAD_PX = round(1.5 * SCALE)  # blank margin kept around a text line crop
 RULE_MARGIN_PX = round(0.8 * SCALE)  # the grey fringe of a scanned rule, erased with it
 CUT_PX = RULE_MARGIN_PX * 2 + 2  # a line this close to its cell's edge may run on across the rule
@@ -266,6 +267,7 @@ class _Rule:
     window: tuple[slice, slice]  # its pixels' bounding rows and columns
     pixels: np.ndarray  # which pixels of the window are the rule's
     under_seal: tuple[float, float]  # (start, end) of the run unbroken on through a seal's ink
+    sealed: bool  # the run takes in a seal's ink
 
 
 def _rules(mask: np.ndarray, seal: np.ndarray, across: bool) -> list[_Rule]:
@@ -302,7 +304,7 @@ def _rules(mask: np.ndarray, seal: np.ndarray, across: bool) -> list[_Rule]:
         offset = y if across else x
         edge = ((x if across else y) + middle) / SCALE, (offset + start) / SCALE, (offset + end) / SCALE
         under_seal = (offset + unbroken[0]) / SCALE, (offset + unbroken[1] + 1) / SCALE
-        rules.append(_Rule(edge, window, pixels if across else pixels.T, under_seal))
+        rules.append(_Rule(edge, window, pixels if across else pixels.T, under_seal, bool((part & ~own).any())))
     return rules
 
 
@@ -318,19 +320,29 @@ def _painted(rules: list[_Rule], shape: tuple[int, ...]) -> np.ndarray:
 def _column_rules(vertical: list[_Rule], horizontal: list[Edge]) -> list[_Rule]:
     """The vertical runs that reach a horizontal rule at both ends: glyph strokes never do. A rule
     hidden under a seal's star at one end reaches the nearest horizontal rule its run goes on to
-    through the seal's ink, and ends there."""
+    through the seal's ink, and ends there; its own ink must then be longer than a glyph (a glyph's
+    stroke runs on through a seal's ring too). A run taking in a seal's ink that spans one row only
+    is a column rule if another one lines up with it: a glyph's stroke joined to the ring's does not."""
     reach = 3.0
     found = []
     for rule in vertical:
         x, start, end = rule.edge
         crossing = sorted(hy for hy, x0, x1 in horizontal if x0 - reach <= x <= x1 + reach)
-        above = [hy for hy in crossing if rule.under_seal[0] - reach <= hy <= start + reach]
-        below = [hy for hy in crossing if end - reach <= hy <= rule.under_seal[1] + reach]
+        low, high = rule.under_seal if end - start >= MIN_COLUMN_RULE_PT else (start, end)
+        above = [hy for hy in crossing if low - reach <= hy <= start + reach]
+        below = [hy for hy in crossing if end - reach <= hy <= high + reach]
         if above and below:
             top = start if abs(above[-1] - start) <= reach else above[-1]
             bottom = end if abs(below[0] - end) <= reach else below[0]
             found.append(replace(rule, edge=(x, top, bottom)))
-    return found
+
+    def alone(rule: _Rule) -> bool:
+        x, top, bottom = rule.edge
+        one_row = not any(top + reach < hy < bottom - reach and x0 - reach <= x <= x1 + reach
+                          for hy, x0, x1 in horizontal)
+        return one_row and not any(other is not rule and abs(other.edge[0] - x) <= reach for other in found)
+
+    return [rule for rule in found if not (rule.sealed and alone(rule))]
 
 
 def _cell_grid(cells: list[Box]) -> tuple[Box, list[list[Box | None]]]:
@@ -439,7 +451,8 @@ def _line_items(lines: list[_Line], box: Box | None, clean: np.ndarray,
         height, width = line.height, line.right - line.left + 1
         if height < MIN_LINE_PX and not line.ruled:
             inner = y1 - y0 - 2
-            if width > height and inner / 4 <= line.top - y0 - 1 and line.bottom - y0 - 1 <= inner * 3 / 4:
+            middle = inner / 4 <= line.top - y0 - 1 and line.bottom - y0 - 1 <= inner * 3 / 4
+            if width > height and width >= MIN_DASH_PX and middle:
                 # a bar in the middle of its cell: a dash, too small to recognise (3 px in a 6 pt 自评表)
                 items.append("-" if width < DASH_PX else "—")
             continue  # otherwise a speck
