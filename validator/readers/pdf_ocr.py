@@ -7,7 +7,8 @@ its long horizontal rules. Ruling lines are found on its luminance by morphology
 vertical openings), a red seal's ring and star never taken for one, and handed, as edges in points,
 to pdf_layout.find_tables, so merged cells and table grouping follow the text-PDF rules exactly.
 Text is read on the page with the seal faded out (red pixels take their red channel, where the seal
-is as light as the paper). Every cell is recognised on its own crop with the rules erased, one crop
+is as light as the paper). Every cell is recognised on its own crop with the rules found erased
+(only those: never a glyph's stroke or a seal's star that a rule mask holds), one crop
 per text line inside it (an amount touching a neighbour's text is never fused with it); a line
 printed across a horizontal rule is joined again and read with the rule in place. Text outside the
 tables is detected and recognised band by band. Boxes are found in points on the straightened page
