@@ -385,9 +385,10 @@ class _Line:
 def _table_lines(ink: np.ndarray, raw_ink: np.ndarray, seal: np.ndarray,
                  grid: list[list[Box | None]]) -> dict[tuple[int, int], list[_Line]]:
     """The text lines of each cell of a table, top to bottom: found on the ink without specks, as
-    wide as the ink with them (a thin 一 is mostly lost to the opening). A line cut in two by a horizontal rule
-    (a name printed across it) is joined again and given to one cell: the one taking part in more
-    such lines (the middle of a block of lines overflowing its row), else the one holding more of it."""
+    wide as the ink with them (a thin 一 is mostly lost to the opening). A line cut in two by a
+    horizontal rule (a name printed across it) is joined again and given to one cell: the one taking
+    part in more such lines (the middle of a block of lines overflowing its row), else the one
+    holding more of it."""
     import numpy as np
 
     boxes = {(r, c): box for r, row in enumerate(grid) for c, box in enumerate(row) if box is not None}
