@@ -213,8 +213,7 @@ def _as_tuples(settings: dict[str, Any]) -> dict[str, Any]:
 
 def _ocr_counts(document: Document) -> tuple[int, int] | None:
     """(table cells read by OCR, those below LOW_CONFIDENCE), or None for a document with none."""
-    confidences = [cell.source.confidence for table in document.tables for row in table.rows
-                   for cell in row.cells.values() if cell.source.confidence is not None]
+    confidences = [c for table in document.tables for c in table.ocr_confidences()]
     if not confidences:
         return None
     return len(confidences), sum(1 for c in confidences if c < LOW_CONFIDENCE)

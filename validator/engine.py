@@ -127,7 +127,7 @@ class TableResolver(Resolver):
             rows = self._rows_one(table, alternative)
             if rows:
                 return rows
-        if any(c.source.confidence is not None for row in table.rows for c in row.cells.values()):
+        if table.ocr_confidences():
             raise ScannedRowAbsent(f"扫描件{table.name}中没有识别出“{selector}”行")
         raise Absent(f"{table.name}中没有“{selector}”行")
 

@@ -132,6 +132,10 @@ class Table:
     def has_data(self) -> bool:
         return any(c.amount is not None and c.amount.value != 0 for r in self.rows for c in r.cells.values())
 
+    def ocr_confidences(self) -> list[float]:
+        """The recogniser's confidence in each cell read by OCR from a scanned page: none for print."""
+        return [c.source.confidence for r in self.rows for c in r.cells.values() if c.source.confidence is not None]
+
 
 @dataclass(slots=True)
 class TextLine:

@@ -299,7 +299,8 @@ def _rules(mask: np.ndarray, seal: np.ndarray, across: bool) -> list[_Rule]:
             continue
         along = np.flatnonzero(own.any(axis=1))
         start, end, middle = along[0], along[-1] + 1, (first + last + 1) / 2
-        unbroken = next(run for run in _runs(np.flatnonzero(part.any(axis=1)), 0) if run[0] <= start <= run[1])
+        gaps = np.flatnonzero(~part.any(axis=1))  # the run goes on from its own ink until a gap
+        unbroken = (gaps[gaps < start].max(initial=-1) + 1, gaps[gaps > start].min(initial=len(part)) - 1)
         pixels = np.zeros_like(part, shape=(part.shape[0], width if across else height))
         pixels[:, first:last + 1] = part
         offset = y if across else x
