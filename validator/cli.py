@@ -7,6 +7,7 @@ of the files done is still written, and a run cut short must never pass a gate).
 
 from __future__ import annotations
 
+import shutil
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -190,7 +191,7 @@ def _terminal_text(report: object, verbose: bool) -> str:
     from .reporters.text_report import render
 
     color = sys.stdout.isatty()
-    return render(report, verbose, color=color, width=click.get_terminal_size()[0] if color else 120)  # type: ignore[arg-type]
+    return render(report, verbose, color=color, width=shutil.get_terminal_size().columns if color else 120)  # type: ignore[arg-type]
 
 
 @main.command()
