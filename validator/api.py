@@ -13,11 +13,22 @@ from typing import Any
 from . import __version__
 from .catalogue import builtin_catalogue
 from .engine import Engine
-from .errors import ReadError
+from .errors import ReadError, UnknownRuleIdError
 from .findings import FileResult, Finding, Location, Report, RuleInfo, Skip
 from .model import LOW_CONFIDENCE, Document, Source
 from .readers import DEFAULT_MAX_BYTES, looks_like_a_disclosure, read_document
-from .ruleset import Rule, builtin_rules, load_rules, select, with_grade_bands, with_parameters, with_severities
+from .ruleset import (
+    Rule,
+    builtin_rules,
+    closest,
+    load_rules,
+    rule_names,
+    select,
+    unmatched,
+    with_grade_bands,
+    with_parameters,
+    with_severities,
+)
 
 READ_RULE = "READ-01"
 READ_RULE_INFO = RuleInfo(READ_RULE, "文件无法读取", "error", "输入文件须可读（文本、Excel、PDF、YAML/JSON）",
@@ -34,14 +45,17 @@ class CheckOptions:
     batch builds its engine from it once."""
 
     rules: tuple[Path, ...] = ()  # extra rule files and folders
-    select_ids: tuple[str, ...] | None = None
+    select_ids: tuple[str, ...] | None = None  # rule id prefixes (None: every rule)
+    extend_select_ids: tuple[str, ...] | None = None  # added to the selection
     ignore_ids: tuple[str, ...] | None = None
     severities: Mapping[str, str] = field(default_factory=dict)  # rule id or prefix -> severity
     grade_bands: tuple[tuple[str, Decimal], ...] = ()  # (grade, minimum), for every score-to-grade check
     grade_synonyms: Mapping[str, str] = field(default_factory=dict)
     parameters: Mapping[str, Decimal] = field(default_factory=dict)  # rule parameters by name
     per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (glob, rule prefixes)
-    root: Path | None = None  # per-file-ignores globs are relative to it (the config's folder; default: cwd)
+    exclude: tuple[str, ...] = ()  # globs of files a folder search leaves out
+    force_exclude: bool = False  # leave them out when named explicitly too
+    root: Path | None = None  # exclude and per-file-ignores globs are relative to it (the config's folder; default: cwd)
     max_bytes: int = DEFAULT_MAX_BYTES
     show_rounding: bool = False
     keep_documents: bool = False
@@ -66,15 +80,22 @@ class Interrupted(KeyboardInterrupt):
         self.report = report
 
 
-def expand(paths: Iterable[Path | str]) -> Iterator[Path]:
-    """Files as given, and every disclosure-like file under a folder (recursively, sorted, hidden ones left out)."""
+def expand(paths: Iterable[Path | str], options: CheckOptions | None = None) -> Iterator[Path]:
+    """Files as given, and every disclosure-like file under a folder (recursively, sorted, hidden ones left out).
+
+    A file found in a folder is left out when it, or a folder between it and the one given, matches an
+    `exclude` glob; a file named explicitly (or a folder above it in the root) only with `force_exclude`
+    (as ruff: a pre-commit hook names every staged file, and the configuration's exclusions hold for them)."""
+    options = options or CheckOptions()
+    root = _root(options)
     for path in map(Path, paths):
         if path.is_dir():
             for found in sorted(path.rglob("*")):
-                parts = found.relative_to(path).parts
-                if found.is_file() and looks_like_a_disclosure(found) and not any(p.startswith(".") for p in parts):
+                below = found.relative_to(path).parts
+                if (found.is_file() and looks_like_a_disclosure(found) and not any(p.startswith(".") for p in below)
+                        and not _excluded(found, path, options.exclude, root)):
                     yield found
-        else:
+        elif not (options.force_exclude and _excluded(path, root, options.exclude, root)):
             yield path
 
 
@@ -86,7 +107,8 @@ def active_rules(extra: Iterable[Path | str] = (), select_ids: Iterable[str] | N
 def configured_rules(options: CheckOptions) -> list[Rule]:
     """The built-in and extra rules with the options' parameters, grade bands and severities, selected.
 
-    Raises RuleError for an invalid rule file, SettingError for a parameter or severity naming no rule.
+    Raises RuleError for an invalid rule file, SettingError for a parameter or severity naming no rule,
+    UnknownRuleIdError for a selected or ignored id or prefix that matches no rule.
     """
     rules = load_rules(list(options.rules), base=builtin_rules())
     if options.parameters:
@@ -95,7 +117,19 @@ def configured_rules(options: CheckOptions) -> list[Rule]:
         rules = with_grade_bands(rules, options.grade_bands, options.grade_synonyms)
     if options.severities:
         rules = with_severities(rules, options.severities)
-    return select(rules, list(options.select_ids or ()) or None, list(options.ignore_ids or ()) or None)
+    _check_rule_ids(options, [*rule_names(rules), READ_RULE])
+    return select(rules, list(options.select_ids or ()) or None, list(options.ignore_ids or ()) or None,
+                  list(options.extend_select_ids or ()) or None)
+
+
+def _check_rule_ids(options: CheckOptions, names: list[str]) -> None:
+    """Every id or prefix the options name must match a rule (or READ-01): a typo would switch checks off."""
+    named = [("select", options.select_ids), ("extend-select", options.extend_select_ids),
+             ("ignore", options.ignore_ids),
+             *((f'per-file-ignores."{glob}"', prefixes) for glob, prefixes in options.per_file_ignores)]
+    for key, prefixes in named:
+        for prefix in unmatched(prefixes or (), names):
+            raise UnknownRuleIdError(key, prefix, closest(prefix, names))
 
 
 def check(paths: Iterable[Path | str], options: CheckOptions | None = None, *, jobs: int = 1,
@@ -109,7 +143,7 @@ def check(paths: Iterable[Path | str], options: CheckOptions | None = None, *, j
     """
     options = replace(options or CheckOptions(), **_as_tuples(settings))
     rules = configured_rules(options)  # here too with workers: a bad rule file stops the run before it starts
-    files = list(expand(paths))
+    files = list(expand(paths, options))
     done: dict[int, FileOutcome] = {}  # by input position: the report keeps the input order
     try:
         if jobs > 1 and len(files) > 1:
@@ -151,7 +185,7 @@ class FileChecker:
     def __init__(self, options: CheckOptions, rules: list[Rule]) -> None:
         self.options = options
         self.engine = Engine(rules, builtin_catalogue(), options.show_rounding)
-        self.root = (options.root or Path.cwd()).resolve()
+        self.root = _root(options)
 
     def check(self, path: Path) -> FileOutcome:
         outcome = self._check(path)
@@ -167,24 +201,21 @@ class FileChecker:
         except ReadError as error:
             return unreadable(path, str(error))
         except Exception as error:  # a reader bug must not stop the batch or show a traceback
-            return unreadable(path, f"读取时出现内部错误（{type(error).__name__}: {error}），请报告此问题")
+            return unreadable(path, f"读取时出现内部错误（{type(error).__name__}: {error}），请报告此问题", internal=True)
         result = FileResult(str(path), document.format, [t.label or t.title for t in document.tables])
         try:
             findings, skips = self.engine.run(document)
         except Exception as error:  # a hostile file that trips the engine is reported, the batch goes on
-            return unreadable(path, f"检查时出现内部错误（{type(error).__name__}: {error}），请报告此问题")
+            return unreadable(path, f"检查时出现内部错误（{type(error).__name__}: {error}），请报告此问题", internal=True)
         result.claims = self.engine.claim_counts
         result.ocr = _ocr_counts(document)
         return FileOutcome(result, findings, skips, document if self.options.keep_documents else None)
 
     def ignored_rules(self, path: Path) -> list[str]:
-        """The rule prefixes per-file-ignores drop for this file: a glob matches the path relative to
-        the root (`archive/**`, `*/2022/*.pdf`) or the file name alone (`*.xls`), as in ruff."""
-        if not self.options.per_file_ignores:
-            return []
-        relative = Path(os.path.relpath(path.resolve(), self.root)).as_posix()
-        return [prefix for glob, prefixes in self.options.per_file_ignores
-                if fnmatch(relative, glob) or fnmatch(path.name, glob) for prefix in prefixes]
+        """The id prefixes whose findings are dropped for this file: those of per-file-ignores whose glob
+        matches it, and --ignore's (the rules are not run; READ-01, which no rule gives, is dropped here)."""
+        return [*(self.options.ignore_ids or ()), *(prefix for glob, prefixes in self.options.per_file_ignores
+                                                    if _glob_matches(path, glob, self.root) for prefix in prefixes)]
 
 
 def _rule_info(rule: Rule) -> RuleInfo:
@@ -192,10 +223,31 @@ def _rule_info(rule: Rule) -> RuleInfo:
     return RuleInfo(spec.id, spec.title, spec.severity, spec.basis, spec.description, spec.hint)
 
 
-def unreadable(path: Path, reason: str) -> FileOutcome:
+def unreadable(path: Path, reason: str, internal: bool = False) -> FileOutcome:
+    """A READ-01 finding for the file; `internal` when budgetlint itself failed on it (exit code 3)."""
     finding = Finding(READ_RULE, READ_RULE_INFO.severity, READ_RULE_INFO.title, f"无法读取 {path}：{reason}",
                       str(path), (Location(source=Source()),))
-    return FileOutcome(FileResult(str(path), None, error=reason), [finding], [])
+    return FileOutcome(FileResult(str(path), None, error=reason, internal_error=internal), [finding], [])
+
+
+def _root(options: CheckOptions) -> Path:
+    return (options.root or Path.cwd()).resolve()
+
+
+def _excluded(path: Path, top: Path, globs: tuple[str, ...], root: Path) -> bool:
+    """Whether the file, or a folder between it and `top` (`exclude = ["历年"]`), matches one of the globs."""
+    path, top = Path(os.path.abspath(path)), Path(os.path.abspath(top))
+    if not path.is_relative_to(top):
+        top = path.parent
+    candidates = (path, *path.parents[:len(path.relative_to(top).parts) - 1])
+    return any(_glob_matches(c, glob, root) for c in candidates for glob in globs)
+
+
+def _glob_matches(path: Path, glob: str, root: Path) -> bool:
+    """A glob matches the path relative to the root (`archive/**`, `*/2022/*.pdf`) or its name alone
+    (`*.xls`, `历年`), as in ruff."""
+    relative = Path(os.path.relpath(path.resolve(), root)).as_posix()
+    return fnmatch(relative, glob) or fnmatch(path.name, glob)
 
 
 def _matches(rule: str, prefixes: list[str]) -> bool:

@@ -1,18 +1,28 @@
 """The command line: parse options, build the pieces, hand over.
 
-Exit codes (as ruff): 0 nothing at or above --fail-on, 1 findings at or above it, 2 a usage error or
-an invalid rule, configuration or baseline file; 130 when Ctrl-C stopped the run (the partial report
-of the files done is still written, and a run cut short must never pass a gate).
+Exit codes (as ruff; one meaning each, so that a CI gate can trust them):
+  0    nothing at or above --fail-on
+  1    findings at or above it
+  2    a usage error (an unknown option, or a rule id or prefix that matches no rule) or an invalid
+       rule, configuration or baseline file: nothing was checked
+  3    an internal error, a bug of budgetlint: an exception escaping a command (one line on stderr;
+       BUDGETLINT_DEBUG=1 shows the traceback), or a file it failed to read or check (the full report
+       is still written). Never 1, which a CI job would take for findings
+  130  Ctrl-C stopped the run (the partial report of the files done is still written, and a run cut
+       short must never pass a gate)
+findings.exit_code decides a run's code; _Guarded turns what escapes a command into 3 or 130.
 """
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
+import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -28,13 +38,37 @@ T = TypeVar("T")
 FORMATS = ("text", "json", "json-lines", "sarif", "junit", "github", "csv", "html")
 
 
-def _ids(value: str | None) -> list[str] | None:
-    if not value:
-        return None
-    return [part.strip() for part in value.replace("，", ",").split(",") if part.strip()]
+def _ids(values: tuple[str, ...]) -> list[str] | None:
+    """The ids of a repeatable option, each value comma-separated (`--select T5 --select T9,X-01`)."""
+    ids = [part.strip() for value in values for part in value.replace("，", ",").split(",") if part.strip()]
+    return ids or None
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Guarded(click.Group):
+    """Runs a command so that nothing escapes it as a traceback: Ctrl-C exits 130, and any other exception
+    is a bug of budgetlint, told in one line with exit code 3 (never 1, which a CI job reads as findings)."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        from .findings import EXIT_INTERNAL, EXIT_INTERRUPTED
+
+        try:
+            return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise  # usage errors and --help: click reports them
+        except KeyboardInterrupt:
+            click.echo("已中断", err=True)
+            sys.exit(EXIT_INTERRUPTED)
+        except Exception as error:
+            if os.environ.get("BUDGETLINT_DEBUG"):
+                traceback.print_exc()
+                how = ""
+            else:
+                how = "（设置环境变量 BUDGETLINT_DEBUG=1 再运行可显示出错位置）"
+            click.echo(f"budgetlint 内部错误：{type(error).__name__}: {error}，请报告此问题{how}", err=True)
+            sys.exit(EXIT_INTERNAL)
+
+
+@click.group(cls=_Guarded, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "-V", "--version", prog_name="budgetlint")
 def main() -> None:
     """budgetlint：部门/单位决算公开表格的一致性检查工具。"""
@@ -47,8 +81,14 @@ def main() -> None:
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="写入文件而不是标准输出。")
 @click.option("--rules", "rule_paths", multiple=True, type=click.Path(path_type=Path, exists=True),
               help="追加的规则文件或文件夹（可多次给出）。")
-@click.option("--select", "select_ids", help="只运行这些规则（编号或前缀，逗号分隔，如 T1,X-01）。")
-@click.option("--ignore", "ignore_ids", help="不运行这些规则（编号或前缀，逗号分隔）。")
+@click.option("--select", "select_ids", multiple=True,
+              help="只运行这些规则（编号或前缀，逗号分隔或多次给出，如 T1,X-01）。")
+@click.option("--extend-select", "extend_select_ids", multiple=True,
+              help="在已选规则（配置的 select 或全部规则）之外再运行这些规则。")
+@click.option("--ignore", "ignore_ids", multiple=True, help="不运行这些规则（编号或前缀，逗号分隔或多次给出）。")
+@click.option("--exclude", "exclude", multiple=True, metavar="GLOB",
+              help="在文件夹中查找时跳过匹配的文件或文件夹（glob，相对于配置文件所在文件夹；可多次给出）。")
+@click.option("--force-exclude", is_flag=True, help="命令行直接给出的文件匹配 --exclude/exclude 时也跳过（供 pre-commit 使用）。")
 @click.option("--fail-on", type=click.Choice(["error", "warning", "info", "never"]),
               help="达到该严重程度的问题使退出码为 1。  [默认: error]")
 @click.option("--show-rounding", is_flag=True, help="把尾差范围内的差异也列为提示。")
@@ -67,7 +107,8 @@ def main() -> None:
 @click.option("--annotate-excel", "annotated", type=click.Path(path_type=Path, dir_okay=False),
               help="另存一份 Excel 输入的副本，问题单元格填色并加批注（只能检查一个 .xlsx 文件）。")
 def check(paths: tuple[Path, ...], output_format: str, output: Path | None, rule_paths: tuple[Path, ...],
-          select_ids: str | None, ignore_ids: str | None, fail_on: str | None, show_rounding: bool, verbose: bool,
+          select_ids: tuple[str, ...], extend_select_ids: tuple[str, ...], ignore_ids: tuple[str, ...],
+          exclude: tuple[str, ...], force_exclude: bool, fail_on: str | None, show_rounding: bool, verbose: bool,
           max_bytes: int | None, config_path: Path | None, jobs: int | None, timeout: float | None,
           statistics: bool, baseline_path: Path | None, write_baseline_path: Path | None,
           annotated: Path | None) -> None:
@@ -83,14 +124,15 @@ def check(paths: tuple[Path, ...], output_format: str, output: Path | None, rule
         raise click.UsageError(f"找不到输入：{', '.join(missing)}")
     if annotated:
         _check_annotation_target(paths, annotated)
-    given = {"rules": rule_paths, "select": _ids(select_ids), "ignore": _ids(ignore_ids), "fail-on": fail_on,
-             "max-bytes": max_bytes, "jobs": jobs, "timeout": timeout}
+    given = {"rules": rule_paths, "select": _ids(select_ids), "extend-select": _ids(extend_select_ids),
+             "ignore": _ids(ignore_ids), "exclude": exclude, "fail-on": fail_on, "max-bytes": max_bytes,
+             "jobs": jobs, "timeout": timeout}
     settings = _settings(config_path, {k: v for k, v in given.items() if v},
-                         show_rounding=show_rounding,
+                         show_rounding=show_rounding, force_exclude=force_exclude,
                          keep_documents=output_format == "html")  # the HTML report shows the tables
     baselines = {p.resolve() for p in (baseline_path, write_baseline_path) if p}
     if baselines:  # a baseline kept beside the disclosures is no input (its .json would be read as one)
-        paths = tuple(p for p in expand(paths) if p.resolve() not in baselines)
+        paths = tuple(p for p in expand(paths, settings.options) if p.resolve() not in baselines)
     interrupted = False
     with _progress_bar() as progress:
         try:
@@ -122,8 +164,11 @@ def check(paths: tuple[Path, ...], output_format: str, output: Path | None, rule
             click.echo(f"未生成标注副本：{error}", err=True)
     if interrupted:
         click.echo(f"已中断：{report.interrupted} 个文件未检查，以上为已检查文件的结果", err=True)
-        sys.exit(130)
-    sys.exit(0 if write_baseline_path else exit_code(report, settings.fail_on))
+    if report.internal_errors():
+        click.echo(f"budgetlint 内部错误：{report.internal_errors()} 个文件读取或检查时出错（见报告中该文件的 READ-01），"
+                   "请报告此问题", err=True)
+    sys.exit(exit_code(report, settings.fail_on, interrupted=interrupted,
+                       baseline_written=write_baseline_path is not None))
 
 
 def _settings(config_path: Path | None, given: dict[str, object], **flags: bool) -> Settings:
@@ -139,10 +184,12 @@ def _settings(config_path: Path | None, given: dict[str, object], **flags: bool)
 def _or_exit_2(function: Callable[..., T], *args: object) -> T:
     """Call it; a configuration, rule-file or baseline mistake is reported on stderr with exit code 2."""
     from .baseline import BaselineError
-    from .errors import ConfigError, RuleError
+    from .errors import ConfigError, RuleError, UnknownRuleIdError
 
     try:
         return function(*args)
+    except UnknownRuleIdError as error:  # given as an option (one in the configuration is a ConfigError)
+        click.echo(f"用法错误：{error}", err=True)
     except RuleError as error:
         click.echo(f"规则文件错误：{error}", err=True)
     except ConfigError as error:

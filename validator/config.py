@@ -2,13 +2,16 @@
 
 The first folder from the working directory upward that holds either file gives the configuration
 (budgetlint.toml first; a pyproject.toml counts only with a [tool.budgetlint] table); `--config PATH`
-names one instead. Paths in it (`rules`, `per-file-ignores` globs) are relative to its folder.
-Command-line options override it key by key, except `--rules`, which adds to its rule files. Keys
-are checked strictly: an unknown or misspelt key is an error naming the file and the key.
+names one instead. Paths in it (`rules`, `exclude` and `per-file-ignores` globs) are relative to its
+folder. Command-line options override it key by key, except `--rules` and `--extend-select`, which add
+to its values. Keys are checked strictly: an unknown or misspelt key is an error naming the file and
+the key, and so is a rule id or prefix that matches no rule (with the closest id).
 
     rules = ["本省规则/"]
     select = ["T", "X", "SE", "G"]
+    extend-select = ["NR"]
     ignore = ["D-03"]
+    exclude = ["历年/**", "草稿"]
     fail-on = "warning"
     [per-file-ignores]
     "历年/**" = ["SE"]
@@ -33,7 +36,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from .api import CheckOptions, configured_rules
-from .errors import ConfigError, SettingError
+from .errors import ConfigError, SettingError, UnknownRuleIdError
 from .readers import DEFAULT_MAX_BYTES
 from .ruleset import GradeCheck, Rule, declared_parameters
 
@@ -65,7 +68,9 @@ class GradesSection(_Strict):
 class ConfigFile(_Strict):
     rules: list[str] = []
     select: list[str] | None = None
+    extend_select: list[str] = Field([], alias="extend-select")
     ignore: list[str] | None = None
+    exclude: list[str] = []
     per_file_ignores: dict[str, list[str]] = Field({}, alias="per-file-ignores")
     severity: dict[str, Severity] = {}
     fail_on: Literal["error", "warning", "info", "never"] | None = Field(None, alias="fail-on")
@@ -96,6 +101,7 @@ class Settings:
     jobs: int
     config: Path | None
     sources: dict[str, str]
+    command_line: dict[str, Any] = field(default_factory=dict)  # the values given as options, by key
 
 
 def discover(start: Path) -> Path | None:
@@ -129,7 +135,7 @@ def load(path: Path | None) -> Config:
 
 
 def resolve(config: Config, given: dict[str, Any], show_rounding: bool = False,
-            keep_documents: bool = False) -> Settings:
+            keep_documents: bool = False, force_exclude: bool = False) -> Settings:
     """Merge the configuration with the command-line values in `given` (by config key: "select",
     "fail-on" …; only the options actually given). Raises ConfigError for a setting no rule knows."""
     values = config.values
@@ -143,9 +149,14 @@ def resolve(config: Config, given: dict[str, Any], show_rounding: bool = False,
         sources[key] = where if from_file is not None else DEFAULT
         return default if from_file is None else from_file
 
-    rules = tuple(config.folder / p for p in values.rules) + tuple(given.get("rules", ()))
-    sources["rules"] = " + ".join(s for s, present in ((where, values.rules), (COMMAND_LINE, given.get("rules")))
+    def join(key: str, from_file: list[Any]) -> tuple[Any, ...]:
+        """A key whose command-line values add to the file's."""
+        sources[key] = " + ".join(s for s, present in ((where, from_file), (COMMAND_LINE, given.get(key)))
                                   if present) or DEFAULT
+        return (*from_file, *given.get(key, ()))
+
+    rules = join("rules", [config.folder / p for p in values.rules])
+    extend_select = join("extend-select", values.extend_select)
     for key, present in (("per-file-ignores", values.per_file_ignores), ("severity", values.severity),
                          ("grades", values.grades), ("parameters", values.parameters)):
         sources[key] = where if present else DEFAULT
@@ -154,12 +165,15 @@ def resolve(config: Config, given: dict[str, Any], show_rounding: bool = False,
     options = CheckOptions(
         rules=rules,
         select_ids=_tuple(pick("select", values.select, None)),
+        extend_select_ids=extend_select or None,
         ignore_ids=_tuple(pick("ignore", values.ignore, None)),
         severities=dict(values.severity),
         grade_bands=bands,
         grade_synonyms=dict(grades.synonyms) if grades else {},
         parameters=dict(values.parameters),
         per_file_ignores=tuple((glob, tuple(prefixes)) for glob, prefixes in values.per_file_ignores.items()),
+        exclude=tuple(pick("exclude", values.exclude or None, ())),
+        force_exclude=force_exclude,
         root=config.folder,
         max_bytes=pick("max-bytes", values.max_bytes, DEFAULT_MAX_BYTES),
         show_rounding=show_rounding,
@@ -168,17 +182,22 @@ def resolve(config: Config, given: dict[str, Any], show_rounding: bool = False,
     )
     fail_on = pick("fail-on", values.fail_on, "error")
     jobs = pick("jobs", values.jobs, os.cpu_count() or 1)
-    return Settings(options, fail_on, jobs, config.path, sources)
+    return Settings(options, fail_on, jobs, config.path, sources, dict(given))
 
 
 def rules_for(settings: Settings) -> list[Rule]:
     """The rules the settings give, loaded once to find configuration mistakes before a run.
 
-    Raises RuleError for an invalid rule file, ConfigError for a parameter or severity naming no rule.
+    Raises RuleError for an invalid rule file, ConfigError for a parameter, severity or rule id in the
+    file naming no rule, UnknownRuleIdError (its key the option: `--select`) for one given as an option.
     """
     try:
         return configured_rules(settings.options)
     except SettingError as error:
+        raise ConfigError(str(settings.config), error.key, error.problem) from None
+    except UnknownRuleIdError as error:
+        if error.prefix in settings.command_line.get(error.key, ()):
+            raise UnknownRuleIdError(f"--{error.key}", error.prefix, error.suggestion) from None
         raise ConfigError(str(settings.config), error.key, error.problem) from None
 
 
@@ -203,7 +222,9 @@ def effective(settings: Settings, rules: list[Rule]) -> tuple[dict[str, Any], di
     return {
         "rules": [str(p) for p in options.rules],
         "select": list(options.select_ids) if options.select_ids is not None else None,
+        "extend-select": list(options.extend_select_ids or ()),
         "ignore": list(options.ignore_ids) if options.ignore_ids is not None else None,
+        "exclude": list(options.exclude),
         "fail-on": settings.fail_on,
         "max-bytes": options.max_bytes,
         "jobs": settings.jobs,

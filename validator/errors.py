@@ -35,3 +35,14 @@ class SettingError(BudgetlintError):
     def __init__(self, key: str, problem: str) -> None:
         self.key, self.problem = key, problem
         super().__init__(f"{key}: {problem}")
+
+
+class UnknownRuleIdError(BudgetlintError):
+    """A rule id or prefix (in select, ignore, extend-select or per-file-ignores) that matches no rule:
+    a typo there would silently switch checks off, so it is a usage error (exit code 2)."""
+
+    def __init__(self, key: str, prefix: str, suggestion: str | None) -> None:
+        self.key, self.prefix, self.suggestion = key, prefix, suggestion
+        guess = f"，是否想写 {suggestion}？" if suggestion else ""
+        self.problem = f"“{prefix}”不是任何规则的编号或前缀{guess}（budgetlint rules 列出全部规则）"
+        super().__init__(f"{key}: {self.problem}")

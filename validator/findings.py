@@ -2,6 +2,7 @@
 
 The JSON contract (numbers as strings so no precision is lost):
 {"tool": {"name", "version"}, "files": [{"path", "format", "tables", "error",
+ "internal_error" (true when the error is budgetlint's own: a bug to report),
  "claims" ([found, checked] numeric claims in the prose, or null),
  "ocr" ([read, doubtful] table cells OCR'd from scanned pages and those below confidence 0.8, or null)}],
  "findings": [{"rule", "severity", "title", "message", "file", "expected", "actual", "difference",
@@ -11,6 +12,7 @@ The JSON contract (numbers as strings so no precision is lost):
  "skipped": [{"rule", "file", "reason", "count"}],
  "summary": {"files", "findings", "errors", "warnings", "infos", "skipped",
              "baselined" (only with a baseline), "not_checked" (only when interrupted),
+             "internal_errors" (files budgetlint itself failed on, only when there are any),
              "ocr_cells", "ocr_doubtful" (only when scanned pages were OCR'd)},
  "statistics" (only when asked for): {"rules": [{"rule", "title", "errors", "warnings", "infos", "total"}],
                                       "files": [{"path", "errors", "warnings", "infos", "total"}]}}
@@ -138,6 +140,7 @@ class FileResult:
     error: str | None = None
     claims: tuple[int, int] | None = None  # claims found in the prose, and how many a rule checked
     ocr: tuple[int, int] | None = None  # table cells read by OCR from scanned pages, and how many doubtfully
+    internal_error: bool = False  # reading or checking it failed by a bug of budgetlint (exit code 3)
 
 
 @dataclass(slots=True)
@@ -159,6 +162,10 @@ class Report:
     def count(self, severity: str) -> int:
         return sum(1 for f in self.findings if f.severity == severity)
 
+    def internal_errors(self) -> int:
+        """Files whose reading or checking failed by a bug of budgetlint."""
+        return sum(1 for f in self.files if f.internal_error)
+
     def summary(self) -> dict[str, int]:
         summary = {"files": len(self.files), "findings": len(self.findings), "errors": self.count("error"),
                    "warnings": self.count("warning"), "infos": self.count("info"), "skipped": len(self.skipped)}
@@ -166,6 +173,8 @@ class Report:
             summary["baselined"] = self.baselined
         if self.interrupted:
             summary["not_checked"] = self.interrupted
+        if self.internal_errors():
+            summary["internal_errors"] = self.internal_errors()
         ocr = [f.ocr for f in self.files if f.ocr]
         if ocr:
             summary["ocr_cells"] = sum(read for read, _ in ocr)
@@ -224,6 +233,19 @@ def _finding_dict(finding: Finding) -> dict[str, Any]:
     return data
 
 
-def exit_code(report: Report, fail_on: str) -> int:
-    """0: nothing at or above the threshold; 1: something is. (2 is for usage and rule-file errors.)"""
-    return 1 if report.worst_at_least(fail_on) else 0
+# The exit codes of a run (README "Exit codes"). The other one, 2, is a usage, configuration or rule-file
+# error, which stops a run before it starts; an exception escaping a command is EXIT_INTERNAL too (cli).
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 3, 130
+
+
+def exit_code(report: Report, fail_on: str, *, interrupted: bool = False, baseline_written: bool = False) -> int:
+    """The exit code of a finished run: 130 when Ctrl-C cut it short, 3 when budgetlint failed on a file
+    (a bug must never pass for "findings", nor a run it spoilt for a pass), 0 after recording a baseline,
+    else 1 when a finding is at or above `fail_on` and 0 when none is."""
+    if interrupted:
+        return EXIT_INTERRUPTED
+    if report.internal_errors():
+        return EXIT_INTERNAL
+    if baseline_written or not report.worst_at_least(fail_on):
+        return EXIT_CLEAN
+    return EXIT_FINDINGS

@@ -7,6 +7,7 @@ pass/fail `examples` that the test suite runs. Unknown keys are errors, never si
 
 from __future__ import annotations
 
+import difflib
 import re
 import string
 from collections.abc import Mapping, Sequence
@@ -354,22 +355,46 @@ def builtin_rules() -> tuple[Rule, ...]:
     return tuple(rules)
 
 
-def select(rules: list[Rule], select_ids: list[str] | None, ignore_ids: list[str] | None) -> list[Rule]:
-    """ruff-style: --select keeps rules whose id (or an alias) starts with a prefix; --ignore drops them."""
+def select(rules: list[Rule], select_ids: list[str] | None, ignore_ids: list[str] | None,
+           extend_ids: list[str] | None = None) -> list[Rule]:
+    """ruff-style, by id (or alias) prefix: --select keeps the rules it names (every rule without it),
+    --extend-select adds its rules to those, --ignore drops rules from the result."""
 
-    def matches(rule: Rule, prefixes: list[str]) -> bool:
-        names = (rule.id, *rule.spec.aliases)
-        return any(n.upper().startswith(p.upper()) for n in names for p in prefixes)
+    def matches(rule: Rule, prefixes: list[str] | None) -> bool:
+        return _starts_any((rule.id, *rule.spec.aliases), prefixes or ())
 
-    chosen = [r for r in rules if not select_ids or matches(r, select_ids)]
-    return [r for r in chosen if not ignore_ids or not matches(r, ignore_ids)]
+    chosen = [r for r in rules if not select_ids or matches(r, select_ids) or matches(r, extend_ids)]
+    return [r for r in chosen if not matches(r, ignore_ids)]
+
+
+def rule_names(rules: Sequence[Rule]) -> list[str]:
+    """Every id and alias a rule prefix can match."""
+    return [name for rule in rules for name in (rule.id, *rule.spec.aliases)]
+
+
+def unmatched(prefixes: Sequence[str], names: Sequence[str]) -> list[str]:
+    """The prefixes that start none of the names (case-insensitive): typos, never silently nothing."""
+    return [p for p in prefixes if not _starts_any(names, [p])]
+
+
+def closest(prefix: str, names: Sequence[str]) -> str | None:
+    """The id or family (the part before the first "-") most like a mistyped prefix: T5-O2 -> T5-02."""
+    candidates = sorted({n.upper() for n in names} | {n.upper().split("-")[0] for n in names})
+    found = difflib.get_close_matches(prefix.upper(), candidates, n=1, cutoff=0.6)
+    return found[0] if found else None
+
+
+def _starts_any(names: Sequence[str], prefixes: Sequence[str]) -> bool:
+    return any(n.upper().startswith(p.upper()) for n in names for p in prefixes)
 
 
 def with_severities(rules: list[Rule], severities: Mapping[str, str]) -> list[Rule]:
     """Severity overrides by rule id or id prefix; the longest matching prefix wins."""
-    unmatched = [p for p in severities if not any(r.id.upper().startswith(p.upper()) for r in rules)]
-    if unmatched:
-        raise SettingError(f"severity.{unmatched[0]}", "没有以此开头的规则编号")
+    ids = [r.id for r in rules]
+    unknown = unmatched(list(severities), ids)
+    if unknown:
+        guess = closest(unknown[0], ids)
+        raise SettingError(f"severity.{unknown[0]}", "没有以此开头的规则编号" + (f"，是否想写 {guess}？" if guess else ""))
 
     def severity_of(rule: Rule) -> str:
         matching = [p for p in severities if rule.id.upper().startswith(p.upper())]
