@@ -11,6 +11,7 @@ from test_cli import SEED002, rule_text, rules_of, run
 from test_config import write
 
 from validator import api, cli, config, engine
+from validator.errors import UnknownRuleIdError
 
 TYPO, MEANT = "T5-O2", "T5-02"  # a letter O typed for the digit 0
 
@@ -56,6 +57,12 @@ def test_an_unknown_id_in_the_config_is_exit_2_naming_the_file_and_the_key(in_tm
         assert result.stdout == ""
         assert f"{config_file}: {key}: “{TYPO}”" in result.stderr, result.stderr
         assert f"是否想写 {MEANT}" in result.stderr
+
+
+def test_the_python_api_raises_for_an_unknown_id():
+    with pytest.raises(UnknownRuleIdError) as raised:
+        api.check([SEED002], select_ids=["T1", TYPO])
+    assert (raised.value.key, raised.value.prefix, raised.value.suggestion) == ("select", TYPO, MEANT)
 
 
 def test_a_mistyped_family_is_suggested_by_its_family(in_tmp, wrong_total):
@@ -291,7 +298,7 @@ def test_an_ordinary_unreadable_file_is_a_finding_not_an_internal_error(in_tmp):
 
 def test_the_module_docstring_and_the_readme_give_the_same_exit_codes():
     readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
-    section = readme.split("## Exit codes", 1)[1].split("\n## ", 1)[0]
+    section = readme.split("### Exit codes", 1)[1].split("\n#", 1)[0]
     for code in ("0", "1", "2", "3", "130"):
         assert f"| {code} |" in section
         assert f"\n  {code} " in cli.__doc__

@@ -128,8 +128,9 @@ def _check_rule_ids(options: CheckOptions, names: list[str]) -> None:
              ("ignore", options.ignore_ids),
              *((f'per-file-ignores."{glob}"', prefixes) for glob, prefixes in options.per_file_ignores)]
     for key, prefixes in named:
-        for prefix in unmatched(prefixes or (), names):
-            raise UnknownRuleIdError(key, prefix, closest(prefix, names))
+        unknown = unmatched(prefixes or (), names)
+        if unknown:
+            raise UnknownRuleIdError(key, unknown[0], closest(unknown[0], names))
 
 
 def check(paths: Iterable[Path | str], options: CheckOptions | None = None, *, jobs: int = 1,

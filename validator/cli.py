@@ -4,7 +4,7 @@ Exit codes (as ruff; one meaning each, so that a CI gate can trust them):
   0    nothing at or above --fail-on
   1    findings at or above it
   2    a usage error (an unknown option, or a rule id or prefix that matches no rule) or an invalid
-       rule, configuration or baseline file: nothing was checked
+       rule, configuration or baseline file: no report is written
   3    an internal error, a bug of budgetlint: an exception escaping a command (one line on stderr;
        BUDGETLINT_DEBUG=1 shows the traceback), or a file it failed to read or check (the full report
        is still written). Never 1, which a CI job would take for findings
