@@ -130,6 +130,7 @@ def check(paths: tuple[Path, ...], output_format: str, output: Path | None, rule
     settings = _settings(config_path, {k: v for k, v in given.items() if v},
                          show_rounding=show_rounding, force_exclude=force_exclude,
                          keep_documents=output_format == "html")  # the HTML report shows the tables
+    _warn_unknown_names(settings.options.rules)
     baselines = {p.resolve() for p in (baseline_path, write_baseline_path) if p}
     if baselines:  # a baseline kept beside the disclosures is no input (its .json would be read as one)
         paths = tuple(p for p in expand(paths, settings.options) if p.resolve() not in baselines)
@@ -179,6 +180,18 @@ def _settings(config_path: Path | None, given: dict[str, object], **flags: bool)
     settings = _or_exit_2(lambda: config.resolve(config.load(path), given, **flags))
     _or_exit_2(config.rules_for, settings)  # a bad rule file or setting stops here, before any worker starts
     return settings
+
+
+def _warn_unknown_names(rule_paths: tuple[Path, ...]) -> None:
+    """A user rule naming a table, row or column that its own examples lack is almost always a typo,
+    which would skip it on every file: said on stderr; the check still runs and the exit code stays."""
+    from .rule_tests import run_examples
+    from .ruleset import load_rules
+
+    for rule in load_rules(list(rule_paths)):
+        for warning in run_examples(rule).warnings:
+            where = f"{rule.path}:{rule.line}" if rule.line else rule.path
+            click.echo(f"警告：{where}: {warning.message()}", err=True)
 
 
 def _or_exit_2(function: Callable[..., T], *args: object) -> T:
@@ -242,28 +255,44 @@ def _terminal_text(report: object, verbose: bool) -> str:
 
 
 @main.command()
-@click.argument("rule_id", required=False)
+@click.argument("wanted", metavar="[ID|PREFIX]", required=False)
 @click.option("--rules", "rule_paths", multiple=True, type=click.Path(path_type=Path, exists=True),
               help="同时列出这些规则文件中的规则。")
-def rules(rule_id: str | None, rule_paths: tuple[Path, ...]) -> None:
-    """列出全部规则；给出编号时解释该规则（检查什么、依据、通过与不通过的例子）。"""
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="json：规则清单（编号、别名、标题、严重程度、依据、说明、消息、建议、检查类型、例子数）。")
+def rules(wanted: str | None, rule_paths: tuple[Path, ...], output_format: str) -> None:
+    """列出全部规则；给出前缀（T6）时列出这一类，给出编号（T6-02）时解释该规则（检查什么、依据、例子）。"""
     from .api import active_rules
-    from .errors import RuleError
-    from .explain import explain, listing
+    from .explain import as_json, chosen, did_you_mean, explain, listing
 
-    try:
-        loaded = active_rules(rule_paths)
-    except RuleError as error:
-        click.echo(f"规则文件错误：{error}", err=True)
-        sys.exit(2)
-    if rule_id is None:
-        click.echo(listing(loaded), nl=False)
-        return
-    found = [r for r in loaded if r.id.upper() == rule_id.upper() or rule_id.upper() in map(str.upper, r.spec.aliases)]
+    loaded = _or_exit_2(active_rules, rule_paths)
+    found, exact = chosen(loaded, wanted) if wanted else (loaded, False)
     if not found:
-        click.echo(f"没有编号为 {rule_id} 的规则（budgetlint rules 可列出全部）", err=True)
+        guess = did_you_mean(loaded, wanted or "")
+        hint = f"，是否想找 {guess}？" if guess else ""
+        click.echo(f"没有编号或前缀为 {wanted} 的规则{hint}（budgetlint rules 可列出全部）", err=True)
         sys.exit(2)
-    click.echo(explain(found[0]), nl=False)
+    if output_format == "json":
+        click.echo(as_json(found), nl=False)
+    else:
+        click.echo((explain(found[0]) if exact else listing(found)), nl=False)
+
+
+@main.command("test-rules")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path, exists=True))
+def test_rules(paths: tuple[Path, ...]) -> None:
+    """运行规则文件（或文件夹中每个规则文件）里每条规则的通过例与不通过例，列出未通过的例子。
+
+    不给出路径时测试内置规则。退出码：0 全部通过，1 有例子未通过，2 有规则文件无法加载。"""
+    from .rule_tests import load_each, report, run_examples
+    from .ruleset import builtin_rules
+
+    loaded, broken = load_each(paths) if paths else (list(builtin_rules()), [])
+    for error in broken:
+        click.echo(f"规则文件错误：{error}", err=True)
+    results = [run_examples(rule) for rule in loaded]
+    click.echo(report(results), nl=False)
+    sys.exit(2 if broken else 1 if any(not r.passed for r in results) else 0)
 
 
 @main.command("config")

@@ -1,4 +1,5 @@
-"""A rule's own pass/fail examples as documents: what the test suite and `budgetlint rules ID` use."""
+"""A rule's own pass/fail examples as documents: what the test suite, `budgetlint rules ID` and
+`budgetlint test-rules` use."""
 
 from __future__ import annotations
 

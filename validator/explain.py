@@ -1,4 +1,5 @@
-"""`budgetlint rules [ID]`: the rule list, and one rule explained from its own YAML (so docs cannot drift).
+"""`budgetlint rules [ID|PREFIX]`: the rule list (or a family's), one rule explained from its own YAML
+(so docs cannot drift), and the rules as JSON.
 
 Written for the clerk who fills in the tables: what the rule means, how to fix what it reports, its
 basis, then its examples as small aligned tables, the failing ones with the cells the finding names
@@ -7,10 +8,12 @@ marked (▲ the cell found wrong, △ the cells it was checked against) and the 
 
 from __future__ import annotations
 
+import difflib
+import json
 import unicodedata
 
 from .examples import example_with_grid_places, run_on
-from .ruleset import Example, Rule
+from .ruleset import Example, Rule, select
 
 _SEVERITY = {"error": "错误", "warning": "警告", "info": "提示"}
 _SEVERITY_MEANING = {"error": "错误（公开前必须更正）", "warning": "警告（请核对，确认无误的可以保留）",
@@ -22,6 +25,35 @@ def listing(rules: list[Rule]) -> str:
     width = max((len(r.id) for r in rules), default=4)
     lines = [f"{r.id:<{width}}  {_SEVERITY[r.spec.severity]}  {r.spec.title}" for r in sorted(rules, key=_order)]
     return "\n".join(lines) + f"\n共 {len(rules)} 条规则。budgetlint rules 编号 查看详细说明。\n"
+
+
+def chosen(rules: list[Rule], wanted: str) -> tuple[list[Rule], bool]:
+    """The rule whose id or alias is `wanted` (an exact id wins), else the family it prefixes; and
+    whether it was the exact one."""
+    exact = [r for r in rules if wanted.upper() in (n.upper() for n in (r.id, *r.spec.aliases))]
+    return (exact[:1], True) if exact else (select(rules, [wanted], None), False)
+
+
+def did_you_mean(rules: list[Rule], wanted: str) -> str | None:
+    """The closest rule id, alias or family prefix (T5-O2 → T5-02, SF → SE)."""
+    names = {n.upper() for r in rules for n in (r.id, *r.spec.aliases)}
+    names |= {n.split("-")[0] for n in names}
+    close = difflib.get_close_matches(wanted.upper(), sorted(names), n=1, cutoff=0.5)
+    return close[0] if close else None
+
+
+def as_json(rules: list[Rule]) -> str:
+    """The rules for machines; the keys are a stable contract (README, `budgetlint rules --format json`)."""
+    return json.dumps([_rule_data(r) for r in sorted(rules, key=_order)], ensure_ascii=False, indent=2) + "\n"
+
+
+def _rule_data(rule: Rule) -> dict[str, object]:
+    spec = rule.spec
+    return {"id": spec.id, "aliases": list(spec.aliases), "title": spec.title, "severity": spec.severity,
+            "basis": spec.basis, "description": spec.description, "message": spec.message, "hint": spec.hint,
+            "kind": spec.check.kind,
+            "examples": {"pass": len(spec.examples.passing), "fail": len(spec.examples.failing)},
+            "file": rule.path, "line": rule.line}
 
 
 def _order(rule: Rule) -> tuple[int, str]:

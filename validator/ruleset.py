@@ -330,12 +330,7 @@ def load_rules(paths: list[Path], base: Sequence[Rule] = ()) -> list[Rule]:
     """`base` plus the rules of files and folders (every *.yaml/*.yml inside, sorted); ids must be unique."""
     rules: list[Rule] = list(base)
     for path in paths:
-        files = sorted(p for p in path.rglob("*") if p.suffix in (".yaml", ".yml")) if path.is_dir() else [path]
-        if path.is_dir() and not files:
-            raise RuleError(str(path), None, "文件夹中没有规则文件（*.yaml）")
-        for file in files:
-            if file.name == "tables.yaml":
-                continue  # the table catalogue, not rules
+        for file in rule_files(path):
             rules.extend(load_rule_file(file))
     seen: dict[str, Rule] = {}
     for rule in rules:
@@ -343,6 +338,16 @@ def load_rules(paths: list[Path], base: Sequence[Rule] = ()) -> list[Rule]:
             raise RuleError(rule.path, rule.line, f"规则编号 {rule.id} 重复（已在 {seen[rule.id].path} 定义）")
         seen[rule.id] = rule
     return rules
+
+
+def rule_files(path: Path) -> list[Path]:
+    """A rule file as given, or every *.yaml/*.yml under a folder (sorted; the table catalogue left out)."""
+    if not path.is_dir():
+        return [path]
+    files = sorted(p for p in path.rglob("*") if p.suffix in (".yaml", ".yml") and p.name != "tables.yaml")
+    if not files:
+        raise RuleError(str(path), None, "文件夹中没有规则文件（*.yaml）")
+    return files
 
 
 @cache
