@@ -21,7 +21,9 @@ import pytest
 from click.testing import CliRunner
 
 from validator.cli import main
-from validator.excel_annotation import FILLS, STRIPE_PATTERN, STRIPES
+from validator.excel_annotation import FILLS, STRIPE_PATTERN, STRIPES, annotate_workbook
+from validator.findings import Finding, Location
+from validator.model import Source
 from validator.readers.excel import display
 from validator.excel_legend import COMPARED, JUDGED, LEGEND_NAME, LEGEND_TITLE
 
@@ -196,3 +198,53 @@ def test_the_legend_lists_every_finding_with_links_to_its_cells(checked):
                 assert display(cell.value, cell.number_format) == location["value"], location
                 shown += 1
     assert shown > 10
+
+
+def check_json(*args):
+    result = CliRunner().invoke(main, ["check", "--format", "json", *map(str, args)])
+    assert result.exit_code in (0, 1), result.output
+    return json.loads(result.stdout)
+
+
+def test_annotating_an_annotated_copy_replaces_its_legend(checked, tmp_path):
+    _, copy, original, _ = checked
+    second = tmp_path / "second.xlsx"
+    report = check_json("--annotate-excel", second, copy)
+    assert findings(report) == findings(original)
+    book = openpyxl.load_workbook(second)
+    assert book.sheetnames == openpyxl.load_workbook(copy).sheetnames
+    assert [title for title, _ in book.defined_names[LEGEND_NAME].destinations] == [LEGEND_TITLE]
+    assert findings(check_json(second)) == findings(original)
+
+
+def test_a_sheet_of_the_workbook_named_like_the_legend_is_kept_and_read(tmp_path):
+    workbook, copy = tmp_path / "final_accounts.xlsx", tmp_path / "annotated.xlsx"
+    book = openpyxl.load_workbook(SEED, data_only=True)
+    book["公开01表"]["C33"].value = 2653.57
+    book.create_sheet(LEGEND_TITLE)["A1"] = "本年收入合计 2,643.57 万元，其中财政拨款收入 2,587.46 万元。"
+    book.save(workbook)
+    original = check_json("--annotate-excel", copy, workbook)
+    annotated = openpyxl.load_workbook(copy)
+    assert annotated.sheetnames[-2:] == [LEGEND_TITLE, LEGEND_TITLE + "2"]
+    assert [title for title, _ in annotated.defined_names[LEGEND_NAME].destinations] == [LEGEND_TITLE + "2"]
+    assert annotated[LEGEND_TITLE]["A1"].value.startswith("本年收入合计")
+    assert findings(check_json(copy)) == findings(original)
+
+
+def test_formulas_without_cached_values_stay_without(tmp_path):
+    workbook = Path(__file__).parent / "fixtures" / "seed002" / "final_accounts_formulas_no_cache.xlsx"
+    copy = tmp_path / "annotated.xlsx"
+    original = check_json("--annotate-excel", copy, workbook)
+    assert any(loc["value"].startswith("=SUM(") for f in original["findings"] for loc in f["locations"])
+    assert findings(check_json(copy)) == findings(original)
+
+
+def test_text_like_a_formula_is_text_in_the_legend(tmp_path):
+    copy = tmp_path / "annotated.xlsx"
+    finding = Finding("R-01", "error", "公式", "=1+1 不是金额", str(SEED),
+                      (Location(value="=1+1", source=Source(sheet="公开01表", cell="C7")),), hint="=SUM(C7:C9)")
+    annotate_workbook(SEED, [finding], copy)
+    legend = openpyxl.load_workbook(copy)[LEGEND_TITLE]
+    texts = {cell.value: cell.data_type for row in legend.iter_rows() for cell in row
+             if isinstance(cell.value, str) and cell.value.startswith("=")}
+    assert texts == {"=1+1 不是金额": "s", "=SUM(C7:C9)": "s"}

@@ -39,6 +39,21 @@ def annotate_workbook(workbook: Path, findings: list[Finding], target: Path) -> 
     Raises ReadError when the workbook cannot be opened.
     """
     import openpyxl
+
+    with warnings.catch_warnings():  # openpyxl warns about extensions it drops (data validation, slicers)
+        warnings.simplefilter("ignore", UserWarning)
+        try:
+            book = openpyxl.load_workbook(workbook)
+        except Exception as error:  # openpyxl raises many kinds for a broken file
+            raise ReadError(f"无法打开工作簿 {workbook}：{error}") from None
+        fills = _fills()
+        marked = _mark_cells(book, findings, fills)
+        add_legend(book, workbook.name, findings, fills)
+        save_with_cached_values(book, workbook, target)
+    return marked
+
+
+def _mark_cells(book: Any, findings: list[Finding], fills: dict[tuple[str, bool], Any]) -> int:
     from openpyxl.comments import Comment
 
     # (finding, whether the cell is the one judged or one it was compared with) on each sheet!cell
@@ -48,13 +63,6 @@ def annotate_workbook(workbook: Path, findings: list[Finding], target: Path) -> 
             sheet, cell = location.source.sheet, location.source.cell
             if sheet is not None and cell and all(f is not finding for f, _ in by_cell[sheet, cell]):
                 by_cell[sheet, cell].append((finding, index == 0))
-    try:
-        with warnings.catch_warnings():  # openpyxl warns about extensions it drops (data validation, slicers)
-            warnings.simplefilter("ignore", UserWarning)
-            book = openpyxl.load_workbook(workbook)
-    except Exception as error:  # openpyxl raises many kinds for a broken file
-        raise ReadError(f"无法打开工作簿 {workbook}：{error}") from None
-    fills = _fills()
     for (sheet_name, coordinate), on_cell in by_cell.items():
         if sheet_name not in book.sheetnames:
             continue
@@ -68,8 +76,6 @@ def annotate_workbook(workbook: Path, findings: list[Finding], target: Path) -> 
             text = f"{cell.comment.text}\n\n{text}"
         lines = sum(1 + len(part) // 30 for part in text.splitlines())
         cell.comment = Comment(text, AUTHOR, height=min(600, 20 * lines + 20), width=360)
-    add_legend(book, workbook.name, findings, fills)
-    save_with_cached_values(book, workbook, target)
     return len(by_cell)
 
 

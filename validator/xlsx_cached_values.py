@@ -23,6 +23,8 @@ from xml.sax import handler, make_parser
 from xml.sax.saxutils import XMLGenerator
 from xml.sax.xmlreader import AttributesNSImpl
 
+from .errors import ReadError
+
 # Cell reference -> (t, the text of <v>) of every formula cell with a cached value on one sheet
 CachedValues = dict[str, tuple[str | None, str]]
 TYPE = (None, "t")  # the cell's type attribute, in the SAX namespace mode's (uri, name) form
@@ -30,13 +32,20 @@ REFERENCE = (None, "r")
 
 
 def save_with_cached_values(book: Any, original: Path, target: Path) -> None:
-    """Save the openpyxl workbook `book`, loaded from `original`, to `target` with its cached values."""
+    """Save the openpyxl workbook `book`, loaded from `original`, to `target` with its cached values.
+
+    Raises ReadError when the original's formula cells cannot be read.
+    """
     from openpyxl.xml.constants import SHEET_MAIN_NS
 
     saved = io.BytesIO()
     book.save(saved)
-    values = {title: cached for title, cached in _original_values(original).items() if cached}
-    parts = {part: values[title] for title, part in _sheet_parts(saved).items() if title in values}
+    try:
+        values = _original_values(original)
+    except (ElementTree.ParseError, IndexError, ValueError) as error:  # a sheet's XML or a cell broken
+        raise ReadError(f"无法读取工作簿 {original} 中公式的缓存值：{error}") from None
+    # the part each sheet was just saved to (openpyxl numbers the sheets as it saves them)
+    parts = {sheet.path.lstrip("/"): values[sheet.title] for sheet in book.worksheets if values.get(sheet.title)}
     result = io.BytesIO()
     with zipfile.ZipFile(saved) as source, zipfile.ZipFile(result, "w", zipfile.ZIP_DEFLATED) as copy:
         for info in source.infolist():
@@ -47,25 +56,14 @@ def save_with_cached_values(book: Any, original: Path, target: Path) -> None:
     target.write_bytes(result.getvalue())
 
 
-def _sheet_parts(workbook: Path | IO[bytes]) -> dict[str, str]:
-    """Sheet title -> the sheet's part in the package, as openpyxl resolves it."""
-    import openpyxl
-
-    book = openpyxl.load_workbook(workbook, read_only=True)
-    try:
-        # read-only openpyxl keeps the sheet's part name privately (as validator.readers.excel reads it)
-        return {sheet.title: sheet._worksheet_path for sheet in book.worksheets}
-    finally:
-        book.close()
-
-
 def _original_values(original: Path) -> dict[str, CachedValues]:
     import openpyxl
 
     book = openpyxl.load_workbook(original, read_only=True)
     try:
         with zipfile.ZipFile(original) as archive:
-            # and its shared strings (the rare writer that stores a formula's text result as one)
+            # read-only openpyxl keeps each sheet's part name (as validator.readers.excel reads it) and
+            # its shared strings (for the rare writer that stores a formula's text result as one)
             return {sheet.title: _cached_values(archive.open(sheet._worksheet_path), sheet._shared_strings)
                     for sheet in book.worksheets}
     finally:
@@ -75,12 +73,10 @@ def _original_values(original: Path) -> dict[str, CachedValues]:
 def _cached_values(xml: IO[bytes], shared_strings: list[str]) -> CachedValues:
     """The cached value of every formula cell of one sheet (an empty <v/> is kept as it is)."""
     values: CachedValues = {}
-    namespace = None
-    for event, element in ElementTree.iterparse(xml, events=("start", "end")):
-        if namespace is None:  # the root's: transitional or strict SpreadsheetML
-            namespace = element.tag.partition("}")[0] + "}" if element.tag.startswith("{") else ""
-        if event != "end" or element.tag != namespace + "c":
+    for _, element in ElementTree.iterparse(xml):
+        if not element.tag.endswith("}c"):
             continue
+        namespace = element.tag[:-1]  # transitional or strict SpreadsheetML
         formula, value, reference = element.find(namespace + "f"), element.find(namespace + "v"), element.get("r")
         if formula is not None and value is not None and reference:
             kind, text = element.get("t"), value.text or ""
