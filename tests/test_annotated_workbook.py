@@ -14,6 +14,7 @@ text, a boolean, an error and a shared string.
 
 import json
 import zipfile
+from xml.etree import ElementTree
 from pathlib import Path
 
 import openpyxl
@@ -123,6 +124,22 @@ def test_formulas_keep_their_formula_and_their_cached_value(checked):
                  if formulas[sheet.title][cell.coordinate].data_type == "f" and cell.value is not None)
     assert cached == sum(1 for sheet in formulas.worksheets for row in sheet.iter_rows() for cell in row
                          if cell.data_type == "f") == 43 + 4
+
+
+def test_rewritten_sheets_keep_their_namespaces_and_links_to_comments(checked):
+    """公开01表 holds formulas (so its XML was rewritten) and comments, which Excel shows only through
+    the sheet's legacyDrawing r:id: the relationship namespace must survive the rewrite."""
+    _, copy, _, _ = checked
+    main_ns = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    relationships = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+    with zipfile.ZipFile(copy) as archive:
+        xml = archive.read("xl/worksheets/sheet1.xml")
+        rels = ElementTree.fromstring(archive.read("xl/worksheets/_rels/sheet1.xml.rels"))
+    assert xml.startswith(b'<?xml version="1.0" encoding="utf-8"?>')
+    sheet = ElementTree.fromstring(xml)
+    assert sheet.find(f"{main_ns}sheetData/{main_ns}row/{main_ns}c[@r='A40']/{main_ns}v").text == "注：本表由公式汇总"
+    drawing = sheet.find(f"{main_ns}legacyDrawing").get(relationships)
+    assert drawing in {rel.get("Id") for rel in rels if rel.get("Target", "").endswith(".vml")}
 
 
 def fill_kind(cell):
@@ -239,12 +256,18 @@ def test_formulas_without_cached_values_stay_without(tmp_path):
     assert findings(check_json(copy)) == findings(original)
 
 
-def test_text_like_a_formula_is_text_in_the_legend(tmp_path):
+def test_findings_without_a_cell_are_listed_and_text_like_a_formula_stays_text(tmp_path):
     copy = tmp_path / "annotated.xlsx"
-    finding = Finding("R-01", "error", "公式", "=1+1 不是金额", str(SEED),
-                      (Location(value="=1+1", source=Source(sheet="公开01表", cell="C7")),), hint="=SUM(C7:C9)")
-    annotate_workbook(SEED, [finding], copy)
-    legend = openpyxl.load_workbook(copy)[LEGEND_TITLE]
-    texts = {cell.value: cell.data_type for row in legend.iter_rows() for cell in row
+    formula_like = Finding("R-01", "error", "公式", "=1+1 不是金额", str(SEED),
+                           (Location(value="=1+1", source=Source(sheet="公开01表", cell="C7")),), hint="=SUM(C7:C9)")
+    whole_file = Finding("R-02", "warning", "缺表", "没有找到公开09表", str(SEED))
+    annotate_workbook(SEED, [formula_like, whole_file], copy)
+    _, header, rows = legend_rows(copy)
+    texts = {cell.value: cell.data_type for row in rows for cell in row
              if isinstance(cell.value, str) and cell.value.startswith("=")}
     assert texts == {"=1+1 不是金额": "s", "=SUM(C7:C9)": "s"}
+    listed = {row[header.index("规则")].value: row for row in rows}
+    assert listed.keys() == {"R-01", "R-02"}
+    assert listed["R-02"][header.index("位置")].value == "（整个文件）"
+    assert all(cell.hyperlink is None for cell in listed["R-02"])
+    assert listed["R-01"][header.index("单元格")].hyperlink.location == "'公开01表'!C7"

@@ -40,16 +40,16 @@ def add_legend(book: Any, workbook_name: str, findings: list[Finding], fills: di
     sheet = book.create_sheet(title)
     book.defined_names[LEGEND_NAME] = DefinedName(LEGEND_NAME, attr_text=f"{quote_sheetname(title)}!$A$1")
 
-    counts = {s: sum(f.severity == s for f in findings) for s in SEVERITY_ORDER}
+    severities = sorted(SEVERITY_ORDER, key=SEVERITY_ORDER.get, reverse=True)
     sheet.append(["budgetlint 检查结果"])
     sheet["A1"].font = Font(bold=True, size=14)
-    summary = "，".join(f"{counts[s]} 个{SEVERITY_WORDS[s]}" for s in sorted(SEVERITY_ORDER, key=SEVERITY_ORDER.get, reverse=True))
+    summary = "，".join(f"{sum(f.severity == s for f in findings)} 个{SEVERITY_WORDS[s]}" for s in severities)
     sheet.append([f"{workbook_name}：共 {len(findings)} 个问题（{summary}）。标出的单元格带批注，写明涉及的全部问题；"
                   "点击下表“单元格”一栏的链接可跳到该格。"])
     sheet.append([])
     sheet.append(["图例：问题所在的单元格涂满底色，参与核对的单元格加斜纹，颜色表示严重程度；"
                   "一格既是某个问题所在、又参与另一个问题的核对时，按问题所在标出。"])
-    for severity in sorted(SEVERITY_ORDER, key=SEVERITY_ORDER.get, reverse=True):
+    for severity in severities:
         sheet.append([None, SEVERITY_WORDS[severity], None, None, None, None, JUDGED, COMPARED])
         sheet.cell(sheet.max_row, 7).fill = fills[severity, True]
         sheet.cell(sheet.max_row, 8).fill = fills[severity, False]
