@@ -1,5 +1,6 @@
 """--annotate-excel: a copy of the workbook with exactly the cells of the findings filled and
-commented, formatting kept, the input untouched; usage errors for anything but one .xlsx input."""
+commented, formatting kept, the input untouched; usage errors for anything but one .xlsx input.
+(The two kinds of marks, the legend sheet and the cached values: test_annotated_workbook.py.)"""
 
 import hashlib
 import json
@@ -11,7 +12,8 @@ import pytest
 from click.testing import CliRunner
 
 from validator.cli import main
-from validator.excel_annotation import AUTHOR, FILLS
+from validator.excel_annotation import AUTHOR
+from validator.excel_legend import LEGEND_TITLE, legend_sheets
 
 WORKBOOK = Path(__file__).parent / "fixtures" / "seed002" / "final_accounts.xlsx"
 
@@ -39,16 +41,19 @@ def digest(path):
 
 
 def marked_cells(path):
-    """(sheet, cell) -> (fill colour, comment text) of every cell budgetlint commented or filled."""
+    """(sheet, cell) -> comment text of every cell of the disclosure budgetlint filled or commented."""
     book = openpyxl.load_workbook(path)
+    legends = legend_sheets(book)
     marked = {}
     for sheet in book:
+        if sheet.title in legends:
+            continue
         for row in sheet.iter_rows():
             for cell in row:
-                colour = cell.fill.fgColor.rgb if cell.fill.fill_type == "solid" else None
-                ours = colour is not None and str(colour)[-6:] in FILLS.values()
-                if ours or (cell.comment is not None and cell.comment.author == AUTHOR):
-                    marked[sheet.title, cell.coordinate] = (str(colour)[-6:], cell.comment.text if cell.comment else "")
+                ours = cell.comment is not None and cell.comment.author == AUTHOR
+                assert ours == (cell.fill.fill_type is not None), (sheet.title, cell.coordinate)
+                if ours:
+                    marked[sheet.title, cell.coordinate] = cell.comment.text
     return marked
 
 
@@ -69,19 +74,17 @@ def test_annotated_copy_marks_exactly_the_located_cells(tmp_path, mutated):
 
     marked = marked_cells(target)
     assert set(marked) == set(expected)
-    for place, (colour, comment) in marked.items():
-        worst = max((s for _, s in expected[place]), key=["info", "warning", "error"].index)
-        assert colour == FILLS[worst], place
+    for place, comment in marked.items():
         for rule, _ in expected[place]:
             assert rule in comment, (place, rule)
-    assert "2,653.57" in marked["公开01表", "C33"][1]  # the message with its figures
+    assert "2,653.57" in marked["公开01表", "C33"]  # the message with its figures
 
 
 def test_annotated_copy_keeps_the_workbook(tmp_path, mutated):
     target = tmp_path / "annotated.xlsx"
     run("check", "--annotate-excel", target, mutated)
     original, annotated = openpyxl.load_workbook(mutated), openpyxl.load_workbook(target)
-    assert annotated.sheetnames == original.sheetnames
+    assert annotated.sheetnames == original.sheetnames + [LEGEND_TITLE]
     for name in original.sheetnames:
         before, after = original[name], annotated[name]
         assert {str(r) for r in after.merged_cells.ranges} == {str(r) for r in before.merged_cells.ranges}

@@ -4,7 +4,9 @@ A cell's text is what Excel displays: the number format decides the decimals sho
 "2,587.46"), not the stored float. A formula whose cached value is missing (a file written by a
 program and never opened in Excel) is not read as zero: its cell is reported. A cell in a hidden
 row, column or sheet is read like any other, and its Source says what hides it. Titles, labels,
-headers and notes are then recognised exactly as in the text reader (validator.tables).
+headers and notes are then recognised exactly as in the text reader (validator.tables). The legend
+sheet `--annotate-excel` adds (validator.excel_legend) is budgetlint's, not the disclosure's: it is
+not read.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from typing import Any
 
 from ..catalogue import Catalogue
 from ..errors import ReadError
+from ..excel_legend import legend_sheets
 from ..model import Document, Note, Source, TextLine
 from ..tables import (
     GridCell,
@@ -156,7 +159,8 @@ def _xlsx_sheets(path: Path, max_bytes: int) -> list[tuple[str, list[list[GridCe
         except (InvalidFileException, KeyError, OSError, ValueError, zipfile.BadZipFile) as error:
             raise ReadError(f"无法打开工作簿：{error}") from None
         try:
-            return [(sheet.title, _xlsx_grid(sheet, archive)) for sheet in book.worksheets]
+            legends = legend_sheets(book)
+            return [(sheet.title, _xlsx_grid(sheet, archive)) for sheet in book.worksheets if sheet.title not in legends]
         finally:
             book.close()
 
