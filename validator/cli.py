@@ -263,12 +263,13 @@ def _terminal_text(report: object, verbose: bool) -> str:
 def rules(wanted: str | None, rule_paths: tuple[Path, ...], output_format: str) -> None:
     """列出全部规则；给出前缀（T6）时列出这一类，给出编号（T6-02）时解释该规则（检查什么、依据、例子）。"""
     from .api import active_rules
-    from .explain import as_json, chosen, did_you_mean, explain, listing
+    from .explain import as_json, chosen, explain, listing
+    from .ruleset import closest, rule_names
 
     loaded = _or_exit_2(active_rules, rule_paths)
     found, exact = chosen(loaded, wanted) if wanted else (loaded, False)
     if not found:
-        guess = did_you_mean(loaded, wanted or "")
+        guess = closest(wanted or "", rule_names(loaded))
         hint = f"，是否想找 {guess}？" if guess else ""
         click.echo(f"没有编号或前缀为 {wanted} 的规则{hint}（budgetlint rules 可列出全部）", err=True)
         sys.exit(2)

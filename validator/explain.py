@@ -8,7 +8,6 @@ marked (▲ the cell found wrong, △ the cells it was checked against) and the 
 
 from __future__ import annotations
 
-import difflib
 import json
 import unicodedata
 
@@ -32,14 +31,6 @@ def chosen(rules: list[Rule], wanted: str) -> tuple[list[Rule], bool]:
     whether it was the exact one."""
     exact = [r for r in rules if wanted.upper() in (n.upper() for n in (r.id, *r.spec.aliases))]
     return (exact[:1], True) if exact else (select(rules, [wanted], None), False)
-
-
-def did_you_mean(rules: list[Rule], wanted: str) -> str | None:
-    """The closest rule id, alias or family prefix (T5-O2 → T5-02, SF → SE)."""
-    names = {n.upper() for r in rules for n in (r.id, *r.spec.aliases)}
-    names |= {n.split("-")[0] for n in names}
-    close = difflib.get_close_matches(wanted.upper(), sorted(names), n=1, cutoff=0.5)
-    return close[0] if close else None
 
 
 def as_json(rules: list[Rule]) -> str:

@@ -383,9 +383,9 @@ def unmatched(prefixes: Sequence[str], names: Sequence[str]) -> list[str]:
 
 
 def closest(prefix: str, names: Sequence[str]) -> str | None:
-    """The id or family (the part before the first "-") most like a mistyped prefix: T5-O2 -> T5-02."""
+    """The id or family (the part before the first "-") most like a mistyped prefix: T5-O2 -> T5-02, SF -> SE."""
     candidates = sorted({n.upper() for n in names} | {n.upper().split("-")[0] for n in names})
-    found = difflib.get_close_matches(prefix.upper(), candidates, n=1, cutoff=0.6)
+    found = difflib.get_close_matches(prefix.upper(), candidates, n=1, cutoff=0.5)
     return found[0] if found else None
 
 
