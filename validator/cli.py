@@ -7,6 +7,8 @@ of the files done is still written, and a run cut short must never pass a gate).
 
 from __future__ import annotations
 
+import errno
+import os
 import shutil
 import sys
 from collections.abc import Callable, Iterator
@@ -44,7 +46,7 @@ def main() -> None:
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--format", "output_format", type=click.Choice(FORMATS), default="text", show_default=True,
               help="输出格式。")
-@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="写入文件而不是标准输出。")
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="写入文件而不是标准输出。")
 @click.option("--rules", "rule_paths", multiple=True, type=click.Path(path_type=Path, exists=True),
               help="追加的规则文件或文件夹（可多次给出）。")
 @click.option("--select", "select_ids", help="只运行这些规则（编号或前缀，逗号分隔，如 T1,X-01）。")
@@ -62,9 +64,9 @@ def main() -> None:
 @click.option("--statistics", is_flag=True, help="按规则和按文件统计问题数。")
 @click.option("--baseline", "baseline_path", type=click.Path(path_type=Path, exists=True, dir_okay=False),
               help="只报告不在此基线文件中的问题。")
-@click.option("--write-baseline", "write_baseline_path", type=click.Path(path_type=Path, dir_okay=False),
+@click.option("--write-baseline", "write_baseline_path", type=click.Path(path_type=Path),
               help="把本次的全部问题写入基线文件（之后用 --baseline 只看新问题），退出码为 0。")
-@click.option("--annotate-excel", "annotated", type=click.Path(path_type=Path, dir_okay=False),
+@click.option("--annotate-excel", "annotated", type=click.Path(path_type=Path),
               help="另存一份 Excel 输入的副本，问题单元格填色并加批注（只能检查一个 .xlsx 文件）。")
 def check(paths: tuple[Path, ...], output_format: str, output: Path | None, rule_paths: tuple[Path, ...],
           select_ids: str | None, ignore_ids: str | None, fail_on: str | None, show_rounding: bool, verbose: bool,
@@ -76,13 +78,18 @@ def check(paths: tuple[Path, ...], output_format: str, output: Path | None, rule
     from .api import Interrupted, expand
     from .api import check as run_check
     from .findings import exit_code
-    from .reporters import REPORTERS
+    from .reporters import REPORTERS, WITH_STATISTICS
 
     missing = [str(p) for p in paths if not p.exists()]
     if missing:
         raise click.UsageError(f"找不到输入：{', '.join(missing)}")
     if annotated:
         _check_annotation_target(paths, annotated)
+    for target in (output, write_baseline_path, annotated):
+        _writable(target)
+    if statistics and output_format not in WITH_STATISTICS:
+        click.echo(f"提示：{output_format} 格式不含 --statistics 的统计（统计见 --format "
+                   f"{'、'.join(WITH_STATISTICS)}）", err=True)
     given = {"rules": rule_paths, "select": _ids(select_ids), "ignore": _ids(ignore_ids), "fail-on": fail_on,
              "max-bytes": max_bytes, "jobs": jobs, "timeout": timeout}
     settings = _settings(config_path, {k: v for k, v in given.items() if v},
@@ -98,7 +105,8 @@ def check(paths: tuple[Path, ...], output_format: str, output: Path | None, rule
         except Interrupted as stop:
             report, interrupted = stop.report, True
     if write_baseline_path:
-        written = baseline.write(report, write_baseline_path)
+        with _writing(write_baseline_path):
+            written = baseline.write(report, write_baseline_path)
         click.echo(f"已把 {written} 个问题写入基线 {write_baseline_path}", err=True)
     elif baseline_path:
         _or_exit_2(baseline.apply, report, baseline_path)
@@ -109,7 +117,8 @@ def check(paths: tuple[Path, ...], output_format: str, output: Path | None, rule
     else:
         text = renderer(report, verbose)
     if output:
-        output.write_text(text, encoding="utf-8")
+        with _writing(output):
+            output.write_text(text, encoding="utf-8")
     else:
         click.echo(text, nl=False)
     if annotated:
@@ -117,7 +126,8 @@ def check(paths: tuple[Path, ...], output_format: str, output: Path | None, rule
         from .excel_annotation import annotate_workbook
 
         try:
-            annotate_workbook(paths[0], report.findings, annotated)
+            with _writing(annotated):
+                annotate_workbook(paths[0], report.findings, annotated)
         except ReadError as error:  # already a READ-01 finding; the copy is just not written
             click.echo(f"未生成标注副本：{error}", err=True)
     if interrupted:
@@ -162,6 +172,8 @@ def _progress_bar() -> Iterator[Progress | None]:
     from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeRemainingColumn
     from rich.progress import Progress as Bar
 
+    from .reporters.paths import relative_path
+
     # Redrawn after each file rather than by rich's refresh thread: worker processes fork from here
     with Bar(TextColumn("检查"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
              TextColumn("{task.description}"), console=Console(stderr=True), auto_refresh=False,
@@ -169,7 +181,7 @@ def _progress_bar() -> Iterator[Progress | None]:
         task = bar.add_task("", total=None)
 
         def advance(done: int, total: int, path: str) -> None:
-            bar.update(task, completed=done, total=total, description=Path(path).name)
+            bar.update(task, completed=done, total=total, description=relative_path(path))
             bar.refresh()
 
         yield advance
@@ -185,6 +197,41 @@ def _check_annotation_target(paths: tuple[Path, ...], annotated: Path) -> None:
         raise click.UsageError("--annotate-excel 的输出文件须以 .xlsx 结尾")
     if annotated.resolve() == paths[0].resolve():
         raise click.UsageError("--annotate-excel 的输出文件不能是输入文件本身（原文件不会被修改）")
+
+
+def _writable(path: Path | None) -> None:
+    """Before any work: an output file's folder is created (with its parents) and the file can be
+    written, or the run stops with exit code 2 naming the path."""
+    if path is None:
+        return
+    with _writing(path):
+        if path.is_dir():
+            raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if not os.access(path.parent, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(path))
+
+
+@contextmanager
+def _writing(path: Path) -> Iterator[None]:
+    """Writing an output file: a failure (no permission, a file where a folder should be, a full disk)
+    is a message naming the path and exit code 2, never a traceback."""
+    try:
+        yield
+    except OSError as error:
+        click.echo(f"无法写入 {path}：{_write_failure(error, path)}", err=True)
+        sys.exit(2)
+
+
+_WRITE_FAILURES = {errno.EACCES: "没有写入权限", errno.EPERM: "没有写入权限", errno.EISDIR: "这是一个文件夹",
+                   errno.ENOSPC: "磁盘空间不足", errno.EROFS: "文件系统只读", errno.ENAMETOOLONG: "路径过长"}
+
+
+def _write_failure(error: OSError, path: Path) -> str:
+    blocker = next((p for p in path.parents if p.exists() and not p.is_dir()), None)
+    if blocker is not None:  # mkdir or open through a file (NotADirectoryError, FileExistsError)
+        return f"{blocker} 是文件，不是文件夹"
+    return _WRITE_FAILURES.get(error.errno or 0, error.strerror or str(error))
 
 
 def _terminal_text(report: object, verbose: bool) -> str:
@@ -235,7 +282,7 @@ def show_config(config_path: Path | None, output_format: str) -> None:
 @main.command()
 @click.argument("path", type=click.Path(path_type=Path, exists=True, dir_okay=False))
 @click.option("--to", "target", type=click.Choice(["yaml", "json"]), default="yaml", show_default=True)
-@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="写入文件而不是标准输出。")
 def parse(path: Path, target: str, output: Path | None) -> None:
     """把任何可读的输入写成结构化表格（budgetlint-document/1），可再作为输入检查。"""
     from .catalogue import builtin_catalogue
@@ -243,6 +290,7 @@ def parse(path: Path, target: str, output: Path | None) -> None:
     from .readers import read_document
     from .readers.structured import dump
 
+    _writable(output)
     try:
         document = read_document(path, builtin_catalogue())
     except ReadError as error:
@@ -250,6 +298,7 @@ def parse(path: Path, target: str, output: Path | None) -> None:
         sys.exit(1)
     text = dump(document, target)
     if output:
-        output.write_text(text, encoding="utf-8")
+        with _writing(output):
+            output.write_text(text, encoding="utf-8")
     else:
         click.echo(text, nl=False)
