@@ -22,6 +22,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 import yaml
+from rich.cells import cell_len
 from test_cli import run
 
 import validator.api
@@ -79,7 +80,7 @@ def test_the_readme_first_command_shows_the_report_and_exits_1():
     assert code == 1
     assert "examples/with-mistakes.yaml" in lines
     assert any("错误 T5-02" in line for line in lines) and any("错误 SE-08" in line for line in lines)
-    assert lines[-1].startswith("共检查 2 个文件：10 个错误")
+    assert re.match(r"共检查 2 个文件：[1-9]\d* 个错误", lines[-1]), lines[-1]
     assert "\x1b[" in written  # coloured: the report knows it is on a terminal
 
 
@@ -96,6 +97,16 @@ def test_the_progress_bar_shows_each_path_relative_to_the_working_directory(tmp_
     # directory made relative, one outside it as given)
     assert any(line.endswith("1/2 -:--:-- 公开/a.txt") for line in bar), bar
     assert any(line.endswith(" ../elsewhere/b.txt") for line in bar), bar
+
+
+def test_a_long_path_is_cut_at_its_start_so_the_bar_keeps_one_line_and_the_file_name(tmp_path):
+    deep = tmp_path / "各部门" / ("很长的文件夹名称" * 4) / "2023"
+    deep.mkdir(parents=True)
+    shutil.copy(FIXTURES / "seed000.txt", deep / "部门决算公开.txt")
+    code, written = in_terminal("check", "--jobs", "1", ".", cwd=tmp_path, columns=80)
+    assert code == 0
+    (bar,) = {line for line in screen_lines(written) if line.startswith("检查 ") and "1/1" in line}
+    assert bar.endswith("/2023/部门决算公开.txt") and "…" in bar and cell_len(bar) <= 80, bar
 
 
 def test_no_progress_bar_when_stderr_is_not_a_terminal():

@@ -162,6 +162,10 @@ def _or_exit_2(function: Callable[..., T], *args: object) -> T:
     sys.exit(2)
 
 
+_BAR_WIDTH = 20
+_BESIDE_BAR = 26  # "检查", "1000/1000", the time left and the gaps: the rest of the line is the path's
+
+
 @contextmanager
 def _progress_bar() -> Iterator[Progress | None]:
     """A progress bar on stderr when it is a terminal; nothing when it is piped or redirected."""
@@ -175,16 +179,30 @@ def _progress_bar() -> Iterator[Progress | None]:
     from .reporters.paths import relative_path
 
     # Redrawn after each file rather than by rich's refresh thread: worker processes fork from here
-    with Bar(TextColumn("检查"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+    with Bar(TextColumn("检查"), BarColumn(bar_width=_BAR_WIDTH), MofNCompleteColumn(), TimeRemainingColumn(),
              TextColumn("{task.description}"), console=Console(stderr=True), auto_refresh=False,
              transient=True) as bar:
         task = bar.add_task("", total=None)
 
         def advance(done: int, total: int, path: str) -> None:
-            bar.update(task, completed=done, total=total, description=relative_path(path))
+            shown = _tail(relative_path(path), bar.console.width - _BAR_WIDTH - _BESIDE_BAR)
+            bar.update(task, completed=done, total=total, description=shown)
             bar.refresh()
 
         yield advance
+
+
+def _tail(path: str, width: int) -> str:
+    """The end of a path in at most `width` terminal cells (a Chinese character takes two), so that
+    the file name is seen and the bar stays on one line."""
+    from rich.cells import cell_len
+
+    width = max(width, 12)
+    if cell_len(path) <= width:
+        return path
+    while cell_len(path) > width - 1:
+        path = path[1:]
+    return "…" + path
 
 
 def _check_annotation_target(paths: tuple[Path, ...], annotated: Path) -> None:
