@@ -82,6 +82,7 @@ def test_the_readme_first_command_shows_the_report_and_exits_1():
     assert any("错误 T5-02" in line for line in lines) and any("错误 SE-08" in line for line in lines)
     assert re.match(r"共检查 2 个文件：[1-9]\d* 个错误", lines[-1]), lines[-1]
     assert "\x1b[" in written  # coloured: the report knows it is on a terminal
+    assert any(line.startswith("检查 ") and "2/2" in line for line in lines)  # and the progress bar was shown
 
 
 def test_the_progress_bar_shows_each_path_relative_to_the_working_directory(tmp_path):
