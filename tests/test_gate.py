@@ -4,8 +4,11 @@ error, 130 Ctrl-C). Each test runs the command line as a user or a CI job does."
 
 import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
+import click
 import pytest
 from test_cli import SEED002, rule_text, rules_of, run
 from test_config import write
@@ -227,6 +230,29 @@ def test_ctrl_c_in_any_command_is_exit_130(in_tmp, monkeypatch):
     assert "已中断" in result.stderr and "Traceback" not in result.output
 
 
+def test_ctrl_c_while_starting_is_exit_130_not_clicks_aborted_1(in_tmp, monkeypatch):
+    """Ctrl-C before a command runs (reading options, where click would print "Aborted!" and exit 1)."""
+    def interrupt(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(click.Command, "parse_args", interrupt)
+    result = run("rules")
+    assert result.exit_code == 130
+    assert "已中断" in result.stderr and "Aborted" not in result.output
+
+
+def test_a_reader_closing_the_output_is_exit_141_without_a_traceback():
+    """`budgetlint check . | head`: the reader goes away before the report is written; that is
+    neither a finding nor a bug."""
+    examples = Path(__file__).parent.parent / "examples"
+    with subprocess.Popen([sys.executable, "-m", "validator", "check", "--format", "json", str(examples)],
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE) as process:
+        process.stdout.close()  # before the check ends: its report meets a closed pipe
+        stderr = process.stderr.read().decode()
+        assert process.wait(timeout=300) == 141, stderr
+    assert "Traceback" not in stderr and "内部错误" not in stderr
+
+
 def reader_failing_on(name):
     """read_document with a bug that shows on one file (patched before any worker forks)."""
     real = api.read_document
@@ -299,6 +325,6 @@ def test_an_ordinary_unreadable_file_is_a_finding_not_an_internal_error(in_tmp):
 def test_the_module_docstring_and_the_readme_give_the_same_exit_codes():
     readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
     section = readme.split("### Exit codes", 1)[1].split("\n#", 1)[0]
-    for code in ("0", "1", "2", "3", "130"):
+    for code in ("0", "1", "2", "3", "130", "141"):
         assert f"| {code} |" in section
         assert f"\n  {code} " in cli.__doc__

@@ -7,7 +7,6 @@ import codecs
 import csv
 import io
 import json
-import re
 import shutil
 import xml.etree.ElementTree as ET
 from functools import cache
@@ -17,7 +16,6 @@ from urllib.parse import unquote
 import jsonschema
 import pytest
 import test_cli
-import yaml
 from test_cli import SEED002, TOTAL_LINE, WARNING_RULE, mutate, run
 
 from validator.findings import Finding, Location, Report, Source
@@ -352,10 +350,24 @@ def test_csv_has_the_chinese_header_and_a_row_per_finding(name):
     text = output(name, "csv")[1]
     assert next(csv.reader(io.StringIO(text.removeprefix("\ufeff")))) == list(HEADER)
     findings = report_of(name)["findings"]
-    rows = csv_rows(text)
+    rows = [r for r in csv_rows(text) if r["规则"]]
     # a formula shown as a cell's value ("=SUM(D8:I8)") is kept as text for Excel: see below
     assert [(r["规则"], r["文件"], r["值"].removeprefix("'")) for r in rows] == [
         (f["rule"], f["file"], f["locations"][0]["value"] or "") for f in findings]
+
+
+def test_csv_lists_every_checked_file_a_clean_one_with_a_row_saying_so(tmp_path, mutated):
+    clean = tmp_path / "b-clean.txt"
+    shutil.copy(test_cli.CONSISTENT, clean)
+    unreadable = tmp_path / "c-binary.txt"
+    unreadable.write_bytes(b"\x00\xff" * 10)
+    rows = csv_rows(check("csv", mutated, clean, unreadable))
+    assert [r["文件"] for r in rows if r["文件"] != str(mutated)] == [str(clean), str(unreadable)]
+    (clean_row,) = [r for r in rows if r["文件"] == str(clean)]
+    assert clean_row["说明"] == "未发现问题"
+    assert {value for column, value in clean_row.items() if column not in ("文件", "说明")} == {""}
+    assert [r["规则"] for r in rows if r["文件"] == str(unreadable)] == ["READ-01"]
+    assert {r["规则"] for r in rows if r["文件"] == str(mutated)} >= {"T1-01", "T1-03"}
 
 
 def test_csv_row_names_table_row_column_and_figures(mutated):
@@ -391,14 +403,3 @@ def test_csv_text_that_excel_would_run_as_a_formula_is_quoted_but_negative_numbe
     (row,) = csv_rows(render_csv(Report("0", findings=[finding])))
     assert (row["说明"], row["值"], row["差额"], row["建议"]) == (
         "'=HYPERLINK(\"http://x\",\"y\")", "-10.00", "-10.00", "'@SUM(A1)")
-
-
-# -- pre-commit hook -----------------------------------------------------------------------------------------
-
-def test_pre_commit_hook_runs_check_on_the_readable_formats():
-    (hook,) = yaml.safe_load((Path(__file__).parent.parent / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
-    assert (hook["id"], hook["entry"], hook["language"], hook["pass_filenames"]) == (
-        "budgetlint", "budgetlint check", "python", True)
-    matched = [name for name in ("a.txt", "b.xlsx", "c.xls", "d.pdf", "e.yaml", "f.json", "g.docx", "h.txt.bak")
-               if re.search(hook["files"], name)]
-    assert matched == ["a.txt", "b.xlsx", "c.xls", "d.pdf", "e.yaml", "f.json"]

@@ -25,8 +25,8 @@ _checker: FileChecker | None = None  # one per worker process, built by _start_w
 
 def check_in_parallel(files: list[Path], options: CheckOptions, jobs: int, done: dict[int, FileOutcome],
                       progress: Progress | None) -> None:
-    """Fill `done` (input position -> outcome) for every file. On Ctrl-C the workers are told to stop
-    after their current file and KeyboardInterrupt propagates, with `done` holding what finished."""
+    """Fill `done` (input position -> outcome) for every file. On Ctrl-C the workers are ended at once
+    and KeyboardInterrupt propagates, with `done` holding what finished."""
     suspects = _run_pool(list(enumerate(files)), options, min(jobs, len(files)), done, progress, len(files))
     for index, path in suspects:  # alone, so that a broken pool names its file
         if _run_pool([(index, path)], options, 1, done, progress, len(files)):
@@ -55,10 +55,19 @@ def _run_pool(tasks: list[tuple[int, Path]], options: CheckOptions, workers: int
                 if progress:
                     progress(len(done), total, str(path))
     except BaseException:
-        pool.shutdown(wait=False, cancel_futures=True)
+        _end_now(pool)
         raise
     pool.shutdown()
     return sorted(broken)
+
+
+def _end_now(pool: ProcessPoolExecutor) -> None:
+    """Ctrl-C: end the workers instead of waiting for their current file, which may take minutes
+    (up to --timeout) and would hold up the exit; that file is counted as not checked."""
+    workers = list(pool._processes.values())  # no public handle before Python 3.14 (terminate_workers)
+    pool.shutdown(wait=False, cancel_futures=True)
+    for worker in workers:
+        worker.terminate()
 
 
 def _start_worker(options: CheckOptions) -> None:

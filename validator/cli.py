@@ -10,11 +10,14 @@ Exit codes (as ruff; one meaning each, so that a CI gate can trust them):
        is still written). Never 1, which a CI job would take for findings
   130  Ctrl-C stopped the run (the partial report of the files done is still written, and a run cut
        short must never pass a gate)
-findings.exit_code decides a run's code; _Guarded turns what escapes a command into 3 or 130.
+  141  the program reading the output closed it early (`budgetlint check . | head`), as a shell
+       reports a process ended by SIGPIPE
+findings.exit_code decides a run's code; _Guarded turns what escapes a command into 3, 130 or 141.
 """
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 import sys
@@ -45,19 +48,37 @@ def _ids(values: tuple[str, ...]) -> list[str] | None:
 
 
 class _Guarded(click.Group):
-    """Runs a command so that nothing escapes it as a traceback: Ctrl-C exits 130, and any other exception
-    is a bug of budgetlint, told in one line with exit code 3 (never 1, which a CI job reads as findings)."""
+    """Runs a command so that nothing escapes it as a traceback: Ctrl-C exits 130 (also while starting,
+    where click would print "Aborted!" and exit 1), a reader that closed our output (`| head`) 141, and
+    any other exception is a bug of budgetlint, told in one line with exit code 3 (never 1, which a CI
+    job reads as findings)."""
+
+    def main(self, *args: Any, standalone_mode: bool = True, **extra: Any) -> Any:
+        if not standalone_mode:
+            return super().main(*args, standalone_mode=False, **extra)
+        from .findings import EXIT_INTERRUPTED
+
+        try:
+            result = super().main(*args, standalone_mode=False, **extra)
+        except click.ClickException as error:
+            error.show()
+            sys.exit(error.exit_code)
+        except (click.Abort, KeyboardInterrupt):
+            click.echo("已中断", err=True)
+            sys.exit(EXIT_INTERRUPTED)
+        sys.exit(result if isinstance(result, int) else 0)  # click.exceptions.Exit (--help) returns its code
 
     def invoke(self, ctx: click.Context) -> Any:
-        from .findings import EXIT_INTERNAL, EXIT_INTERRUPTED
+        from .findings import EXIT_INTERNAL, EXIT_PIPE_CLOSED
 
         try:
             return super().invoke(ctx)
-        except (click.ClickException, click.exceptions.Exit, click.Abort):
-            raise  # usage errors and --help: click reports them
-        except KeyboardInterrupt:
-            click.echo("已中断", err=True)
-            sys.exit(EXIT_INTERRUPTED)
+        except (click.ClickException, click.exceptions.Exit, click.Abort, KeyboardInterrupt):
+            raise  # usage errors, --help and Ctrl-C: main() reports them
+        except BrokenPipeError:
+            # Python's own advice: point stdout at devnull so that the flush at exit does not fail again
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(EXIT_PIPE_CLOSED)
         except Exception as error:
             if os.environ.get("BUDGETLINT_DEBUG"):
                 traceback.print_exc()
@@ -78,7 +99,7 @@ def main() -> None:
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--format", "output_format", type=click.Choice(FORMATS), default="text", show_default=True,
               help="输出格式。")
-@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="写入文件而不是标准输出。")
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="写入文件而不是标准输出。")
 @click.option("--rules", "rule_paths", multiple=True, type=click.Path(path_type=Path, exists=True),
               help="追加的规则文件或文件夹（可多次给出）。")
 @click.option("--select", "select_ids", multiple=True,
@@ -102,9 +123,9 @@ def main() -> None:
 @click.option("--statistics", is_flag=True, help="按规则和按文件统计问题数。")
 @click.option("--baseline", "baseline_path", type=click.Path(path_type=Path, exists=True, dir_okay=False),
               help="只报告不在此基线文件中的问题。")
-@click.option("--write-baseline", "write_baseline_path", type=click.Path(path_type=Path, dir_okay=False),
+@click.option("--write-baseline", "write_baseline_path", type=click.Path(path_type=Path),
               help="把本次的全部问题写入基线文件（之后用 --baseline 只看新问题），退出码为 0。")
-@click.option("--annotate-excel", "annotated", type=click.Path(path_type=Path, dir_okay=False),
+@click.option("--annotate-excel", "annotated", type=click.Path(path_type=Path),
               help="另存一份 Excel 输入的副本，问题单元格填色并加批注（只能检查一个 .xlsx 文件）。")
 def check(paths: tuple[Path, ...], output_format: str, output: Path | None, rule_paths: tuple[Path, ...],
           select_ids: tuple[str, ...], extend_select_ids: tuple[str, ...], ignore_ids: tuple[str, ...],
@@ -117,13 +138,18 @@ def check(paths: tuple[Path, ...], output_format: str, output: Path | None, rule
     from .api import Interrupted, expand
     from .api import check as run_check
     from .findings import exit_code
-    from .reporters import REPORTERS
+    from .reporters import REPORTERS, WITH_STATISTICS
 
     missing = [str(p) for p in paths if not p.exists()]
     if missing:
         raise click.UsageError(f"找不到输入：{', '.join(missing)}")
     if annotated:
         _check_annotation_target(paths, annotated)
+    for target in (output, write_baseline_path, annotated):
+        _writable(target)
+    if statistics and output_format not in WITH_STATISTICS:
+        click.echo(f"提示：{output_format} 格式不含 --statistics 的统计（统计见 --format "
+                   f"{'、'.join(WITH_STATISTICS)}）", err=True)
     given = {"rules": rule_paths, "select": _ids(select_ids), "extend-select": _ids(extend_select_ids),
              "ignore": _ids(ignore_ids), "exclude": exclude, "fail-on": fail_on, "max-bytes": max_bytes,
              "jobs": jobs, "timeout": timeout}
@@ -141,7 +167,8 @@ def check(paths: tuple[Path, ...], output_format: str, output: Path | None, rule
         except Interrupted as stop:
             report, interrupted = stop.report, True
     if write_baseline_path:
-        written = baseline.write(report, write_baseline_path)
+        with _writing(write_baseline_path):
+            written = baseline.write(report, write_baseline_path)
         click.echo(f"已把 {written} 个问题写入基线 {write_baseline_path}", err=True)
     elif baseline_path:
         _or_exit_2(baseline.apply, report, baseline_path)
@@ -152,7 +179,8 @@ def check(paths: tuple[Path, ...], output_format: str, output: Path | None, rule
     else:
         text = renderer(report, verbose)
     if output:
-        output.write_text(text, encoding="utf-8")
+        with _writing(output):
+            output.write_text(text, encoding="utf-8")
     else:
         click.echo(text, nl=False)
     if annotated:
@@ -160,7 +188,8 @@ def check(paths: tuple[Path, ...], output_format: str, output: Path | None, rule
         from .excel_annotation import annotate_workbook
 
         try:
-            annotate_workbook(paths[0], report.findings, annotated)
+            with _writing(annotated):
+                annotate_workbook(paths[0], report.findings, annotated)
         except ReadError as error:  # already a READ-01 finding; the copy is just not written
             click.echo(f"未生成标注副本：{error}", err=True)
     if interrupted:
@@ -212,6 +241,10 @@ def _or_exit_2(function: Callable[..., T], *args: object) -> T:
     sys.exit(2)
 
 
+_BAR_WIDTH = 20
+_BESIDE_BAR = 26  # "检查", "1000/1000", the time left and the gaps: the rest of the line is the path's
+
+
 @contextmanager
 def _progress_bar() -> Iterator[Progress | None]:
     """A progress bar on stderr when it is a terminal; nothing when it is piped or redirected."""
@@ -222,17 +255,33 @@ def _progress_bar() -> Iterator[Progress | None]:
     from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeRemainingColumn
     from rich.progress import Progress as Bar
 
+    from .reporters.paths import relative_path
+
     # Redrawn after each file rather than by rich's refresh thread: worker processes fork from here
-    with Bar(TextColumn("检查"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+    with Bar(TextColumn("检查"), BarColumn(bar_width=_BAR_WIDTH), MofNCompleteColumn(), TimeRemainingColumn(),
              TextColumn("{task.description}"), console=Console(stderr=True), auto_refresh=False,
              transient=True) as bar:
         task = bar.add_task("", total=None)
 
         def advance(done: int, total: int, path: str) -> None:
-            bar.update(task, completed=done, total=total, description=Path(path).name)
+            shown = _tail(relative_path(path), bar.console.width - _BAR_WIDTH - _BESIDE_BAR)
+            bar.update(task, completed=done, total=total, description=shown)
             bar.refresh()
 
         yield advance
+
+
+def _tail(path: str, width: int) -> str:
+    """The end of a path in at most `width` terminal cells (a Chinese character takes two), so that
+    the file name is seen and the bar stays on one line."""
+    from rich.cells import cell_len
+
+    width = max(width, 12)
+    if cell_len(path) <= width:
+        return path
+    while cell_len(path) > width - 1:
+        path = path[1:]
+    return "…" + path
 
 
 def _check_annotation_target(paths: tuple[Path, ...], annotated: Path) -> None:
@@ -245,6 +294,41 @@ def _check_annotation_target(paths: tuple[Path, ...], annotated: Path) -> None:
         raise click.UsageError("--annotate-excel 的输出文件须以 .xlsx 结尾")
     if annotated.resolve() == paths[0].resolve():
         raise click.UsageError("--annotate-excel 的输出文件不能是输入文件本身（原文件不会被修改）")
+
+
+def _writable(path: Path | None) -> None:
+    """Before any work: an output file's folder is created (with its parents) and the file can be
+    written, or the run stops with exit code 2 naming the path."""
+    if path is None:
+        return
+    with _writing(path):
+        if path.is_dir():
+            raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if not os.access(path.parent, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(path))
+
+
+@contextmanager
+def _writing(path: Path) -> Iterator[None]:
+    """Writing an output file: a failure (no permission, a file where a folder should be, a full disk)
+    is a message naming the path and exit code 2, never a traceback."""
+    try:
+        yield
+    except OSError as error:
+        click.echo(f"无法写入 {path}：{_write_failure(error, path)}", err=True)
+        sys.exit(2)
+
+
+_WRITE_FAILURES = {errno.EACCES: "没有写入权限", errno.EPERM: "没有写入权限", errno.EISDIR: "这是一个文件夹",
+                   errno.ENOSPC: "磁盘空间不足", errno.EROFS: "文件系统只读", errno.ENAMETOOLONG: "路径过长"}
+
+
+def _write_failure(error: OSError, path: Path) -> str:
+    blocker = next((p for p in path.parents if p.exists() and not p.is_dir()), None)
+    if blocker is not None:  # mkdir or open through a file (NotADirectoryError, FileExistsError)
+        return f"{blocker} 是文件，不是文件夹"
+    return _WRITE_FAILURES.get(error.errno or 0, error.strerror or str(error))
 
 
 def _terminal_text(report: object, verbose: bool) -> str:
@@ -312,7 +396,7 @@ def show_config(config_path: Path | None, output_format: str) -> None:
 @main.command()
 @click.argument("path", type=click.Path(path_type=Path, exists=True, dir_okay=False))
 @click.option("--to", "target", type=click.Choice(["yaml", "json"]), default="yaml", show_default=True)
-@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="写入文件而不是标准输出。")
 def parse(path: Path, target: str, output: Path | None) -> None:
     """把任何可读的输入写成结构化表格（budgetlint-document/1），可再作为输入检查。"""
     from .catalogue import builtin_catalogue
@@ -320,6 +404,7 @@ def parse(path: Path, target: str, output: Path | None) -> None:
     from .readers import read_document
     from .readers.structured import dump
 
+    _writable(output)
     try:
         document = read_document(path, builtin_catalogue())
     except ReadError as error:
@@ -327,6 +412,7 @@ def parse(path: Path, target: str, output: Path | None) -> None:
         sys.exit(1)
     text = dump(document, target)
     if output:
-        output.write_text(text, encoding="utf-8")
+        with _writing(output):
+            output.write_text(text, encoding="utf-8")
     else:
         click.echo(text, nl=False)

@@ -236,6 +236,7 @@ def _finding_dict(finding: Finding) -> dict[str, Any]:
 # The exit codes of a run (README "Exit codes"). The other one, 2, is a usage, configuration or rule-file
 # error, which stops a run before it starts; an exception escaping a command is EXIT_INTERNAL too (cli).
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 3, 130
+EXIT_PIPE_CLOSED = 141  # 128 + SIGPIPE: the reader of stdout went away (cli)
 
 
 def exit_code(report: Report, fail_on: str, *, interrupted: bool = False, baseline_written: bool = False) -> int:

@@ -28,3 +28,7 @@ REPORTERS: dict[str, Renderer] = {
     "csv": csv_report.render,
     "html": html_report.render,
 }
+
+# The formats that show --statistics (text, JSON and SARIF's run.properties); the others hold one
+# record per finding, or have their own summary, and leave them out
+WITH_STATISTICS = ("text", "json", "sarif")

@@ -1,6 +1,8 @@
 """A findings table for auditors to open in Excel or WPS: UTF-8 with a byte-order mark (so Excel does not
 read it as GBK), Chinese headers, one row per finding. The first location (the judged cell) fills
 表/行/栏/值/位置/页/工作表/单元格; every other cell the rule read is listed, one per line, under 涉及.
+A checked file without findings has one row too, with only 文件 and 说明 (“未发现问题”), so the table
+shows every file that was checked (a file that could not be read has its READ-01 row).
 
 Figures stay as printed ("2,643.57"). A text cell that Excel would take for a formula (starting with
 =, +, -, @) is prefixed with an apostrophe, as OWASP advises against CSV injection from a hostile
@@ -11,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import re
+from collections import defaultdict
 from io import StringIO
 
 from ..findings import SEVERITY_WORDS, Finding, Location, Report
@@ -25,9 +28,20 @@ def render(report: Report, verbose: bool = False) -> str:
     buffer = StringIO()
     writer = csv.writer(buffer)
     writer.writerow(HEADER)
+    by_file: dict[str, list[Finding]] = defaultdict(list)
     for finding in report.findings:
-        writer.writerow([_cell(value) for value in _row(finding)])
+        by_file[finding.file].append(finding)
+    for path in dict.fromkeys([result.path for result in report.files] + list(by_file)):  # input order
+        for finding in by_file[path]:
+            writer.writerow([_cell(value) for value in _row(finding)])
+        if not by_file[path]:
+            clean = {"文件": path, "说明": _nothing_found(report)}
+            writer.writerow([_cell(clean.get(column)) for column in HEADER])
     return "\ufeff" + buffer.getvalue()
+
+
+def _nothing_found(report: Report) -> str:
+    return "未发现问题" + ("（基线中已有的问题不列出）" if report.baselined else "")
 
 
 def _row(finding: Finding) -> list[str | int | None]:

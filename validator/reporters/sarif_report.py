@@ -12,8 +12,9 @@ elsewhere in the file (a line inserted above, a row added to another table) keep
 outside any table (prose, a scanned page) is identified by its text and page. Findings alike in all
 of that are numbered in document order (`…:1`, `…:2`).
 
-The summary and the skipped rules (as in the JSON report) are in `run.properties`. Every cell is
-always listed: `verbose` changes nothing here.
+The summary and the skipped rules (as in the JSON report) are in `run.properties`, and with
+`--statistics` the counts per rule and per file. Every cell is always listed: `verbose` changes
+nothing here.
 """
 
 from __future__ import annotations
@@ -60,7 +61,8 @@ def sarif(report: Report) -> dict[str, Any]:
         "columnKind": "unicodeCodePoints",
         "results": [_result(f, rule_index[f.rule], artifact_index.get(f.file), fingerprint)
                     for f, fingerprint in zip(report.findings, fingerprints, strict=True)],
-        "properties": {"summary": report.summary(), "skipped": [asdict(skip) for skip in report.skipped]},
+        "properties": {"summary": report.summary(), "skipped": [asdict(skip) for skip in report.skipped]}
+                      | ({"statistics": report.statistics()} if report.with_statistics else {}),
     }
     return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
 
