@@ -1,20 +1,30 @@
-"""The HTML report: the highlighted elements are exactly the located cells of the findings, texts
-from the input are escaped, the file needs nothing from outside; then the same report in a real
-headless Chromium (Debian's `chromium`), after its script ran, filtered by the URL fragment, and
-as a screenshot. The browser tests skip, saying why, where no Chromium is installed."""
+"""The HTML report: the highlighted elements are exactly the located cells of the findings, marked
+in the HTML itself (one class attribute, no attribute twice), texts from the input are escaped, the
+file needs nothing from outside, names a CJK font stack and indexes a batch; then the same report in
+a real headless Chromium (Debian's `chromium`), after its script ran and with scripts blocked,
+filtered by the URL fragment, and as screenshots. The browser tests skip, saying why, where no
+Chromium is installed."""
 
+import json
 import shutil
 import subprocess
+import sys
+import zipfile
+from collections import Counter
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
+from markupsafe import escape
+
 from validator import check
 from validator.cli import main
+from validator.findings import SEVERITY_ORDER
 from validator.reporters.html_report import render
 
+ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).parent / "fixtures"
 SEED002 = FIXTURES / "seed002.txt"
 TOTAL_LINE = 139  # 公开01表 第27行 本年收入合计 2,643.57, at column 11
@@ -33,22 +43,35 @@ def mutated(tmp_path):
 
 
 class Marks(HTMLParser):
-    """Every element carrying findings: (tag, data-source, finding ids, highlighted or not)."""
+    """Every element carrying findings: (tag, data-source, finding ids, highlighted or not); elements
+    that repeat an attribute (a browser keeps only the first); every id and link target."""
 
     def __init__(self) -> None:
         super().__init__()
         self.marked: list[tuple[str, str, frozenset[str], bool]] = []
+        self.mark_attributes: list[dict[str, str | None]] = []
         self.findings: dict[str, dict[str, str | None]] = {}  # li.finding by id: its attributes
         self.root: dict[str, str | None] = {}
+        self.repeated: list[tuple[str, list[str]]] = []  # (tag, the attribute names it repeats)
+        self.ids: Counter[str] = Counter()
+        self.links: list[str] = []
 
     def handle_starttag(self, tag, attrs):
+        names = Counter(name for name, _ in attrs)
+        if max(names.values(), default=1) > 1:
+            self.repeated.append((tag, sorted(name for name, n in names.items() if n > 1)))
         attributes = dict(attrs)
         classes = (attributes.get("class") or "").split()
         if tag == "html":
             self.root = attributes
+        if "id" in attributes:
+            self.ids[attributes["id"]] += 1
+        if tag == "a" and (attributes.get("href") or "").startswith("#"):
+            self.links.append(attributes["href"][1:])
         if "data-findings" in attributes:
             self.marked.append((tag, attributes["data-source"], frozenset(attributes["data-findings"].split()),
                                 "hit" in classes))
+            self.mark_attributes.append(attributes)
         if tag == "li" and "finding" in classes:
             self.findings[attributes["id"]] = attributes
 
@@ -82,6 +105,22 @@ def html_report(path):
     return report, render(report)
 
 
+def expenditure_table(tmp_path, name, total, item):
+    """A structured disclosure of one 公开05表 with its 合计 row and one 201 row: [label, amount] each."""
+    path = tmp_path / f"{name}.yaml"
+    path.write_text(f'''format: budgetlint-document/1
+tables:
+  - title: 一般公共预算财政拨款支出决算表
+    label: 公开05表
+    grid:
+      - [功能分类科目编码, 科目名称, 合计]
+      - ["", 栏次, 1]
+      - ["", "{total[0]}", "{total[1]}"]
+      - ["201", "{item[0]}", "{item[1]}"]
+''', encoding="utf-8")
+    return path
+
+
 # -- the HTML as written ------------------------------------------------------------------------
 
 def test_highlighted_cells_are_the_located_cells(mutated):
@@ -107,6 +146,89 @@ def test_self_evaluation_errors_are_highlighted_in_their_tables():
     assert len(marks.findings) == len(report.findings)
 
 
+def test_no_element_repeats_an_attribute(mutated):
+    """A browser keeps the first of two class attributes: a repeated one would drop the highlight."""
+    for path in (mutated, SEED002):
+        report, html = html_report(path)
+        marks = marks_of(html)
+        assert len(marks.marked) >= len(report.findings)
+        assert marks.repeated == []
+
+
+def test_each_mark_is_in_the_html_itself(mutated):
+    """The worst severity in the one class attribute and every finding in the tooltip, before any script."""
+    _, html = html_report(mutated)
+    marks = marks_of(html)
+    for attributes in marks.mark_attributes:
+        pointing = [marks.findings[i] for i in attributes["data-findings"].split()]
+        worst = max((f["data-severity"] for f in pointing), key=SEVERITY_ORDER.__getitem__)
+        assert attributes["class"].split()[-2:] == ["hit", f"sev-{worst}"]
+        assert all(f"{f['data-rule']} " in attributes["title"] for f in pointing)
+    assert ".hit.sev-error { background: #fdd;" in html  # styled by CSS alone
+
+
+def test_the_page_names_a_cjk_font_stack(mutated):
+    _, html = html_report(mutated)
+    assert ('body { font-family: "Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC", '
+            "SimSun, sans-serif;") in html
+
+
+class FileIndex(HTMLParser):
+    """The batch index: the cell texts of each row, and the links."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.inside = False
+        self.in_cell = False
+        self.rows: list[list[str]] = []
+        self.links: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        if tag == "nav" and attributes.get("id") == "index":
+            self.inside = True
+        elif self.inside and tag == "tr":
+            self.rows.append([])
+        elif self.inside and tag == "a":
+            self.links.append(attributes["href"])
+        elif self.inside and tag == "td":
+            self.in_cell = True
+            self.rows[-1].append("")
+
+    def handle_endtag(self, tag):
+        self.inside = self.inside and tag != "nav"
+        self.in_cell = self.in_cell and tag != "td"
+
+    def handle_data(self, data):
+        if self.in_cell:
+            self.rows[-1][-1] += data
+
+
+def test_a_batch_report_indexes_its_files_with_their_counts(tmp_path, mutated):
+    odd = tmp_path / 'a "b" <c> #d&e.txt'  # the anchors do not come from the paths
+    odd.write_text(SEED002.read_text(encoding="utf-8"), encoding="utf-8")
+    broken = tmp_path / "broken.xlsx"
+    broken.write_bytes(b"not a workbook")
+    report = check([mutated, odd, broken], keep_documents=True)
+    html = render(report)
+    index = FileIndex()
+    index.feed(html)
+    counts = {f["path"]: [str(f["errors"]), str(f["warnings"]), str(f["infos"])]
+              for f in report.statistics()["files"]}
+    assert counts[str(mutated)] != ["0", "0", "0"] and counts[str(odd)] == ["6", "8", "0"]
+    assert index.rows == [[], [str(mutated), *counts[str(mutated)]], [str(odd), *counts[str(odd)]],
+                          [str(broken), "无法读取"]]  # the heading has th cells only
+    marks = marks_of(html)
+    assert set(marks.links) <= set(marks.ids) and max(marks.ids.values()) == 1
+    assert len(index.links) == 3
+    for link, path in zip(index.links, (mutated, odd, broken)):
+        assert f'<section class="file" id="{link[1:]}"><h2 class="path">{escape(str(path))}</h2>' in html
+
+
+def test_a_single_file_has_no_index(mutated):
+    assert 'id="index"' not in html_report(mutated)[1]
+
+
 def test_every_finding_is_listed_with_its_rule_and_severity(mutated):
     report, html = html_report(mutated)
     listed = marks_of(html).findings
@@ -124,21 +246,11 @@ def test_filters_offer_each_severity_and_rule(mutated):
 
 
 def test_texts_from_the_input_are_escaped(tmp_path):
-    path = tmp_path / "hostile.yaml"
-    path.write_text(f'''format: budgetlint-document/1
-tables:
-  - title: 一般公共预算财政拨款支出决算表
-    label: 公开05表
-    grid:
-      - [功能分类科目编码, 科目名称, 合计]
-      - ["", 栏次, 1]
-      - ["", "合计{HOSTILE}", "10.00"]
-      - ["201", "一般公共服务支出", "{HOSTILE}"]
-''', encoding="utf-8")
+    path = expenditure_table(tmp_path, "hostile", [f"合计{HOSTILE}", "10.00"], ["一般公共服务支出", HOSTILE])
     report, html = html_report(path)
     assert any(f.rule == "N-01" and HOSTILE in f.message for f in report.findings)
     assert HOSTILE not in html
-    assert "&lt;script&gt;document.title=&#x27;pwned&#x27;&lt;/script&gt;" in html
+    assert "&lt;script&gt;document.title=&#39;pwned&#39;&lt;/script&gt;" in html
     assert html.count("<script>") == 1  # the report's own
 
 
