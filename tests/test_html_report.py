@@ -14,6 +14,7 @@ from collections import Counter
 from html.parser import HTMLParser
 from pathlib import Path
 
+import cv2
 import pytest
 from click.testing import CliRunner
 
@@ -272,6 +273,27 @@ def test_unreadable_and_not_kept_documents_still_list_the_findings(tmp_path, mut
     assert "无法读取" in html and "READ-01" in html
 
 
+@pytest.mark.slow
+def test_the_wheel_carries_the_templates(tmp_path):
+    source = tmp_path / "source"
+    for name in ("pyproject.toml", "README.md"):
+        (source / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(ROOT / name, source / name)
+    for name in ("validator", "rules"):
+        shutil.copytree(ROOT / name, source / name, ignore=shutil.ignore_patterns("__pycache__"))
+    built = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path / "wheel"),
+                            str(source)], capture_output=True, text=True, timeout=300, check=False)
+    assert built.returncode == 0, built.stderr[-2000:]
+    (wheel,) = (tmp_path / "wheel").glob("budgetlint-*.whl")
+    with zipfile.ZipFile(wheel) as archive:
+        names = set(archive.namelist())
+        metadata = next(archive.read(n).decode() for n in names if n.endswith(".dist-info/METADATA"))
+    templates = {f"validator/reporters/templates/{p.name}" for p in (ROOT / "validator/reporters/templates").iterdir()}
+    assert {"validator/reporters/templates/report.html.j2", "validator/reporters/templates/report.css"} <= templates
+    assert templates <= names
+    assert "\nRequires-Dist: jinja2" in metadata
+
+
 def test_cli_writes_the_html_report(tmp_path, mutated):
     target = tmp_path / "report.html"
     result = CliRunner().invoke(main, ["check", "--format", "html", "-o", str(target), str(mutated)])
@@ -288,11 +310,20 @@ CHROMIUM = next((found for name in ("chromium", "chromium-browser", "google-chro
 needs_chromium = pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (apt-get install chromium)")
 
 
-def chromium(tmp_path, *args):
-    """Headless Chromium without network or profile of its own (the flags the machine notes ask for)."""
+def chromium(tmp_path, *args, scripts=True):
+    """Headless Chromium without network or profile of its own (the flags the machine notes ask for).
+
+    Without scripts, the profile blocks JavaScript as a user does in the content settings:
+    `--blink-settings=scriptEnabled=false` also stops headless Chromium's own --dump-dom and
+    --screenshot (they give nothing, Chromium 156)."""
+    profile = tmp_path / ("chromium-profile" if scripts else "chromium-profile-without-scripts")
+    if not scripts:
+        (profile / "Default").mkdir(parents=True, exist_ok=True)
+        (profile / "Default" / "Preferences").write_text(
+            json.dumps({"profile": {"default_content_setting_values": {"javascript": 2}}}), encoding="utf-8")
     command = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-extensions",
-               f"--user-data-dir={tmp_path / 'chromium-profile'}", *args]
+               f"--user-data-dir={profile}", *args]
     result = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
     assert result.returncode == 0, result.stderr[-2000:]
     return result.stdout
@@ -305,11 +336,60 @@ def dom_after_scripts(tmp_path, html_path, fragment=""):
     return marks
 
 
+def dom_without_scripts(tmp_path, html_path):
+    dom = chromium(tmp_path, "--dump-dom", html_path.as_uri(), scripts=False)
+    marks = marks_of(dom)
+    assert marks.findings and "data-filtered" not in marks.root, "the report's script ran"
+    return marks
+
+
+def write_page(tmp_path, html):
+    page = write_page(tmp_path, html)
+    return page
+
+
+# The backgrounds of .hit.sev-error, .hit.sev-warning and .hit.sev-info in report.css, as blue, green, red
+BACKGROUNDS = {"error": (0xdd, 0xdd, 0xff), "warning": (0xc2, 0xee, 0xff), "info": (0xff, 0xf0, 0xdf)}
+
+
+def highlighted_pixels(tmp_path, html_path, scripts):
+    """How many pixels of a screenshot have each severity's highlight background."""
+    shot = tmp_path / f"report-{'with' if scripts else 'without'}-scripts.png"
+    chromium(tmp_path, f"--screenshot={shot}", "--window-size=1280,1600", html_path.as_uri(), scripts=scripts)
+    image = cv2.imread(str(shot))
+    assert image is not None, "no screenshot"
+    return {severity: int((image == colour).all(axis=2).sum()) for severity, colour in BACKGROUNDS.items()}
+
+
+@pytest.mark.slow
+@needs_chromium
+def test_browser_without_scripts_highlights_exactly_the_located_cells(tmp_path, mutated):
+    report, html = html_report(mutated)
+    marks = dom_without_scripts(tmp_path, write_page(tmp_path, html))
+    cells, places = located(report)
+    assert marks.highlighted("td") == cells
+    assert marks.highlighted() == places
+
+
+@pytest.mark.slow
+@needs_chromium
+def test_browser_colours_the_marks_with_and_without_scripts(tmp_path):
+    """The amount cells of a 合计 that is not the sum of its rows are red on screen, script or not."""
+    path = expenditure_table(tmp_path, "wrong-total", ["合计", "10.00"], ["一般公共服务支出", "9.00"])
+    report, html = html_report(path)
+    assert [(f.rule, f.severity) for f in report.findings] == [("T5-02", "error")]
+    page = write_page(tmp_path, html)
+    without = highlighted_pixels(tmp_path, page, scripts=False)
+    assert without == highlighted_pixels(tmp_path, page, scripts=True)
+    assert without["error"] > 2 * 40 * 15  # the cells of 10.00 and 9.00, each at least 40×15 px (1,842 px measured)
+    assert without["warning"] == without["info"] == 0
+
+
+@pytest.mark.slow
 @needs_chromium
 def test_browser_highlights_exactly_the_located_cells(tmp_path, mutated):
     report, html = html_report(mutated)
-    page = tmp_path / "report.html"
-    page.write_text(html, encoding="utf-8")
+    page = write_page(tmp_path, html)
     marks = dom_after_scripts(tmp_path, page)
     cells, places = located(report)
     assert marks.highlighted("td") == cells
@@ -317,11 +397,11 @@ def test_browser_highlights_exactly_the_located_cells(tmp_path, mutated):
     assert not any(a.get("hidden") is not None for a in marks.findings.values())
 
 
+@pytest.mark.slow
 @needs_chromium
 def test_browser_filter_hides_a_rule_and_its_highlights(tmp_path, mutated):
     report, html = html_report(mutated)
-    page = tmp_path / "report.html"
-    page.write_text(html, encoding="utf-8")
+    page = write_page(tmp_path, html)
     marks = dom_after_scripts(tmp_path, page, "#hide=T1-01")
     others = {f.rule for f in report.findings} - {"T1-01"}
     assert marks.highlighted("td") == located(report, others)[0]
@@ -331,11 +411,11 @@ def test_browser_filter_hides_a_rule_and_its_highlights(tmp_path, mutated):
     assert hidden == {"T1-01"}
 
 
+@pytest.mark.slow
 @needs_chromium
 def test_browser_shows_the_self_evaluation_errors_of_seed_002(tmp_path):
     report, html = html_report(SEED002)
-    page = tmp_path / "report.html"
-    page.write_text(html, encoding="utf-8")
+    page = write_page(tmp_path, html)
     marks = dom_after_scripts(tmp_path, page)
     assert marks.highlighted("td") == located(report, {"SE-08", "SE-09"})[0]
     only_warnings = dom_after_scripts(tmp_path, page, "#hide=error")
@@ -343,13 +423,13 @@ def test_browser_shows_the_self_evaluation_errors_of_seed_002(tmp_path):
     assert only_warnings.highlighted() == located(report, {"SE-12"})[1]
 
 
+@pytest.mark.slow
 @needs_chromium
 def test_browser_click_on_a_cell_shows_its_findings(tmp_path, mutated):
     _, html = html_report(mutated)
     total = f"第{TOTAL_LINE}行第11列"
     click = (f'<script>document.querySelector(\'td[data-source="{total}"]\').click();</script>')
-    page = tmp_path / "report.html"
-    page.write_text(html.replace("</body>", click + "</body>"), encoding="utf-8")
+    page = write_page(tmp_path, html.replace("</body>", click + "</body>"))
     dom = chromium(tmp_path, "--dump-dom", page.as_uri())
     panel = dom[dom.index('<aside id="detail"'):dom.index("</aside>")]
     assert "hidden" not in panel[:panel.index(">")]
@@ -359,11 +439,11 @@ def test_browser_click_on_a_cell_shows_its_findings(tmp_path, mutated):
     assert "本年收入合计为 2,653.57" in panel  # T1-01's message, with its figures
 
 
+@pytest.mark.slow
 @needs_chromium
 def test_browser_screenshot(tmp_path, mutated):
     _, html = html_report(mutated)
-    page = tmp_path / "report.html"
-    page.write_text(html, encoding="utf-8")
+    page = write_page(tmp_path, html)
     shot = tmp_path / "report.png"
     chromium(tmp_path, f"--screenshot={shot}", "--window-size=1280,2000", page.as_uri())
     data = shot.read_bytes()

@@ -10,6 +10,7 @@ in prose, a whole file) are listed with their quoted text.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import groupby
 
@@ -112,7 +113,7 @@ class FileView:
 @dataclass(frozen=True, slots=True)
 class RuleRow:
     id: str
-    severity: str
+    severity: str  # the worst of its findings'
     title: str
     count: int
 
@@ -135,14 +136,19 @@ def report_view(report: Report, verbose: bool) -> ReportView:
         marker = _Marker([(f, finding_ids[id(f)]) for f in report.findings if f.file == result.path], marks)
         files.append(_file_view(f"file-{position}", result.path, result.format, result.error,
                                 report.documents.get(result.path), marker))
-    by_rule = Counter(f.rule for f in report.findings)
-    first = {f.rule: f for f in reversed(report.findings)}
-    rules = [RuleRow(rule, first[rule].severity,
-                     report.rules[rule].title if rule in report.rules else first[rule].title, count)
-             for rule, count in sorted(by_rule.items())]
+    by_rule: dict[str, list[Finding]] = defaultdict(list)
+    for finding in report.findings:
+        by_rule[finding.rule].append(finding)
+    rules = [RuleRow(rule, _worst(f.severity for f in found),
+                     report.rules[rule].title if rule in report.rules else found[0].title, len(found))
+             for rule, found in sorted(by_rule.items())]
     return ReportView(report.version, sum(len(result.tables) for result in report.files),
                       Counter(f.severity for f in report.findings), rules, files,
                       report.skipped if verbose else [])
+
+
+def _worst(severities: Iterable[str]) -> str:
+    return max(severities, key=SEVERITY_ORDER.__getitem__)
 
 
 class _MarkIds:
@@ -176,9 +182,9 @@ class _Marker:
             return None
         element = self.ids.next()
         self.placed.setdefault(source, element)  # a row both laid out and reported shows twice; links go to the first
-        worst = max((f.severity for f, _ in pointing), key=SEVERITY_ORDER.__getitem__)
         tip = "\n\n".join(f"{SEVERITY_WORDS[f.severity]} {f.rule} {f.title}\n{f.message}" for f, _ in pointing)
-        return Mark(element, worst, tuple(finding_id for _, finding_id in pointing), source.describe(), tip)
+        return Mark(element, _worst(f.severity for f, _ in pointing), tuple(finding_id for _, finding_id in pointing),
+                    source.describe(), tip)
 
     def shown(self, text: str, source: Source, kind: str = "") -> Shown:
         return Shown(text, self.mark(source), kind)
