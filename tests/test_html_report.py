@@ -344,7 +344,8 @@ def dom_without_scripts(tmp_path, html_path):
 
 
 def write_page(tmp_path, html):
-    page = write_page(tmp_path, html)
+    page = tmp_path / "report.html"
+    page.write_text(html, encoding="utf-8")
     return page
 
 
