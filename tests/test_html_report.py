@@ -17,7 +17,6 @@ from pathlib import Path
 import cv2
 import pytest
 from click.testing import CliRunner
-
 from markupsafe import escape
 
 from validator import check
@@ -275,9 +274,9 @@ def test_unreadable_and_not_kept_documents_still_list_the_findings(tmp_path, mut
 
 @pytest.mark.slow
 def test_the_wheel_carries_the_templates(tmp_path):
-    source = tmp_path / "source"
+    source = tmp_path / "source"  # a copy, so that the build leaves nothing in the worktree
+    source.mkdir()
     for name in ("pyproject.toml", "README.md"):
-        (source / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(ROOT / name, source / name)
     for name in ("validator", "rules"):
         shutil.copytree(ROOT / name, source / name, ignore=shutil.ignore_patterns("__pycache__"))
@@ -349,7 +348,7 @@ def write_page(tmp_path, html):
     return page
 
 
-# The backgrounds of .hit.sev-error, .hit.sev-warning and .hit.sev-info in report.css, as blue, green, red
+# The backgrounds of .hit.sev-error, .hit.sev-warning and .hit.sev-info in report.css (blue, green, red as OpenCV reads)
 BACKGROUNDS = {"error": (0xdd, 0xdd, 0xff), "warning": (0xc2, 0xee, 0xff), "info": (0xff, 0xf0, 0xdf)}
 
 
