@@ -1,20 +1,30 @@
-"""The HTML report: the highlighted elements are exactly the located cells of the findings, texts
-from the input are escaped, the file needs nothing from outside; then the same report in a real
-headless Chromium (Debian's `chromium`), after its script ran, filtered by the URL fragment, and
-as a screenshot. The browser tests skip, saying why, where no Chromium is installed."""
+"""The HTML report: the highlighted elements are exactly the located cells of the findings, marked
+in the HTML itself (one class attribute, no attribute twice), texts from the input are escaped, the
+file needs nothing from outside, names a CJK font stack and indexes a batch; then the same report in
+a real headless Chromium (Debian's `chromium`), after its script ran and with scripts blocked,
+filtered by the URL fragment, and as screenshots. The browser tests skip, saying why, where no
+Chromium is installed."""
 
+import json
 import shutil
 import subprocess
+import sys
+import zipfile
+from collections import Counter
 from html.parser import HTMLParser
 from pathlib import Path
 
+import cv2
 import pytest
 from click.testing import CliRunner
+from markupsafe import escape
 
 from validator import check
 from validator.cli import main
+from validator.findings import SEVERITY_ORDER
 from validator.reporters.html_report import render
 
+ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).parent / "fixtures"
 SEED002 = FIXTURES / "seed002.txt"
 TOTAL_LINE = 139  # 公开01表 第27行 本年收入合计 2,643.57, at column 11
@@ -33,22 +43,35 @@ def mutated(tmp_path):
 
 
 class Marks(HTMLParser):
-    """Every element carrying findings: (tag, data-source, finding ids, highlighted or not)."""
+    """Every element carrying findings: (tag, data-source, finding ids, highlighted or not); elements
+    that repeat an attribute (a browser keeps only the first); every id and link target."""
 
     def __init__(self) -> None:
         super().__init__()
         self.marked: list[tuple[str, str, frozenset[str], bool]] = []
+        self.mark_attributes: list[dict[str, str | None]] = []
         self.findings: dict[str, dict[str, str | None]] = {}  # li.finding by id: its attributes
         self.root: dict[str, str | None] = {}
+        self.repeated: list[tuple[str, list[str]]] = []  # (tag, the attribute names it repeats)
+        self.ids: Counter[str] = Counter()
+        self.links: list[str] = []
 
     def handle_starttag(self, tag, attrs):
+        names = Counter(name for name, _ in attrs)
+        if max(names.values(), default=1) > 1:
+            self.repeated.append((tag, sorted(name for name, n in names.items() if n > 1)))
         attributes = dict(attrs)
         classes = (attributes.get("class") or "").split()
         if tag == "html":
             self.root = attributes
+        if "id" in attributes:
+            self.ids[attributes["id"]] += 1
+        if tag == "a" and (attributes.get("href") or "").startswith("#"):
+            self.links.append(attributes["href"][1:])
         if "data-findings" in attributes:
             self.marked.append((tag, attributes["data-source"], frozenset(attributes["data-findings"].split()),
                                 "hit" in classes))
+            self.mark_attributes.append(attributes)
         if tag == "li" and "finding" in classes:
             self.findings[attributes["id"]] = attributes
 
@@ -82,6 +105,22 @@ def html_report(path):
     return report, render(report)
 
 
+def expenditure_table(tmp_path, name, total, item):
+    """A structured disclosure of one 公开05表 with its 合计 row and one 201 row: [label, amount] each."""
+    path = tmp_path / f"{name}.yaml"
+    path.write_text(f'''format: budgetlint-document/1
+tables:
+  - title: 一般公共预算财政拨款支出决算表
+    label: 公开05表
+    grid:
+      - [功能分类科目编码, 科目名称, 合计]
+      - ["", 栏次, 1]
+      - ["", "{total[0]}", "{total[1]}"]
+      - ["201", "{item[0]}", "{item[1]}"]
+''', encoding="utf-8")
+    return path
+
+
 # -- the HTML as written ------------------------------------------------------------------------
 
 def test_highlighted_cells_are_the_located_cells(mutated):
@@ -107,6 +146,89 @@ def test_self_evaluation_errors_are_highlighted_in_their_tables():
     assert len(marks.findings) == len(report.findings)
 
 
+def test_no_element_repeats_an_attribute(mutated):
+    """A browser keeps the first of two class attributes: a repeated one would drop the highlight."""
+    for path in (mutated, SEED002):
+        report, html = html_report(path)
+        marks = marks_of(html)
+        assert len(marks.marked) >= len(report.findings)
+        assert marks.repeated == []
+
+
+def test_each_mark_is_in_the_html_itself(mutated):
+    """The worst severity in the one class attribute and every finding in the tooltip, before any script."""
+    _, html = html_report(mutated)
+    marks = marks_of(html)
+    for attributes in marks.mark_attributes:
+        pointing = [marks.findings[i] for i in attributes["data-findings"].split()]
+        worst = max((f["data-severity"] for f in pointing), key=SEVERITY_ORDER.__getitem__)
+        assert attributes["class"].split()[-2:] == ["hit", f"sev-{worst}"]
+        assert all(f"{f['data-rule']} " in attributes["title"] for f in pointing)
+    assert ".hit.sev-error { background: #fdd;" in html  # styled by CSS alone
+
+
+def test_the_page_names_a_cjk_font_stack(mutated):
+    _, html = html_report(mutated)
+    assert ('body { font-family: "Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC", '
+            "SimSun, sans-serif;") in html
+
+
+class FileIndex(HTMLParser):
+    """The batch index: the cell texts of each row, and the links."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.inside = False
+        self.in_cell = False
+        self.rows: list[list[str]] = []
+        self.links: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        if tag == "nav" and attributes.get("id") == "index":
+            self.inside = True
+        elif self.inside and tag == "tr":
+            self.rows.append([])
+        elif self.inside and tag == "a":
+            self.links.append(attributes["href"])
+        elif self.inside and tag == "td":
+            self.in_cell = True
+            self.rows[-1].append("")
+
+    def handle_endtag(self, tag):
+        self.inside = self.inside and tag != "nav"
+        self.in_cell = self.in_cell and tag != "td"
+
+    def handle_data(self, data):
+        if self.in_cell:
+            self.rows[-1][-1] += data
+
+
+def test_a_batch_report_indexes_its_files_with_their_counts(tmp_path, mutated):
+    odd = tmp_path / 'a "b" <c> #d&e.txt'  # the anchors do not come from the paths
+    odd.write_text(SEED002.read_text(encoding="utf-8"), encoding="utf-8")
+    broken = tmp_path / "broken.xlsx"
+    broken.write_bytes(b"not a workbook")
+    report = check([mutated, odd, broken], keep_documents=True)
+    html = render(report)
+    index = FileIndex()
+    index.feed(html)
+    counts = {f["path"]: [str(f["errors"]), str(f["warnings"]), str(f["infos"])]
+              for f in report.statistics()["files"]}
+    assert counts[str(mutated)] != ["0", "0", "0"] and counts[str(odd)] == ["6", "8", "0"]
+    assert index.rows == [[], [str(mutated), *counts[str(mutated)]], [str(odd), *counts[str(odd)]],
+                          [str(broken), "无法读取"]]  # the heading has th cells only
+    marks = marks_of(html)
+    assert set(marks.links) <= set(marks.ids) and max(marks.ids.values()) == 1
+    assert len(index.links) == 3
+    for link, path in zip(index.links, (mutated, odd, broken)):
+        assert f'<section class="file" id="{link[1:]}"><h2 class="path">{escape(str(path))}</h2>' in html
+
+
+def test_a_single_file_has_no_index(mutated):
+    assert 'id="index"' not in html_report(mutated)[1]
+
+
 def test_every_finding_is_listed_with_its_rule_and_severity(mutated):
     report, html = html_report(mutated)
     listed = marks_of(html).findings
@@ -124,21 +246,11 @@ def test_filters_offer_each_severity_and_rule(mutated):
 
 
 def test_texts_from_the_input_are_escaped(tmp_path):
-    path = tmp_path / "hostile.yaml"
-    path.write_text(f'''format: budgetlint-document/1
-tables:
-  - title: 一般公共预算财政拨款支出决算表
-    label: 公开05表
-    grid:
-      - [功能分类科目编码, 科目名称, 合计]
-      - ["", 栏次, 1]
-      - ["", "合计{HOSTILE}", "10.00"]
-      - ["201", "一般公共服务支出", "{HOSTILE}"]
-''', encoding="utf-8")
+    path = expenditure_table(tmp_path, "hostile", [f"合计{HOSTILE}", "10.00"], ["一般公共服务支出", HOSTILE])
     report, html = html_report(path)
     assert any(f.rule == "N-01" and HOSTILE in f.message for f in report.findings)
     assert HOSTILE not in html
-    assert "&lt;script&gt;document.title=&#x27;pwned&#x27;&lt;/script&gt;" in html
+    assert "&lt;script&gt;document.title=&#39;pwned&#39;&lt;/script&gt;" in html
     assert html.count("<script>") == 1  # the report's own
 
 
@@ -160,6 +272,27 @@ def test_unreadable_and_not_kept_documents_still_list_the_findings(tmp_path, mut
     assert "无法读取" in html and "READ-01" in html
 
 
+@pytest.mark.slow
+def test_the_wheel_carries_the_templates(tmp_path):
+    source = tmp_path / "source"  # a copy, so that the build leaves nothing in the worktree
+    source.mkdir()
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy(ROOT / name, source / name)
+    for name in ("validator", "rules"):
+        shutil.copytree(ROOT / name, source / name, ignore=shutil.ignore_patterns("__pycache__"))
+    built = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path / "wheel"),
+                            str(source)], capture_output=True, text=True, timeout=300, check=False)
+    assert built.returncode == 0, built.stderr[-2000:]
+    (wheel,) = (tmp_path / "wheel").glob("budgetlint-*.whl")
+    with zipfile.ZipFile(wheel) as archive:
+        names = set(archive.namelist())
+        metadata = next(archive.read(n).decode() for n in names if n.endswith(".dist-info/METADATA"))
+    templates = {f"validator/reporters/templates/{p.name}" for p in (ROOT / "validator/reporters/templates").iterdir()}
+    assert {"validator/reporters/templates/report.html.j2", "validator/reporters/templates/report.css"} <= templates
+    assert templates <= names
+    assert "\nRequires-Dist: jinja2" in metadata
+
+
 def test_cli_writes_the_html_report(tmp_path, mutated):
     target = tmp_path / "report.html"
     result = CliRunner().invoke(main, ["check", "--format", "html", "-o", str(target), str(mutated)])
@@ -176,11 +309,20 @@ CHROMIUM = next((found for name in ("chromium", "chromium-browser", "google-chro
 needs_chromium = pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (apt-get install chromium)")
 
 
-def chromium(tmp_path, *args):
-    """Headless Chromium without network or profile of its own (the flags the machine notes ask for)."""
+def chromium(tmp_path, *args, scripts=True):
+    """Headless Chromium without network or profile of its own (the flags the machine notes ask for).
+
+    Without scripts, the profile blocks JavaScript as a user does in the content settings:
+    `--blink-settings=scriptEnabled=false` also stops headless Chromium's own --dump-dom and
+    --screenshot (they give nothing, Chromium 156)."""
+    profile = tmp_path / ("chromium-profile" if scripts else "chromium-profile-without-scripts")
+    if not scripts:
+        (profile / "Default").mkdir(parents=True, exist_ok=True)
+        (profile / "Default" / "Preferences").write_text(
+            json.dumps({"profile": {"default_content_setting_values": {"javascript": 2}}}), encoding="utf-8")
     command = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-extensions",
-               f"--user-data-dir={tmp_path / 'chromium-profile'}", *args]
+               f"--user-data-dir={profile}", *args]
     result = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
     assert result.returncode == 0, result.stderr[-2000:]
     return result.stdout
@@ -193,11 +335,61 @@ def dom_after_scripts(tmp_path, html_path, fragment=""):
     return marks
 
 
+def dom_without_scripts(tmp_path, html_path):
+    dom = chromium(tmp_path, "--dump-dom", html_path.as_uri(), scripts=False)
+    marks = marks_of(dom)
+    assert marks.findings and "data-filtered" not in marks.root, "the report's script ran"
+    return marks
+
+
+def write_page(tmp_path, html):
+    page = tmp_path / "report.html"
+    page.write_text(html, encoding="utf-8")
+    return page
+
+
+# The backgrounds of .hit.sev-error, .hit.sev-warning and .hit.sev-info in report.css (blue, green, red as OpenCV reads)
+BACKGROUNDS = {"error": (0xdd, 0xdd, 0xff), "warning": (0xc2, 0xee, 0xff), "info": (0xff, 0xf0, 0xdf)}
+
+
+def highlighted_pixels(tmp_path, html_path, scripts):
+    """How many pixels of a screenshot have each severity's highlight background."""
+    shot = tmp_path / f"report-{'with' if scripts else 'without'}-scripts.png"
+    chromium(tmp_path, f"--screenshot={shot}", "--window-size=1280,1600", html_path.as_uri(), scripts=scripts)
+    image = cv2.imread(str(shot))
+    assert image is not None, "no screenshot"
+    return {severity: int((image == colour).all(axis=2).sum()) for severity, colour in BACKGROUNDS.items()}
+
+
+@pytest.mark.slow
+@needs_chromium
+def test_browser_without_scripts_highlights_exactly_the_located_cells(tmp_path, mutated):
+    report, html = html_report(mutated)
+    marks = dom_without_scripts(tmp_path, write_page(tmp_path, html))
+    cells, places = located(report)
+    assert marks.highlighted("td") == cells
+    assert marks.highlighted() == places
+
+
+@pytest.mark.slow
+@needs_chromium
+def test_browser_colours_the_marks_with_and_without_scripts(tmp_path):
+    """The amount cells of a 合计 that is not the sum of its rows are red on screen, script or not."""
+    path = expenditure_table(tmp_path, "wrong-total", ["合计", "10.00"], ["一般公共服务支出", "9.00"])
+    report, html = html_report(path)
+    assert [(f.rule, f.severity) for f in report.findings] == [("T5-02", "error")]
+    page = write_page(tmp_path, html)
+    without = highlighted_pixels(tmp_path, page, scripts=False)
+    assert without == highlighted_pixels(tmp_path, page, scripts=True)
+    assert without["error"] > 2 * 40 * 15  # the cells of 10.00 and 9.00, each at least 40×15 px (1,842 px measured)
+    assert without["warning"] == without["info"] == 0
+
+
+@pytest.mark.slow
 @needs_chromium
 def test_browser_highlights_exactly_the_located_cells(tmp_path, mutated):
     report, html = html_report(mutated)
-    page = tmp_path / "report.html"
-    page.write_text(html, encoding="utf-8")
+    page = write_page(tmp_path, html)
     marks = dom_after_scripts(tmp_path, page)
     cells, places = located(report)
     assert marks.highlighted("td") == cells
@@ -205,11 +397,11 @@ def test_browser_highlights_exactly_the_located_cells(tmp_path, mutated):
     assert not any(a.get("hidden") is not None for a in marks.findings.values())
 
 
+@pytest.mark.slow
 @needs_chromium
 def test_browser_filter_hides_a_rule_and_its_highlights(tmp_path, mutated):
     report, html = html_report(mutated)
-    page = tmp_path / "report.html"
-    page.write_text(html, encoding="utf-8")
+    page = write_page(tmp_path, html)
     marks = dom_after_scripts(tmp_path, page, "#hide=T1-01")
     others = {f.rule for f in report.findings} - {"T1-01"}
     assert marks.highlighted("td") == located(report, others)[0]
@@ -219,11 +411,11 @@ def test_browser_filter_hides_a_rule_and_its_highlights(tmp_path, mutated):
     assert hidden == {"T1-01"}
 
 
+@pytest.mark.slow
 @needs_chromium
 def test_browser_shows_the_self_evaluation_errors_of_seed_002(tmp_path):
     report, html = html_report(SEED002)
-    page = tmp_path / "report.html"
-    page.write_text(html, encoding="utf-8")
+    page = write_page(tmp_path, html)
     marks = dom_after_scripts(tmp_path, page)
     assert marks.highlighted("td") == located(report, {"SE-08", "SE-09"})[0]
     only_warnings = dom_after_scripts(tmp_path, page, "#hide=error")
@@ -231,13 +423,13 @@ def test_browser_shows_the_self_evaluation_errors_of_seed_002(tmp_path):
     assert only_warnings.highlighted() == located(report, {"SE-12"})[1]
 
 
+@pytest.mark.slow
 @needs_chromium
 def test_browser_click_on_a_cell_shows_its_findings(tmp_path, mutated):
     _, html = html_report(mutated)
     total = f"第{TOTAL_LINE}行第11列"
     click = (f'<script>document.querySelector(\'td[data-source="{total}"]\').click();</script>')
-    page = tmp_path / "report.html"
-    page.write_text(html.replace("</body>", click + "</body>"), encoding="utf-8")
+    page = write_page(tmp_path, html.replace("</body>", click + "</body>"))
     dom = chromium(tmp_path, "--dump-dom", page.as_uri())
     panel = dom[dom.index('<aside id="detail"'):dom.index("</aside>")]
     assert "hidden" not in panel[:panel.index(">")]
@@ -247,11 +439,11 @@ def test_browser_click_on_a_cell_shows_its_findings(tmp_path, mutated):
     assert "本年收入合计为 2,653.57" in panel  # T1-01's message, with its figures
 
 
+@pytest.mark.slow
 @needs_chromium
 def test_browser_screenshot(tmp_path, mutated):
     _, html = html_report(mutated)
-    page = tmp_path / "report.html"
-    page.write_text(html, encoding="utf-8")
+    page = write_page(tmp_path, html)
     shot = tmp_path / "report.png"
     chromium(tmp_path, f"--screenshot={shot}", "--window-size=1280,2000", page.as_uri())
     data = shot.read_bytes()
