@@ -13,9 +13,10 @@ from test_cli import run
 
 from validator import check
 from validator.errors import RuleError
+from validator.explain import explain
 from validator.grouping import page_ranges
 from validator.readers import pdf_ocr
-from validator.ruleset import load_rule_file
+from validator.ruleset import builtin_rules, load_rule_file
 
 FIXTURES = Path(__file__).parent / "fixtures"
 TEMPLATE = FIXTURES / "real" / "shanghai-2024-final-accounts-template.pdf"  # Shanghai's blank 2024 决算 template
@@ -99,6 +100,12 @@ def test_n01_keeps_its_own_cause_and_hint():
     report = check([FIXTURES / "seed000.txt"], select_ids=["N-01"])
     (rule,) = [r for r in report.rules.values() if r.id == "N-01"]
     assert "千分位" in rule.hint and "公式" not in rule.hint
+
+
+def test_every_cell_of_a_grouped_example_is_marked_as_found_wrong():
+    (rule,) = [r for r in builtin_rules() if r.id == "N-03"]
+    (row,) = [line for line in explain(rule).splitlines() if "本年收入合计" in line and "=SUM" in line]
+    assert row.count("▲") == 2 and "△" not in row
 
 
 def test_a_formula_written_in_a_structured_document_is_a_formula_without_its_value(tmp_path):

@@ -28,7 +28,8 @@ def merged(group: Grouping, findings: list[Finding]) -> list[Finding]:
 
 def _bucket(group: Grouping, finding: Finding) -> tuple[object, ...]:
     first = finding.locations[0] if finding.locations else Location()
-    table = (first.table, first.table_title) if group.by == "table" else None
+    # two workbook sheets may hold tables printed alike
+    table = (first.table, first.table_title, first.source.sheet) if group.by == "table" else None
     return finding.severity, table
 
 
