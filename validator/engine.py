@@ -31,7 +31,6 @@ from .interval import (
 from .labels import normalise, normalise_code, split_ordinal
 from .model import LOW_CONFIDENCE, Cell, Column, Document, Row, Source, Table
 from .numbers import Amount, Garbled
-from .tables import NO_CACHE
 from .ruleset import (
     CLAIM_KINDS,
     CLAIM_ROLES,
@@ -47,6 +46,7 @@ from .ruleset import (
     TextPatternCheck,
     UncachedFormulasCheck,
 )
+from .tables import NO_CACHE
 from .targets import Measure, measure
 
 if TYPE_CHECKING:
