@@ -52,6 +52,12 @@ def test_the_sarif_result_of_the_template_carries_every_place():
     assert sarif_result["message"]["text"].startswith("共 110 处模板文字")
 
 
+def test_the_text_report_folds_the_places_and_does_not_call_them_cells():
+    result = run("check", "--select", "D-03", TEMPLATE)
+    assert result.stdout.count("D-03") == 1
+    assert "…另 106 处（--verbose 显示全部）" in result.stdout
+
+
 def test_a_single_placeholder_keeps_the_rules_own_message(tmp_path):
     disclosure = tmp_path / "one.txt"
     disclosure.write_text("XX局2023年度部门决算\n", encoding="utf-8")
