@@ -26,7 +26,7 @@ def run(*args):
 def mutated(tmp_path):
     """Seed 002's workbook with 公开01表 本年收入合计 (C33) changed from 2,643.57 to 2,653.57.
 
-    Saved from cached values: openpyxl writes formulas without them, which would add N-01 findings.
+    Saved from cached values: openpyxl writes formulas without them, which would add N-03 findings.
     """
     book = openpyxl.load_workbook(WORKBOOK, data_only=True)
     assert book["公开01表"]["C33"].value == 2643.57

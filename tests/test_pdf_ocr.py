@@ -123,11 +123,12 @@ def test_ocr_runs_with_the_network_unavailable(monkeypatch):
     assert "国有资本经营预算财政拨款支出决算表" in [ln.text for ln in layout.lines]
 
 
-def test_without_the_extra_a_scanned_page_is_reported_with_the_install_hint(monkeypatch):
+def test_without_the_extra_the_scanned_pages_are_reported_with_the_install_hint(monkeypatch):
     monkeypatch.setattr(pdf_ocr, "available", lambda: False)
     report = check([FIXTURES / "seed002" / "scanned_two_pages.pdf"])
-    assert [(f.rule, f.locations[0].source.page) for f in report.findings] == [("D-04", 1), ("D-04", 2)]
-    assert "扫描图像" in report.findings[0].message and pdf_ocr.INSTALL_HINT in report.findings[0].message
+    (finding,) = report.findings
+    assert finding.rule == "D-04" and [loc.source.page for loc in finding.locations] == [1, 2]
+    assert "扫描图像" in finding.message and pdf_ocr.INSTALL_HINT in finding.hint
 
 
 def test_ocr_can_be_turned_off(monkeypatch):

@@ -398,11 +398,15 @@ def show_config(config_path: Path | None, output_format: str) -> None:
 @click.option("--to", "target", type=click.Choice(["yaml", "json"]), default="yaml", show_default=True)
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="写入文件而不是标准输出。")
 def parse(path: Path, target: str, output: Path | None) -> None:
-    """把任何可读的输入写成结构化表格（budgetlint-document/1），可再作为输入检查。"""
+    """把任何可读的输入写成结构化表格（budgetlint-document/1），可再作为输入检查。
+
+    有读不出的页面（没有 OCR 扩展时的扫描页）时，照样写出读到的部分，在标准错误上说明并以退出码 1 结束。"""
     from .catalogue import builtin_catalogue
+    from .engine import Engine
     from .errors import ReadError
     from .readers import read_document
     from .readers.structured import dump
+    from .ruleset import builtin_rules
 
     _writable(output)
     try:
@@ -416,3 +420,9 @@ def parse(path: Path, target: str, output: Path | None) -> None:
             output.write_text(text, encoding="utf-8")
     else:
         click.echo(text, nl=False)
+    # the pages left unread, said as `check` says them (rule D-04)
+    unread, _ = Engine([r for r in builtin_rules() if r.id == "D-04"], builtin_catalogue()).run(document)
+    for finding in unread:
+        click.echo(f"{path}：{finding.message}。{finding.hint}", err=True)
+    if unread:
+        sys.exit(1)

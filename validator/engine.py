@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from .catalogue import Catalogue
 from .expression import Absent, Resolver, ScannedRowAbsent, TableAbsent
 from .findings import Finding, Location, Skip
+from .grouping import merged
 from .interval import (
     ZERO,
     CellRef,
@@ -43,7 +44,9 @@ from .ruleset import (
     Rule,
     TablesPresentCheck,
     TextPatternCheck,
+    UncachedFormulasCheck,
 )
+from .tables import NO_CACHE
 from .targets import Measure, measure
 
 if TYPE_CHECKING:
@@ -470,7 +473,8 @@ class Engine:
             if isinstance(rule.spec.check, ClaimCheck | GradeCheck) and claims is None:
                 from .claims import extract_claims
                 claims = extract_claims(document.text)
-            findings.extend(self._apply(rule, document, resolvers, outcome, claims or []))
+            found = list(self._apply(rule, document, resolvers, outcome, claims or []))
+            findings.extend(merged(rule.spec.group, found) if rule.spec.group else found)
             if outcome.evaluated == 0 and outcome.reason:
                 skips.append(Skip(rule.id, document.path, outcome.reason, outcome.skipped))
         findings.sort(key=Finding.sort_key)
@@ -487,7 +491,12 @@ class Engine:
             for resolver in resolvers:
                 yield from self._rollup(rule, check, document, resolver, outcome)
         elif isinstance(check, GarbledCheck):
-            yield from (self._garbled_cells if check.scope == "tables" else self._garbled_prose)(rule, document, outcome)
+            if check.scope == "tables":
+                yield from self._cells_where(_misprinted, rule, document, outcome)
+            else:
+                yield from self._garbled_prose(rule, document, outcome)
+        elif isinstance(check, UncachedFormulasCheck):
+            yield from self._cells_where(_uncached, rule, document, outcome)
         elif isinstance(check, ReaderProblemsCheck):
             yield from self._reader_problems(rule, check, document, outcome)
         elif isinstance(check, ClaimCheck):
@@ -673,12 +682,13 @@ class Engine:
                 table=table.label or table.kind, table_title=table_title(table), source=problem.source)
             yield self._finding(rule, document, [location], reason=problem.text)
 
-    def _garbled_cells(self, rule: Rule, document: Document, outcome: _Outcome) -> Iterator[Finding]:
+    def _cells_where(self, wrong: Callable[[Cell], bool], rule: Rule, document: Document,
+                     outcome: _Outcome) -> Iterator[Finding]:
         for table in document.tables:
             for row in table.rows:
                 for index, cell in row.cells.items():
                     outcome.evaluated += 1
-                    if cell.is_garbled:
+                    if wrong(cell):
                         ref = CellRef(table, row, table.columns[index], cell)
                         yield self._finding(rule, document, [location_of(ref)], reason=cell.parsed.reason)  # type: ignore[union-attr]
         if outcome.evaluated == 0:
@@ -737,6 +747,15 @@ class Engine:
                                         source=where)
                     yield self._finding(rule, document, [location], text=match.group(0))
                     break
+
+
+def _misprinted(cell: Cell) -> bool:
+    """A malformed number ("5,00.00") or text in an amount cell; a formula without its value is not."""
+    return isinstance(cell.parsed, Garbled) and cell.parsed.reason != NO_CACHE
+
+
+def _uncached(cell: Cell) -> bool:
+    return isinstance(cell.parsed, Garbled) and cell.parsed.reason == NO_CACHE
 
 
 def _with_span(finding: Finding, claim: Claim) -> Finding:

@@ -88,7 +88,9 @@ class Location:
         if self.value not in (None, ""):
             text = f"{text} = {self.value}" if text else f"“{self.value}”"
         where = self.source.describe()
-        return f"{text}  〔{where}〕" if where else text
+        if not where:
+            return text
+        return f"{text}  〔{where}〕" if text else f"〔{where}〕"
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,8 +1,9 @@
 """Rule files: their schema, loading (with file and line for every mistake) and selection.
 
 A rule file is YAML with a top-level `rules:` list. Every rule has an id, a Chinese title, a
-severity, its basis, a message template, an optional hint, a `check` (one of the kinds below) and
-pass/fail `examples` that the test suite runs. Unknown keys are errors, never silently ignored.
+severity, its basis, a message template, an optional hint, a `check` (one of the kinds below), an
+optional `group` (its findings merged into one per table or file) and pass/fail `examples` that the
+test suite runs. Unknown keys are errors, never silently ignored.
 """
 
 from __future__ import annotations
@@ -43,6 +44,8 @@ CLAIM_ROLES = {"total": "合计数", "parts": "分项", "numerator": "分子", "
                "score": "得分", "minuend": "预算数", "subtrahend": "支出数", "difference": "结余数"}
 CLAIM_KINDS = {"parts": "合计与分项", "formula": "比率公式", "ratio": "完成率或执行率", "change": "增减变动",
                "share": "占比", "grade": "得分与等级", "score": "自评得分", "balance": "预算、支出与结余"}
+# What a grouped finding's message may name (see Grouping).
+GROUP_PLACEHOLDERS = frozenset({"count", "places", "pages", "table"})
 _FOR_EACH = re.compile(r"^\s*(?P<var>[A-Za-z_]\w*)\s+in\s+(?P<table>[A-Za-z_]\w*)\s*$")
 
 
@@ -172,6 +175,13 @@ class GradeCheck(_Strict):
         return bands
 
 
+class UncachedFormulasCheck(_Strict):
+    """Formula cells whose value was never stored (a workbook written by a program, never opened in
+    Excel): the reader gives their formula, never a zero."""
+
+    kind: Literal["uncached_formulas"]
+
+
 class TablesPresentCheck(_Strict):
     kind: Literal["tables_present"]
     tables: list[str]
@@ -200,7 +210,30 @@ class TextPatternCheck(_Strict):
 
 
 Check = Annotated[AssertCheck | RollupCheck | GarbledCheck | ReaderProblemsCheck | TablesPresentCheck | EmptyTableNoteCheck
-                  | TextPatternCheck | ClaimCheck | GradeCheck, Field(discriminator="kind")]
+                  | TextPatternCheck | UncachedFormulasCheck | ClaimCheck | GradeCheck, Field(discriminator="kind")]
+
+
+class Grouping(_Strict):
+    """One problem, one finding: the rule's findings in one table (`by: table`) or one file (`by: file`)
+    become a single finding whose locations are every place, the first place first. `message` is
+    its text when there are several: `{count}` places, `{places}` (the first few, each as its value
+    and where it is), `{pages}` (the pages they are on: 1–13), `{table}`."""
+
+    by: Literal["table", "file"]
+    message: str
+
+    @field_validator("message")
+    @classmethod
+    def _known_placeholders(cls, message: str) -> str:
+        return _checked_placeholders(message, GROUP_PLACEHOLDERS)
+
+
+def _checked_placeholders(message: str, known: frozenset[str]) -> str:
+    names = {name for _, name, _, _ in string.Formatter().parse(message) if name}
+    unknown = names - known
+    if unknown:
+        raise ValueError(f"消息模板含未知占位符 {sorted(unknown)}（可用：{sorted(known)}）")
+    return message
 
 
 class RuleSpec(_Strict):
@@ -214,17 +247,13 @@ class RuleSpec(_Strict):
     tolerance: Decimal = Decimal(0)
     aliases: list[str] = []
     check: Check
+    group: Grouping | None = None
     examples: Examples
 
     @field_validator("message")
     @classmethod
     def _known_placeholders(cls, message: str) -> str:
-        names = {name for _, name, _, _ in string.Formatter().parse(message) if name}
-        unknown = names - PLACEHOLDERS
-        if unknown:
-            raise ValueError(f"消息模板含未知占位符 {sorted(unknown)}（可用：{sorted(PLACEHOLDERS)}）")
-        return message
-
+        return _checked_placeholders(message, PLACEHOLDERS)
 
 
 class RuleFileSpec(_Strict):

@@ -37,11 +37,21 @@ def is_note(text: str) -> bool:
     return bool(_NOTE.match(normalise(text)))
 
 
+# The problem of a formula cell whose value was never stored: its text is the formula (=SUM(D8:I8)).
+NO_CACHE = "公式无缓存值"
+
+
+def formula_problem(text: str) -> str | None:
+    """NO_CACHE for a cell written as its formula: a structured document's "=SUM(D8:I8)" is a
+    workbook formula whose value was not stored (as `parse` writes one)."""
+    return NO_CACHE if text.startswith("=") else None
+
+
 @dataclass(slots=True)
 class GridCell:
     text: str
     source: Source
-    problem: str | None = None  # what the reader already knows is wrong (a formula with no cached value)
+    problem: str | None = None  # what the reader already knows is wrong (NO_CACHE)
 
 
 @dataclass(slots=True)

@@ -25,6 +25,7 @@ from ..errors import ReadError
 from ..excel_legend import legend_sheets
 from ..model import Document, Note, Source, TextLine
 from ..tables import (
+    NO_CACHE,
     GridCell,
     RawTable,
     add_meta,
@@ -37,7 +38,6 @@ from ..tables import (
 MAX_ROWS = 100_000
 MAX_COLUMNS = 256
 UNPACKED_LIMIT = 20  # an xlsx may unpack to at most this many times its own size limit
-NO_CACHE = "公式无缓存值：请在 Excel/WPS 中打开并保存后再检查"
 
 _DECIMALS = re.compile(r"\.([0#?]+)")
 _QUOTED = re.compile(r'"[^"]*"|\\.')

@@ -5,7 +5,8 @@ Text above a table on its page gives the title, 公开NN表 label and 单位/年
 starts a page with no title above it continues the previous page's table (its repeated header rows
 are dropped by the shared recognition). Pages without a text layer (scans) are read by OCR when the
 `ocr` extra is installed (pdf_ocr: the same page description, every cell with a confidence), and
-otherwise reported with the install hint, never skipped. BUDGETLINT_OCR=0 turns OCR off.
+otherwise kept as a problem of the document (one per page; rule D-04 reports them as one finding
+with the install command), never skipped. BUDGETLINT_OCR=0 turns OCR off.
 """
 
 from __future__ import annotations
@@ -82,10 +83,8 @@ def _box(bbox: Box) -> tuple[float, float, float, float]:
 def _read_page(page: PageLayout, raws: list[RawTable], document: Document) -> None:
     number = page.number
     if not page.has_text:
-        if page.has_images:
-            hint = "" if pdf_ocr.available() else f"（安装 OCR 扩展后可识别：{pdf_ocr.INSTALL_HINT}）"
-            document.problems.append(Note(f"第{number}页为扫描图像，无文字层，无法读取其中的表格{hint}",
-                                          Source(page=number)))
+        if page.has_images:  # rule D-04 reports these pages, with the ocr extra's install command
+            document.problems.append(Note(f"第{number}页为扫描图像，无文字层，无法读取其中的表格", Source(page=number)))
         return
     lines = page.lines
     top = 0.0

@@ -12,6 +12,8 @@ Two ways to give a table (both may appear in one file):
         grid:
           - [项目, 行次, 决算数, 项目, 行次, 决算数]
           - [一、一般公共预算财政拨款收入, 1, "2,587.46", 一、一般公共服务支出, 32, "2,085.45"]
+
+An amount written as a formula (`"=SUM(D8:I8)"`) is a workbook formula whose value was not stored.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ from ..errors import ReadError
 from ..labels import split_ordinal
 from ..model import Column, Document, Note, Row, Source, Table, TextLine
 from ..selfeval import apply_self_evaluation_precision, make_self_evaluation_cell
-from ..tables import GridCell, RawTable, apply_column_precision, build_table, make_cell
+from ..tables import GridCell, RawTable, apply_column_precision, build_table, formula_problem, make_cell
 from ..yamlnodes import load_with_nodes
 
 FORMAT = "budgetlint-document/1"
@@ -217,7 +219,8 @@ def _table(spec: TableSpec, catalogue: Catalogue, grid_node: yaml.Node | None) -
         if kind == "SE":  # targets and results may be words there
             cells = {i: make_self_evaluation_cell(i, c["text"], _source(c.get("source"))) for i, c in row_cells.items()}
         else:
-            cells = {i: make_cell(c["text"], _source(c.get("source")), kind is not None) for i, c in row_cells.items()}
+            cells = {i: make_cell(c["text"], _source(c.get("source")), kind is not None, formula_problem(c["text"]))
+                     for i, c in row_cells.items()}
         rows.append(Row(label, key, ordinal, r.get("row_no"), r.get("code"), r.get("segment", 0), position,
                         _source(r.get("source")), cells, r.get("group")))
     (apply_self_evaluation_precision if kind == "SE" else apply_column_precision)(rows)
@@ -236,7 +239,8 @@ def _grid_cells(grid: list[list[Scalar]], node: yaml.Node | None) -> list[list[G
             if isinstance(cell_node, yaml.ScalarNode) and value is not None:
                 text = cell_node.value  # as written: an unquoted 55.70 keeps its two decimals
             mark = cell_node.start_mark if cell_node is not None else None
-            cells.append(GridCell(text, Source(line=mark.line + 1, column=mark.column + 1) if mark else Source()))
+            cells.append(GridCell(text, Source(line=mark.line + 1, column=mark.column + 1) if mark else Source(),
+                                  formula_problem(text)))
         rows.append(cells)
     return rows
 

@@ -55,8 +55,10 @@ def _finding(console: Console, finding: Finding, verbose: bool) -> None:
         place = location.place()
         if place:  # a whole-file finding (an unreadable file) has no place inside the file
             console.print(f"      {'位置' if index == 0 else '涉及'}：{escape(place)}")
-    if len(finding.locations) > len(shown):
-        console.print(f"      …另 {len(finding.locations) - len(shown)} 个单元格（--verbose 显示全部）", style="dim")
+    rest = finding.locations[len(shown):]
+    if rest:  # places in prose and scanned pages are not cells
+        unit = "个单元格" if all(loc.column for loc in rest) else "处"
+        console.print(f"      …另 {len(rest)} {unit}（--verbose 显示全部）", style="dim")
     if finding.hint:
         console.print(f"      建议：{escape(finding.hint)}", style="dim")
 

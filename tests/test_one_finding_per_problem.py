@@ -1,0 +1,189 @@
+"""One problem, one finding: a template full of XX placeholders, a workbook whose formulas have no
+cached values and a scan read without the ocr extra each give one finding per file (or table) that
+counts the places in its message and lists every one in its locations, not a wall of identical
+findings; the hint fits the cause; `parse` of a scan without the extra says so and exits 1."""
+
+import json
+from pathlib import Path
+
+import openpyxl
+import pypdfium2 as pdfium
+import pytest
+from test_cli import run
+
+from validator import check
+from validator.errors import RuleError
+from validator.explain import explain
+from validator.grouping import page_ranges
+from validator.readers import pdf_ocr
+from validator.ruleset import builtin_rules, load_rule_file
+
+FIXTURES = Path(__file__).parent / "fixtures"
+TEMPLATE = FIXTURES / "real" / "shanghai-2024-final-accounts-template.pdf"  # Shanghai's blank 2024 决算 template
+NO_CACHE_WORKBOOK = FIXTURES / "seed002" / "final_accounts_formulas_no_cache.xlsx"
+SCANNED = FIXTURES / "seed002" / "final_accounts_scanned.pdf"  # 13 image-only pages
+TEXT_PDF = FIXTURES / "seed002" / "final_accounts.pdf"
+SAVE_HINT = "在 Excel 或 WPS 中打开该文件并保存"
+
+
+@pytest.fixture
+def without_the_ocr_extra(monkeypatch):
+    monkeypatch.setattr(pdf_ocr, "available", lambda: False)
+
+
+# -- template placeholders (D-03) -------------------------------------------------------------------
+
+def test_every_placeholder_of_the_template_is_one_finding_that_lists_each_place():
+    report = check([TEMPLATE], select_ids=["D-03"])
+    (finding,) = report.findings
+    assert len(finding.locations) == 110
+    assert finding.message.startswith("共 110 处模板文字：“XX”（第1页）、")
+    assert finding.message.endswith("等")
+    (data,) = report.to_dict()["findings"]
+    assert [loc["source"]["page"] for loc in data["locations"]] == sorted(loc.source.page for loc in finding.locations)
+    assert {loc["value"] for loc in data["locations"]} >= {"XX", "保留该表格式"}
+
+
+def test_the_sarif_result_of_the_template_carries_every_place():
+    result = run("check", "--format", "sarif", "--select", "D-03", TEMPLATE)
+    (sarif_result,) = json.loads(result.stdout)["runs"][0]["results"]
+    places = [sarif_result["locations"][0], *sarif_result["relatedLocations"]]
+    assert sarif_result["ruleId"] == "D-03" and len(places) == 110
+    assert sarif_result["message"]["text"].startswith("共 110 处模板文字")
+
+
+def test_the_text_report_folds_the_places_and_does_not_call_them_cells():
+    result = run("check", "--select", "D-03", TEMPLATE)
+    assert result.stdout.count("D-03") == 1
+    assert "…另 106 处（--verbose 显示全部）" in result.stdout
+
+
+def test_a_single_placeholder_keeps_the_rules_own_message(tmp_path):
+    disclosure = tmp_path / "one.txt"
+    disclosure.write_text("XX局2023年度部门决算\n", encoding="utf-8")
+    (finding,) = check([disclosure], select_ids=["D-03"]).findings
+    assert finding.message == "文中残留模板文字“XX局”" and len(finding.locations) == 1
+
+
+# -- formulas without cached values (N-03) ----------------------------------------------------------
+
+def _uncached_workbook(path, formulas):
+    """公开03表 whose 本年支出合计 cells are formulas: openpyxl saves them without cached values."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "公开03表"
+    sheet.append(["支出决算表"])
+    sheet.append(["项目", "", "本年支出合计", "基本支出", "项目支出"])
+    sheet.append(["科目编码", "科目名称", "", "", ""])
+    sheet.append(["", "栏次", 1, 2, 3])
+    for n in range(formulas):
+        row = sheet.max_row + 1
+        sheet.append([f"20103{n + 1:02d}", f"事务{n + 1}", f"=D{row}+E{row}", 10.5, 1.25])
+        for column in "DE":
+            sheet[f"{column}{row}"].number_format = "#,##0.00"
+    book.save(path)
+    return path
+
+
+def test_a_table_of_uncached_formulas_is_one_finding_with_every_cell_and_the_save_hint(tmp_path):
+    workbook = _uncached_workbook(tmp_path / "uncached.xlsx", 7)
+    report = check([workbook])
+    (finding,) = [f for f in report.findings if f.rule.startswith("N-")]
+    assert finding.rule == "N-03"
+    assert [loc.source.cell for loc in finding.locations] == [f"C{row}" for row in range(5, 12)]
+    assert finding.message.startswith("支出决算表中有 7 个公式单元格没有保存计算结果：“=D5+E5”（公开03表!C5）、")
+    assert SAVE_HINT in finding.hint and "千分位" not in finding.hint
+    assert len(report.to_dict()["findings"][0]["locations"]) == 7
+
+
+def test_the_43_uncached_formulas_of_seed_002_are_one_finding_per_table_and_no_n01():
+    report = check([NO_CACHE_WORKBOOK])
+    assert [(f.rule, f.locations[0].table, len(f.locations)) for f in report.findings] == [
+        ("N-03", "公开02表", 20), ("N-03", "公开03表", 19), ("N-03", "公开09表", 4)]
+
+
+def test_n01_keeps_its_own_cause_and_hint():
+    report = check([FIXTURES / "seed000.txt"], select_ids=["N-01"])
+    (rule,) = [r for r in report.rules.values() if r.id == "N-01"]
+    assert "千分位" in rule.hint and "公式" not in rule.hint
+
+
+def test_every_cell_of_a_grouped_example_is_marked_as_found_wrong():
+    (rule,) = [r for r in builtin_rules() if r.id == "N-03"]
+    (row,) = [line for line in explain(rule).splitlines() if "本年收入合计" in line and "=SUM" in line]
+    assert row.count("▲") == 2 and "△" not in row
+
+
+def test_a_formula_written_in_a_structured_document_is_a_formula_without_its_value(tmp_path):
+    document = tmp_path / "formula.yaml"
+    document.write_text(
+        "tables:\n"
+        "  - title: 收入支出决算总表\n"
+        "    grid:\n"
+        "      - [项目, 行次, 决算数]\n"
+        "      - [一、一般公共预算财政拨款收入, 1, \"2,587.46\"]\n"
+        "      - [本年收入合计, 27, \"=SUM(C2:C2)\"]\n", encoding="utf-8")
+    (finding,) = check([document], select_ids=["N"]).findings
+    assert finding.rule == "N-03" and finding.locations[0].value == "=SUM(C2:C2)"
+
+
+# -- scanned pages without the ocr extra (D-04) -----------------------------------------------------
+
+def test_a_scan_without_the_extra_is_one_finding_naming_every_page_and_the_install_command(without_the_ocr_extra):
+    (finding,) = check([SCANNED]).findings
+    assert finding.rule == "D-04"
+    assert finding.message == "第1–13页为扫描图像，无文字层，无法读取其中的表格（共 13 页）"
+    assert [loc.source.page for loc in finding.locations] == list(range(1, 14))
+    assert pdf_ocr.INSTALL_HINT in finding.hint
+
+
+def test_the_pages_with_text_are_still_read_beside_the_scanned_ones(tmp_path, without_the_ocr_extra):
+    text_pages, mixed = tmp_path / "text.pdf", tmp_path / "mixed.pdf"
+    for target, scanned in ((text_pages, False), (mixed, True)):
+        pdf = pdfium.PdfDocument.new()
+        pdf.import_pages(pdfium.PdfDocument(TEXT_PDF), [0, 1])
+        if scanned:
+            pdf.import_pages(pdfium.PdfDocument(FIXTURES / "seed002" / "scanned_two_pages.pdf"))
+        pdf.save(target)
+    alone, beside = check([text_pages]), check([mixed])
+    assert beside.files[0].tables == alone.files[0].tables != []
+    (unread,) = [f for f in beside.findings if f.rule == "D-04"]
+    assert unread.message.startswith("第3、4页为扫描图像") and [loc.source.page for loc in unread.locations] == [3, 4]
+
+
+def test_parse_of_a_scan_without_the_extra_says_so_on_stderr_and_exits_1(without_the_ocr_extra):
+    result = run("parse", SCANNED)
+    assert result.exit_code == 1
+    assert "第1–13页为扫描图像" in result.stderr and pdf_ocr.INSTALL_HINT in result.stderr
+    assert result.stdout.startswith("format: budgetlint-document/1")
+
+
+def test_parse_of_a_text_pdf_exits_0_with_nothing_on_stderr():
+    result = run("parse", TEXT_PDF)
+    assert (result.exit_code, result.stderr) == (0, "")
+
+
+# -- the rule key ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("pages", "text"), [
+    ([1, 2, 3, 4], "1–4"), ([1, 2], "1、2"), ([2, 5, 7, 8, 9], "2、5、7–9"), ([3, 3, None], "3"), ([], "")])
+def test_pages_are_named_as_runs(pages, text):
+    assert page_ranges(pages) == text
+
+
+def test_a_group_message_with_an_unknown_placeholder_is_a_rule_file_error():
+    rule = """rules:
+  - id: MY-01
+    title: 模板文字
+    severity: warning
+    basis: 本单位要求
+    description: 不得残留模板文字。
+    message: "文中残留“{text}”"
+    check: {kind: text_pattern, patterns: ["XX"]}
+    group: {by: file, message: "共 {count} 处：{texts}"}
+    examples:
+      pass: [{name: 无, text: [本单位]}]
+      fail: [{name: 有, text: [XX局]}]
+"""
+    with pytest.raises(RuleError, match="texts"):
+        load_rule_file("my.yaml", rule)
