@@ -13,6 +13,7 @@ from test_cli import run
 
 from validator import check
 from validator.errors import RuleError
+from validator.excel_annotation import annotate_workbook
 from validator.explain import explain
 from validator.grouping import page_ranges
 from validator.readers import pdf_ocr
@@ -40,6 +41,7 @@ def test_every_placeholder_of_the_template_is_one_finding_that_lists_each_place(
     assert finding.message.startswith("共 110 处模板文字：“XX”（第1页）、")
     assert finding.message.endswith("等")
     (data,) = report.to_dict()["findings"]
+    assert data["judged"] == 110  # every place was found wrong; none is only compared with
     assert [loc["source"]["page"] for loc in data["locations"]] == sorted(loc.source.page for loc in finding.locations)
     assert {loc["value"] for loc in data["locations"]} >= {"XX", "保留该表格式"}
 
@@ -47,8 +49,8 @@ def test_every_placeholder_of_the_template_is_one_finding_that_lists_each_place(
 def test_the_sarif_result_of_the_template_carries_every_place():
     result = run("check", "--format", "sarif", "--select", "D-03", TEMPLATE)
     (sarif_result,) = json.loads(result.stdout)["runs"][0]["results"]
-    places = [sarif_result["locations"][0], *sarif_result["relatedLocations"]]
-    assert sarif_result["ruleId"] == "D-03" and len(places) == 110
+    assert sarif_result["ruleId"] == "D-03" and len(sarif_result["locations"]) == 110
+    assert "relatedLocations" not in sarif_result  # each place is one found wrong, none a compared one
     assert sarif_result["message"]["text"].startswith("共 110 处模板文字")
 
 
@@ -94,6 +96,16 @@ def test_a_table_of_uncached_formulas_is_one_finding_with_every_cell_and_the_sav
     assert finding.message.startswith("支出决算表中有 7 个公式单元格没有保存计算结果：“=D5+E5”（公开03表!C5）、")
     assert SAVE_HINT in finding.hint and "千分位" not in finding.hint
     assert len(report.to_dict()["findings"][0]["locations"]) == 7
+
+
+def test_every_uncached_formula_is_marked_as_found_wrong_in_the_annotated_copy(tmp_path):
+    workbook = _uncached_workbook(tmp_path / "uncached.xlsx", 7)
+    report = check([workbook], select_ids=["N-03"])
+    annotate_workbook(workbook, report.findings, tmp_path / "annotated.xlsx")
+    sheet = openpyxl.load_workbook(tmp_path / "annotated.xlsx")["公开03表"]
+    fills = {sheet[f"C{row}"].fill.fill_type for row in range(5, 12)}
+    assert fills == {"solid"}  # the judged cell's fill; a compared cell is striped (lightUp)
+    assert all("本格为问题所在" in sheet[f"C{row}"].comment.text for row in range(5, 12))
 
 
 def test_the_43_uncached_formulas_of_seed_002_are_one_finding_per_table_and_no_n01():

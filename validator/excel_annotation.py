@@ -62,7 +62,7 @@ def _mark_cells(book: Any, findings: list[Finding], fills: dict[tuple[str, bool]
         for index, location in enumerate(finding.locations):
             sheet, cell = location.source.sheet, location.source.cell
             if sheet is not None and cell and all(f is not finding for f, _ in by_cell[sheet, cell]):
-                by_cell[sheet, cell].append((finding, index == 0))
+                by_cell[sheet, cell].append((finding, finding.is_judged(index)))
     for (sheet_name, coordinate), on_cell in by_cell.items():
         if sheet_name not in book.sheetnames:
             continue

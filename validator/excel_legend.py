@@ -65,7 +65,8 @@ def add_legend(book: Any, workbook_name: str, findings: list[Finding], fills: di
             source = location.source
             if source.sheet in book.sheetnames and source.cell:
                 role, link = sheet.cell(sheet.max_row, 7), sheet.cell(sheet.max_row, 8)
-                role.value, role.fill = (JUDGED if index == 0 else COMPARED), fills[finding.severity, index == 0]
+                judged = finding.is_judged(index)
+                role.value, role.fill = (JUDGED if judged else COMPARED), fills[finding.severity, judged]
                 link.value = f"{source.sheet}!{source.cell}"
                 # an internal link is a location in this workbook, as Excel writes it (no relationship)
                 link.hyperlink = Hyperlink(ref=link.coordinate, location=f"{quote_sheetname(source.sheet)}!{source.cell}")

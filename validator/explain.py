@@ -81,8 +81,7 @@ def _example(rule: Rule, example: Example, show_findings: bool) -> tuple[list[st
         for index, location in enumerate(finding.locations):
             place = places.get(location.source)
             if place is not None and marks.get(place) != JUDGED:
-                # every place of a grouped finding was found wrong
-                marks[place] = JUDGED if index == 0 or rule.spec.group else CHECKED_AGAINST
+                marks[place] = JUDGED if finding.is_judged(index) else CHECKED_AGAINST
     for t, (table, spec) in enumerate(zip(document.tables, example.tables, strict=True)):
         lines.append(f"    {table.title}")
         grid = [["" if c is None else str(c) for c in row] for row in spec.grid]

@@ -6,7 +6,8 @@ The JSON contract (numbers as strings so no precision is lost):
  "claims" ([found, checked] numeric claims in the prose, or null),
  "ocr" ([read, doubtful] table cells OCR'd from scanned pages and those below confidence 0.8, or null)}],
  "findings": [{"rule", "severity", "title", "message", "file", "expected", "actual", "difference",
-               "tolerance", "hint", "locations": [{"table", "table_title", "row", "row_no", "code", "column",
+               "tolerance", "hint", "judged" (how many of the first locations are places found wrong,
+               the others being what they were compared with), "locations": [{"table", "table_title", "row", "row_no", "code", "column",
                "column_no", "value", "span" (only for a claim in prose), "source": {"line", "column", "page",
                "bbox", "sheet", "cell", "hidden", "confidence" (only when set)}}]}],
  "skipped": [{"rule", "file", "reason", "count"}],
@@ -106,6 +107,14 @@ class Finding:
     difference: str | None = None
     tolerance: str | None = None
     hint: str | None = None
+    judged: int = 1  # the first `judged` locations are the places found wrong; the rest were compared with them
+
+    def is_judged(self, index: int) -> bool:
+        """Whether locations[index] is a place found wrong (位置), not one it was compared with (涉及)."""
+        return index < self.judged
+
+    def role(self, index: int) -> str:
+        return "位置" if self.is_judged(index) else "涉及"
 
     def sort_key(self) -> tuple[Any, ...]:
         first = self.locations[0].source if self.locations else Source()

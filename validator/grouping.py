@@ -35,10 +35,12 @@ def _bucket(group: Grouping, finding: Finding) -> tuple[object, ...]:
 
 def _merge(group: Grouping, members: list[Finding]) -> Finding:
     places = [f.locations[0] for f in members if f.locations]
+    compared = [loc for f in members for loc in f.locations[1:]]
     message = group.message.format_map({"count": len(members), "places": _named(places),
                                         "pages": page_ranges(p.source.page for p in places),
                                         "table": places[0].table_name() if places else ""})
-    return replace(members[0], message=message, locations=tuple(loc for f in members for loc in f.locations),
+    # every member's place was found wrong: they come first, what they were compared with after
+    return replace(members[0], message=message, locations=(*places, *compared), judged=len(places),
                    expected=None, actual=None, difference=None, tolerance=None)
 
 

@@ -79,7 +79,7 @@ class TableView:
 
 @dataclass(frozen=True, slots=True)
 class Place:
-    role: str  # 位置 for the first location, 涉及 for the others
+    role: str  # 位置 for a place found wrong, 涉及 for one it was compared with
     what: str
     where: str
     target: str | None  # id of the element showing it
@@ -202,12 +202,13 @@ def _file_view(anchor: str, path: str, file_format: str | None, error: str | Non
 
 def _finding_view(finding: Finding, finding_id: str, marker: _Marker) -> FindingView:
     figures = [(word, value) for key, word in FIGURE_WORDS if (value := getattr(finding, key)) not in (None, "")]
-    places = [place for index, location in enumerate(finding.locations) if (place := _place(location, index, marker))]
+    places = [place for index, location in enumerate(finding.locations)
+              if (place := _place(location, finding.role(index), marker))]
     return FindingView(finding_id, finding.rule, finding.severity, finding.title, finding.message, figures,
                        finding.hint, places)
 
 
-def _place(location: Location, index: int, marker: _Marker) -> Place | None:
+def _place(location: Location, role: str, marker: _Marker) -> Place | None:
     """One location: what and where it is, and the element showing it (none for a claim in prose)."""
     what = location.describe()
     if location.value not in (None, ""):
@@ -215,7 +216,7 @@ def _place(location: Location, index: int, marker: _Marker) -> Place | None:
     where = location.source.describe()
     if not what and not where:
         return None
-    return Place("位置" if index == 0 else "涉及", what, where, marker.placed.get(location.source))
+    return Place(role, what, where, marker.placed.get(location.source))
 
 
 def _table_view(table: Table, marker: _Marker) -> TableView:

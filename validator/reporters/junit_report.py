@@ -83,7 +83,7 @@ def _describe(finding: Finding) -> str:
     for index, location in enumerate(finding.locations):
         place = location.place()
         if place:
-            lines.append(f"{'位置' if index == 0 else '涉及'}：{place}")
+            lines.append(f"{finding.role(index)}：{place}")
     if finding.hint:
         lines.append(f"建议：{finding.hint}")
     return "\n".join(lines)

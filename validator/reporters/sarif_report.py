@@ -1,9 +1,10 @@
 """SARIF 2.1.0 for code-scanning services (GitHub code scanning, Azure DevOps, SonarQube, VS Code's viewer).
 
 One run. `tool.driver.rules` describes every rule that produced a result (title, description, basis
-and hint from the rule file). A result's first location is the judged cell: the file, the line and
+and hint from the rule file). A result's locations are the places found wrong (one cell, or every
+place of a finding that groups many, such as 110 template placeholders): the file, the line and
 column where the input has lines (text, YAML), and the table, row, column, page, sheet and cell in
-the location's `properties` and `logicalLocations`; the other cells the rule read are its
+the location's `properties` and `logicalLocations`; the cells they were compared with are its
 `relatedLocations`. Columns count Unicode characters (`columnKind: unicodeCodePoints`).
 
 `partialFingerprints["budgetlintFinding/v1"]` identifies a finding by what it is about — rule, file,
@@ -130,12 +131,14 @@ def _result(finding: Finding, rule_index: int, artifact_index: int | None, finge
         "ruleIndex": rule_index,
         "level": LEVELS[finding.severity],
         "message": {"text": finding.message},
-        "locations": [_location(finding.file, locations[0], artifact_index)],
+        "locations": [_location(finding.file, location, artifact_index)
+                      for location in locations[:max(finding.judged, 1)]],
         "partialFingerprints": {FINGERPRINT: fingerprint},
     }
-    if len(locations) > 1:
+    compared = locations[max(finding.judged, 1):]
+    if compared:
         result["relatedLocations"] = [_location(finding.file, location, artifact_index, id_=index)
-                                      for index, location in enumerate(locations[1:], start=1)]
+                                      for index, location in enumerate(compared, start=1)]
     figures = {name: getattr(finding, name) for name in ("expected", "actual", "difference", "tolerance")}
     properties = {name: value for name, value in figures.items() if value is not None}
     if finding.hint:

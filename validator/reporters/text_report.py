@@ -54,7 +54,7 @@ def _finding(console: Console, finding: Finding, verbose: bool) -> None:
     for index, location in enumerate(shown):
         place = location.place()
         if place:  # a whole-file finding (an unreadable file) has no place inside the file
-            console.print(f"      {'位置' if index == 0 else '涉及'}：{escape(place)}")
+            console.print(f"      {finding.role(index)}：{escape(place)}")
     rest = finding.locations[len(shown):]
     if rest:  # places in prose and scanned pages are not cells
         unit = "个单元格" if all(loc.column for loc in rest) else "处"
