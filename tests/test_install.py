@@ -1,7 +1,7 @@
 """Installing budgetlint as a new user does, with the dependency versions pyproject.toml allows:
 the README's first command typed into a terminal (a fresh venv with the newest versions the registry
 serves), the lowest allowed versions, and an upper bound on every dependency that the registry's
-newest release has not outgrown. Each runs in a copy of the project, so no venv lands in the checkout."""
+newest release has not outgrown. The installs run in a copy of the project, so no venv lands in the checkout."""
 
 import json
 import os
@@ -15,8 +15,6 @@ from pathlib import Path
 import pytest
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
-
-pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parent.parent
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
@@ -70,6 +68,7 @@ def assert_report_without_traceback(exit_code, screen):
     assert SUMMARY in screen and exit_code == 1, (exit_code, screen[-3000:])
 
 
+@pytest.mark.slow
 def test_readme_first_command_typed_into_a_terminal_shows_the_report_and_exits_1(project_copy):
     """A fresh venv as the command makes it gets the newest versions the registry serves within the
     bounds; with a terminal on stdout the report's width, colours and progress bar come into play."""
@@ -86,6 +85,7 @@ def lowest_allowed(requirement):
     return f"{requirement.name}=={lower}"
 
 
+@pytest.mark.slow
 def test_lowest_allowed_versions_check_the_examples_and_pass_the_quick_tests(project_copy):
     """Every dependency and extra pinned to its lower bound (written as a released version) in a
     fresh venv: the examples give their report in a terminal and the tests not marked slow pass."""
@@ -106,6 +106,13 @@ def test_lowest_allowed_versions_check_the_examples_and_pass_the_quick_tests(pro
     assert tests.returncode == 0, tests.stdout[-3000:]
 
 
+def test_every_dependency_has_a_lower_and_an_upper_bound():
+    """The lower bound written as a released version, so that a constraints file can pin it."""
+    unbounded = [str(r) for r in REQUIREMENTS if sorted(spec.operator for spec in r.specifier) != ["<", ">="]]
+    assert not unbounded, f"each needs one >= and one < bound: {unbounded}"
+
+
+@pytest.mark.slow
 def test_newest_release_of_every_dependency_is_within_its_declared_bounds():
     """pip resolves each dependency alone, as it would for a new install; a release past an upper
     bound means someone has to test budgetlint with it and raise the bound."""
