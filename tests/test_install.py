@@ -31,7 +31,8 @@ OFFLINE = ("Failed to establish a new connection", "Temporary failure in name re
 def project_copy(tmp_path):
     """The checkout without its venvs, caches and git folder: what a user clones."""
     copy = tmp_path / "budgetlint"
-    shutil.copytree(ROOT, copy, ignore=shutil.ignore_patterns(".git", ".*venv*", ".*cache", ".hypothesis", "__pycache__", "*.egg-info", "build", "dist"))
+    shutil.copytree(ROOT, copy, ignore=shutil.ignore_patterns(".git", ".*venv*", ".*cache", ".hypothesis", "__pycache__",
+                                                              "*.egg-info", "build", "dist"))
     return copy
 
 
