@@ -1,7 +1,13 @@
 """Fixtures shared by the configuration, baseline and batch tests."""
 
 import pytest
+from hypothesis import settings
 from test_cli import SEED002, TOTAL_LINE, mutate
+
+# Property tests judge results, not speed: a loaded CI machine must not fail them on Hypothesis's 200 ms
+# deadline (speed lives in benchmarks/)
+settings.register_profile("budgetlint", deadline=None)
+settings.load_profile("budgetlint")
 
 
 @pytest.fixture
