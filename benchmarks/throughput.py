@@ -41,6 +41,7 @@ from pathlib import Path
 
 import validator
 import validator.api as api
+import validator.checking as checking
 from validator.api import active_rules, check
 from validator.catalogue import builtin_catalogue
 from validator.engine import Engine
@@ -337,7 +338,7 @@ def memory_child(folder: Path) -> dict[str, object]:
     files = sum(1 for _ in api.expand([folder]))
     every = max(1, files // 40)  # each sample walks the gc heap: cap their number
     alive, seen = [0], [0]
-    real_read = api.read_document
+    real_read = checking.read_document
 
     def counting_read(*args, **kwargs):
         if seen[0] % every == 0:
@@ -345,11 +346,11 @@ def memory_child(folder: Path) -> dict[str, object]:
         seen[0] += 1
         return real_read(*args, **kwargs)
 
-    api.read_document = counting_read
+    checking.read_document = counting_read
     try:
         report = check([folder])  # noqa: F841 - kept alive: documents must not outlive check() even so
     finally:
-        api.read_document = real_read
+        checking.read_document = real_read
     gc.collect()
     return {"files": files, "findings": findings, "skips": skips, "rss_base": baseline, "rss_peak": rss_peak,
             "peak": peak, "retained": retained, "parts": parts, "alive_during": alive[0],

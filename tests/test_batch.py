@@ -12,6 +12,7 @@ import pytest
 from test_cli import CONSISTENT, FIXTURES, REPORT_SCHEMA, SEED002, run
 
 import validator.api as api
+import validator.checking as checking
 import validator.batch as batch
 from validator.api import Interrupted, check
 
@@ -47,7 +48,7 @@ def test_documents_come_back_from_the_workers(folder):
 
 def misbehaving_reader(misbehave):
     """read_document, except for files named crash.txt or slow.txt (patched before the workers fork)."""
-    real = api.read_document
+    real = checking.read_document
 
     def read(path, *args, **kwargs):
         if path.name in ("crash.txt", "slow.txt"):
@@ -59,7 +60,7 @@ def misbehaving_reader(misbehave):
 
 def test_a_file_that_kills_its_worker_is_read_01_and_the_rest_is_checked(folder, monkeypatch):
     (folder / "crash.txt").write_text("anything", encoding="utf-8")
-    monkeypatch.setattr(api, "read_document", misbehaving_reader(lambda path: os._exit(1)))
+    monkeypatch.setattr(checking, "read_document", misbehaving_reader(lambda path: os._exit(1)))
     report = check([folder], jobs=2)
     by_file = {f.path: f for f in report.files}
     assert by_file[str(folder / "crash.txt")].error is not None
@@ -70,7 +71,7 @@ def test_a_file_that_kills_its_worker_is_read_01_and_the_rest_is_checked(folder,
 
 def test_a_file_out_of_time_is_read_01(folder, monkeypatch):
     (folder / "slow.txt").write_text("anything", encoding="utf-8")
-    monkeypatch.setattr(api, "read_document", misbehaving_reader(lambda path: time.sleep(30)))
+    monkeypatch.setattr(checking, "read_document", misbehaving_reader(lambda path: time.sleep(30)))
     began = time.monotonic()
     report = check([folder], jobs=2, timeout=0.5)
     assert time.monotonic() - began < 20
@@ -109,14 +110,14 @@ def test_ctrl_c_leaves_the_report_of_the_files_done(folder, jobs):
 
 
 def test_ctrl_c_on_the_command_line_exits_130_with_a_partial_report(folder, monkeypatch):
-    real = api.FileChecker.check
+    real = checking.FileChecker.check
 
     def interrupted_at_the_third(self, path):
         if path.name.startswith("c-"):
             raise KeyboardInterrupt
         return real(self, path)
 
-    monkeypatch.setattr(api.FileChecker, "check", interrupted_at_the_third)
+    monkeypatch.setattr(checking.FileChecker, "check", interrupted_at_the_third)
     result = run("check", "--jobs", "1", "--format", "json", folder)
     assert result.exit_code == 130
     report = json.loads(result.stdout)

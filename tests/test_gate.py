@@ -13,7 +13,7 @@ import pytest
 from test_cli import SEED002, rule_text, rules_of, run
 from test_config import write
 
-from validator import api, cli, config, engine
+from validator import api, checking, cli, config, engine
 from validator.errors import UnknownRuleIdError
 
 TYPO, MEANT = "T5-O2", "T5-02"  # a letter O typed for the digit 0
@@ -255,7 +255,7 @@ def test_a_reader_closing_the_output_is_exit_141_without_a_traceback():
 
 def reader_failing_on(name):
     """read_document with a bug that shows on one file (patched before any worker forks)."""
-    real = api.read_document
+    real = checking.read_document
 
     def read(path, *args, **kwargs):
         if path.name == name:
@@ -278,7 +278,7 @@ def two_files(in_tmp, wrong_total):
 @pytest.mark.parametrize("jobs", ["1", "2"])
 @pytest.mark.parametrize("fail_on", ["error", "never"])
 def test_a_file_whose_reader_fails_gives_the_full_report_and_exit_3(two_files, monkeypatch, jobs, fail_on):
-    monkeypatch.setattr(api, "read_document", reader_failing_on("a-broken.txt"))
+    monkeypatch.setattr(checking, "read_document", reader_failing_on("a-broken.txt"))
     result, report = check_json("--jobs", jobs, "--fail-on", fail_on, "--select", "T1", two_files, code=(3,))
     broken, fine = (str(two_files / n) for n in ("a-broken.txt", "b-checked.txt"))
     assert checked(report) == [broken, fine]
@@ -307,7 +307,7 @@ def test_a_file_that_trips_the_engine_gives_exit_3_in_the_text_report(two_files,
 
 
 def test_an_internal_error_is_not_hidden_by_writing_a_baseline_or_ignoring_read_01(two_files, monkeypatch):
-    monkeypatch.setattr(api, "read_document", reader_failing_on("a-broken.txt"))
+    monkeypatch.setattr(checking, "read_document", reader_failing_on("a-broken.txt"))
     baseline = two_files / "baseline.json"
     assert run("check", "--jobs", "1", "--write-baseline", baseline, two_files).exit_code == 3
     assert run("check", "--jobs", "1", "--ignore", "READ-01", two_files).exit_code == 3

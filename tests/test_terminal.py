@@ -273,10 +273,10 @@ SLOW_RUN = textwrap.dedent("""
     # so worker processes have it whether they are forked or spawned
     import os, time
     from pathlib import Path
-    from validator import api
+    from validator import checking
     from validator.cli import main
 
-    read = api.read_document
+    read = checking.read_document
 
     def slow_reader(path, *args):
         if path.name.startswith("slow-"):
@@ -284,7 +284,7 @@ SLOW_RUN = textwrap.dedent("""
             time.sleep(60)
         return read(path, *args)
 
-    api.read_document = slow_reader
+    checking.read_document = slow_reader
     if __name__ == "__main__":
         main(prog_name="budgetlint")
 """)

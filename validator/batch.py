@@ -18,7 +18,7 @@ from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from types import FrameType
 
-from .api import CheckOptions, FileChecker, FileOutcome, Progress, configured_rules, unreadable
+from .checking import CheckOptions, FileChecker, FileOutcome, Progress, configured_rules, unreadable
 
 _checker: FileChecker | None = None  # one per worker process, built by _start_worker
 

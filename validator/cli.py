@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from . import __version__
+from .version import __version__
 
 if TYPE_CHECKING:
     from .api import Progress

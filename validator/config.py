@@ -35,7 +35,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from .api import CheckOptions, configured_rules
+from .checking import CheckOptions, configured_rules
 from .errors import ConfigError, SettingError, UnknownRuleIdError
 from .readers import DEFAULT_MAX_BYTES
 from .ruleset import GradeCheck, Rule, declared_parameters

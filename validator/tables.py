@@ -11,9 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .catalogue import Catalogue
 from .labels import normalise, normalise_code, split_ordinal
-from .model import Cell, Column, Document, Note, Row, Source, Table, TextLine
+from .model import Cell, Column, Note, Row, Source, Table
 from .numbers import Amount, Garbled, parse_number
 
 MAX_HEADER_ROWS = 6
@@ -81,22 +80,8 @@ def add_meta(raw: RawTable, text: str) -> None:
         raw.meta["单位"] = compact.split(":", 1)[-1]
 
 
-def add_table(document: Document, raw: RawTable, catalogue: Catalogue) -> None:
-    """The table, and for a table no rule knows (a list of evaluated projects with prose in its cells)
-    its rows as lines of text too, so the sentences in its cells are read like any narrative."""
-    table = build_table(raw, catalogue)
-    document.tables.append(table)
-    if table.kind is None:
-        for row in raw.grid:
-            if any(c.text.strip() for c in row):
-                document.text.append(TextLine("\t".join(c.text for c in row), row[0].source))
-
-
-def build_table(raw: RawTable, catalogue: Catalogue) -> Table:
-    kind = catalogue.kind_of(raw.title)
-    if kind == "SE":  # a form rather than a grid of uniform rows; selfeval builds on this module
-        from .selfeval import build_self_evaluation
-        return build_self_evaluation(raw)
+def build_grid_table(raw: RawTable, kind: str | None) -> Table:
+    """The Table of an ordinary grid of the catalogue's `kind` (None: a table no rule knows)."""
     grid = _drop_empty_columns(_pad(raw.grid))
     header_count, number_row = _header_block(grid)
     headers = grid[:header_count]

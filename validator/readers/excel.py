@@ -24,12 +24,12 @@ from ..catalogue import Catalogue
 from ..errors import ReadError
 from ..excel_legend import legend_sheets
 from ..model import Document, Note, Source, TextLine
+from ..table_building import add_table
 from ..tables import (
     NO_CACHE,
     GridCell,
     RawTable,
     add_meta,
-    add_table,
     is_meta,
     is_note,
     is_title,

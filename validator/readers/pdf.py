@@ -19,11 +19,11 @@ from pathlib import Path
 from ..catalogue import Catalogue
 from ..errors import ReadError
 from ..model import Document, Note, Source, TextLine
+from ..table_building import add_table
 from ..tables import (
     GridCell,
     RawTable,
     add_meta,
-    add_table,
     is_meta,
     is_note,
     is_title,
