@@ -7,6 +7,7 @@ import socket
 from pathlib import Path
 
 import pytest
+from helpers import expected_rows, texts
 
 from validator import check
 from validator.numbers import Amount, parse_number
@@ -159,8 +160,6 @@ def test_every_figure_of_the_scanned_self_evaluations_is_read_exactly(cached_ocr
 def test_the_scanned_self_evaluations_give_the_rows_of_expected_json(cached_ocr):
     """Including an indicator name printed across a rule (生活质|量改善率) and 绩效指标 in 6 pt; the
     space in "≥3 人" is not seen on the scan and means nothing, so spaces are left out."""
-    from test_selfeval import expected_rows, texts
-
     from validator.catalogue import builtin_catalogue
     from validator.readers import read_document
 

@@ -15,8 +15,7 @@ from urllib.parse import unquote
 
 import jsonschema
 import pytest
-import test_cli
-from test_cli import SEED002, TOTAL_LINE, WARNING_RULE, mutate, run
+from helpers import CONSISTENT, FIXTURES, SEED002, TOTAL_LINE, WARNING_RULE, mutate, run
 
 from validator.findings import Finding, Location, Report, Source
 from validator.reporters import REPORTERS
@@ -25,7 +24,6 @@ from validator.reporters.csv_report import render as render_csv
 from validator.reporters.github_report import annotation
 from validator.ruleset import builtin_rules
 
-FIXTURES = Path(__file__).parent / "fixtures"
 SARIF_SCHEMA = json.loads((FIXTURES / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
 LEVELS = {"error": "error", "warning": "warning", "info": "note"}
 # Each real input with the options that make it report something (rounding tails of the fixture
@@ -42,9 +40,6 @@ INPUTS = {
     "seed002-scanned-pdf": (FIXTURES / "seed002" / "scanned_two_pages.pdf",),
     "seed002-formulas-without-cache": (FIXTURES / "seed002" / "final_accounts_formulas_no_cache.xlsx",),
 }
-
-
-mutated = test_cli.mutated  # the fixture: seed 002 with 本年收入合计 2,653.57, T1 errors located in 公开01表
 
 
 @cache
@@ -359,7 +354,7 @@ def test_csv_has_the_chinese_header_and_a_row_per_finding(name):
 
 def test_csv_lists_every_checked_file_a_clean_one_with_a_row_saying_so(tmp_path, mutated):
     clean = tmp_path / "b-clean.txt"
-    shutil.copy(test_cli.CONSISTENT, clean)
+    shutil.copy(CONSISTENT, clean)
     unreadable = tmp_path / "c-binary.txt"
     unreadable.write_bytes(b"\x00\xff" * 10)
     rows = csv_rows(check("csv", mutated, clean, unreadable))

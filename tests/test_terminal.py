@@ -23,7 +23,7 @@ import openpyxl
 import pytest
 import yaml
 from rich.cells import cell_len
-from test_cli import run
+from helpers import run
 
 import validator.api
 from validator.cli import FORMATS
