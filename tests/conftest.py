@@ -1,8 +1,8 @@
-"""Fixtures shared by the configuration, baseline and batch tests."""
+"""Fixtures shared by the command-line, configuration, baseline, reporter and batch tests."""
 
 import pytest
 from hypothesis import settings
-from test_cli import SEED002, TOTAL_LINE, mutate
+from helpers import SEED002, TOTAL_LINE, mutate
 
 # Property tests judge results, not speed: a loaded CI machine must not fail them on Hypothesis's 200 ms
 # deadline (speed lives in benchmarks/)
@@ -17,3 +17,9 @@ def wrong_total(tmp_path):
     path.write_text(mutate(SEED002.read_text(encoding="utf-8"), TOTAL_LINE, "\t2,643.57\t", "\t2,653.57\t"),
                     encoding="utf-8")
     return path
+
+
+@pytest.fixture
+def mutated(wrong_total):
+    """The seed with 本年收入合计 changed from 2,643.57 to 2,653.57 (T1-01 and T1-03 must fail)."""
+    return wrong_total

@@ -5,7 +5,7 @@ import json
 import shutil
 
 import pytest
-from test_cli import SEED002, TOTAL_LINE, mutate, run
+from helpers import SEED002, TOTAL_LINE, mutate, run
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ import time
 
 import jsonschema
 import pytest
-from test_cli import CONSISTENT, FIXTURES, REPORT_SCHEMA, SEED002, run
+from helpers import CONSISTENT, FIXTURES, REPORT_SCHEMA, SEED002, run
 
 import validator.api as api
 import validator.checking as checking

@@ -6,54 +6,15 @@ import json
 import re
 import shutil
 from decimal import Decimal
-from pathlib import Path
 
 import jsonschema
 import pytest
-from click.testing import CliRunner
+from helpers import CONSISTENT, REPORT_SCHEMA, SEED002, TOTAL_LINE, WARNING_RULE, pairs, rule_text, rules_of, run, run_json
 
 import validator
-from validator.cli import FORMATS, main
+from validator.cli import FORMATS
 from validator.reporters import REPORTERS
 from validator.ruleset import builtin_rules
-
-FIXTURES = Path(__file__).parent / "fixtures"
-SEED002 = FIXTURES / "seed002.txt"
-# Seed 002 up to its 自评表 (three of which do not add up): a disclosure with nothing to report
-CONSISTENT = FIXTURES / "seed002-without-self-evaluations.txt"
-TOTAL_LINE = 139  # 公开01表 第27行 本年收入合计 2,643.57
-
-
-def run(*args):
-    return CliRunner().invoke(main, [str(a) for a in args])
-
-
-def run_json(*args):
-    result = run("check", "--format", "json", *args)
-    assert result.exit_code in (0, 1), (result.exit_code, result.output)
-    return result, json.loads(result.stdout)
-
-
-def pairs(report):
-    """(rule, first location's source line) of every finding."""
-    return {(f["rule"], f["locations"][0]["source"]["line"]) for f in report["findings"]}
-
-
-def rules_of(report, severities=("error", "warning", "info")):
-    return {f["rule"] for f in report["findings"] if f["severity"] in severities}
-
-
-def mutate(text, line, old, new):
-    lines = text.splitlines(keepends=True)
-    assert old in lines[line - 1], (line, old)
-    lines[line - 1] = lines[line - 1].replace(old, new, 1)
-    return "".join(lines)
-
-
-@pytest.fixture
-def mutated(wrong_total):
-    """The seed with 本年收入合计 changed from 2,643.57 to 2,653.57 (T1-01 and T1-03 must fail)."""
-    return wrong_total
 
 
 # -- exit codes -------------------------------------------------------------------------------------
@@ -76,23 +37,6 @@ def test_fail_on_never_exits_0(mutated):
 
 def test_fail_on_error_is_the_default(mutated):
     assert run("check", "--fail-on", "error", mutated).exit_code == 1
-
-
-WARNING_RULE = """\
-rules:
-  - id: ZZTEST-01
-    title: 本年收入合计超过一百万元
-    severity: warning
-    basis: 测试用规则
-    description: 测试 --fail-on 的警告级规则。
-    message: "本年收入合计为 {actual}"
-    check:
-      kind: assert
-      assert: 'T1["本年收入合计", "决算数|金额"] <= 100'
-    examples:
-      pass: [{name: 甲}]
-      fail: [{name: 乙}]
-"""
 
 
 @pytest.mark.parametrize(("fail_on", "code"), [(None, 0), ("error", 0), ("warning", 1), ("info", 1), ("never", 0)])
@@ -141,23 +85,6 @@ def test_formats_offered_are_the_reporters():
 
 
 # -- invalid rule files -----------------------------------------------------------------------------
-
-def rule_text(**lines):
-    """A valid rule file; keyword arguments replace (or, with a new key, add) single lines of the rule."""
-    body = {
-        "id": "    id: ZZTEST-01",
-        "title": "    title: 测试规则",
-        "severity": "    severity: error",
-        "basis": "    basis: 测试",
-        "description": "    description: 测试",
-        "message": '    message: "相差 {difference}"',
-        "check": "    check:\n      kind: assert\n      assert: 'T1[\"本年收入合计\", \"决算数\"] == 0'",
-        "examples": "    examples:\n      pass: [{name: 甲}]\n      fail: [{name: 乙}]",
-    }
-    body.update(lines)
-    text = "rules:\n  -" + "\n".join(v for v in body.values() if v is not None)[3:] + "\n"
-    return text
-
 
 def line_of(text, needle):
     (number,) = [i for i, line in enumerate(text.splitlines(), start=1) if needle in line]
@@ -302,50 +229,6 @@ def test_select_exact_id_gives_exactly_that_rule(mutated):
 
 
 # -- the JSON contract ------------------------------------------------------------------------------
-
-NULLABLE_STRING = {"type": ["string", "null"]}
-NULLABLE_INT = {"type": ["integer", "null"]}
-SOURCE = {
-    "type": "object",
-    "required": ["line", "column", "page", "bbox", "sheet", "cell"],
-    "properties": {"line": {"type": ["integer", "null"], "minimum": 1},
-                   "column": {"type": ["integer", "null"], "minimum": 1},
-                   "page": {"type": ["integer", "null"], "minimum": 1},
-                   "bbox": {"type": ["array", "null"], "items": {"type": "string"}},
-                   "sheet": NULLABLE_STRING, "cell": NULLABLE_STRING},
-}
-LOCATION = {
-    "type": "object",
-    "required": ["table", "table_title", "row", "row_no", "code", "column", "column_no", "value", "source"],
-    "properties": {"table": NULLABLE_STRING, "table_title": NULLABLE_STRING, "row": NULLABLE_STRING,
-                   "row_no": NULLABLE_INT, "code": NULLABLE_STRING, "column": NULLABLE_STRING,
-                   "column_no": NULLABLE_INT, "value": NULLABLE_STRING, "source": SOURCE},
-}
-REPORT_SCHEMA = {
-    "type": "object",
-    "required": ["tool", "files", "findings", "summary"],
-    "properties": {
-        "tool": {"type": "object", "required": ["name", "version"],
-                 "properties": {"name": {"const": "budgetlint"}, "version": {"type": "string"}}},
-        "files": {"type": "array", "items": {
-            "type": "object", "required": ["path", "format", "tables", "error"],
-            "properties": {"path": {"type": "string"}, "format": NULLABLE_STRING,
-                           "tables": {"type": "array", "items": {"type": "string"}}, "error": NULLABLE_STRING}}},
-        "findings": {"type": "array", "items": {
-            "type": "object",
-            "required": ["rule", "severity", "title", "message", "file", "expected", "actual", "difference",
-                         "tolerance", "locations"],
-            "properties": {"rule": {"type": "string"}, "severity": {"enum": ["error", "warning", "info"]},
-                           "title": {"type": "string"}, "message": {"type": "string"}, "file": {"type": "string"},
-                           "expected": NULLABLE_STRING, "actual": NULLABLE_STRING,
-                           "difference": NULLABLE_STRING, "tolerance": NULLABLE_STRING,
-                           "locations": {"type": "array", "items": LOCATION}}}},
-        "summary": {"type": "object", "required": ["files", "findings", "errors", "warnings", "infos", "skipped"],
-                    "properties": {k: {"type": "integer", "minimum": 0}
-                                   for k in ("files", "findings", "errors", "warnings", "infos", "skipped")}},
-    },
-}
-
 
 def test_json_report_follows_the_contract(mutated, tmp_path):
     unreadable = tmp_path / "binary.txt"

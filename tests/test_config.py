@@ -5,25 +5,13 @@ import json
 import shutil
 
 import pytest
-from test_cli import TOTAL_LINE, pairs, run, rules_of
-
-
-def write(path, text):
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-    return path
-
-
-def check_json(*args):
-    result = run("check", "--format", "json", *args)
-    assert result.exit_code in (0, 1), (result.exit_code, result.output)
-    return result, json.loads(result.stdout)
+from helpers import TOTAL_LINE, WARNING_RULE, SEED002, pairs, rule_text, rules_of, run, run_json, write
 
 
 def test_found_in_a_parent_folder(tmp_path, monkeypatch, wrong_total):
     write(tmp_path / "budgetlint.toml", 'select = ["T1-03"]\n')
     monkeypatch.chdir(write(tmp_path / "a" / "b" / "placeholder", "").parent)
-    _, report = check_json(wrong_total)
+    _, report = run_json(wrong_total)
     assert rules_of(report) == {"T1-03"}
 
 
@@ -31,41 +19,39 @@ def test_budgetlint_toml_comes_before_pyproject_in_the_same_folder(tmp_path, mon
     write(tmp_path / "budgetlint.toml", 'select = ["T1-03"]\n')
     write(tmp_path / "pyproject.toml", '[tool.budgetlint]\nselect = ["T1-01"]\n')
     monkeypatch.chdir(tmp_path)
-    assert rules_of(check_json(wrong_total)[1]) == {"T1-03"}
+    assert rules_of(run_json(wrong_total)[1]) == {"T1-03"}
 
 
 def test_pyproject_without_a_budgetlint_table_is_passed_over(tmp_path, monkeypatch, wrong_total):
     write(tmp_path / "pyproject.toml", '[tool.budgetlint]\nselect = ["T1-01"]\n')
     inner = write(tmp_path / "sub" / "pyproject.toml", '[project]\nname = "unrelated"\n').parent
     monkeypatch.chdir(inner)
-    assert rules_of(check_json(wrong_total)[1]) == {"T1-01"}
+    assert rules_of(run_json(wrong_total)[1]) == {"T1-01"}
 
 
 def test_config_option_names_the_file(tmp_path, monkeypatch, wrong_total):
     write(tmp_path / "budgetlint.toml", 'select = ["T1-03"]\n')
     elsewhere = write(tmp_path / "elsewhere" / "ci.toml", 'select = ["T1-01"]\n')
     monkeypatch.chdir(tmp_path)
-    assert rules_of(check_json("--config", elsewhere, wrong_total)[1]) == {"T1-01"}
+    assert rules_of(run_json("--config", elsewhere, wrong_total)[1]) == {"T1-01"}
 
 
 def test_command_line_overrides_the_config(tmp_path, monkeypatch, wrong_total):
     write(tmp_path / "budgetlint.toml", 'select = ["T1-03"]\nfail-on = "never"\n')
     monkeypatch.chdir(tmp_path)
     assert run("check", wrong_total).exit_code == 0
-    result, report = check_json("--select", "T1-01", "--fail-on", "error", wrong_total)
+    result, report = run_json("--select", "T1-01", "--fail-on", "error", wrong_total)
     assert result.exit_code == 1
     assert pairs(report) == {("T1-01", TOTAL_LINE)}
 
 
 def test_rules_in_the_config_are_relative_to_it_and_the_command_line_adds_to_them(tmp_path, monkeypatch, wrong_total):
-    from test_cli import WARNING_RULE, rule_text
-
     write(tmp_path / "province" / "warn.yaml", WARNING_RULE)
     extra = write(tmp_path / "extra.yaml", rule_text(id="    id: ZZEXTRA-01"))
     write(tmp_path / "budgetlint.toml", 'rules = ["province"]\nselect = ["ZZ"]\n')
     monkeypatch.chdir(write(tmp_path / "deeper" / "placeholder", "").parent)
-    assert rules_of(check_json(wrong_total)[1]) == {"ZZTEST-01"}
-    assert rules_of(check_json("--rules", extra, wrong_total)[1]) == {"ZZTEST-01", "ZZEXTRA-01"}
+    assert rules_of(run_json(wrong_total)[1]) == {"ZZTEST-01"}
+    assert rules_of(run_json("--rules", extra, wrong_total)[1]) == {"ZZTEST-01", "ZZEXTRA-01"}
 
 
 def test_per_file_ignores_by_path_and_by_file_name(tmp_path, monkeypatch, wrong_total):
@@ -76,7 +62,7 @@ def test_per_file_ignores_by_path_and_by_file_name(tmp_path, monkeypatch, wrong_
     write(tmp_path / "budgetlint.toml", '[per-file-ignores]\n"archive/**" = ["T1-01"]\n"old.txt" = ["T1"]\n'
           '"*.docx" = ["READ-01"]\n')
     monkeypatch.chdir(tmp_path)
-    _, report = check_json("--select", "T1", "current", "archive")
+    _, report = run_json("--select", "T1", "current", "archive")
     by_file = {(f["file"], f["rule"]) for f in report["findings"] if f["severity"] == "error"}
     assert by_file == {("current/unit.txt", "T1-01"), ("current/unit.txt", "T1-03"),
                        ("archive/2022/unit.txt", "T1-03")}
@@ -85,7 +71,7 @@ def test_per_file_ignores_by_path_and_by_file_name(tmp_path, monkeypatch, wrong_
 def test_severity_override_changes_the_exit_code(tmp_path, monkeypatch, wrong_total):
     write(tmp_path / "budgetlint.toml", '[severity]\nT1 = "warning"\n"T1-03" = "info"\n')
     monkeypatch.chdir(tmp_path)
-    result, report = check_json("--select", "T1", wrong_total)
+    result, report = run_json("--select", "T1", wrong_total)
     assert result.exit_code == 0
     assert {(f["rule"], f["severity"]) for f in report["findings"]} == {("T1-01", "warning"), ("T1-03", "info")}
     assert run("check", "--select", "T1", "--fail-on", "warning", wrong_total).exit_code == 1
@@ -94,21 +80,19 @@ def test_severity_override_changes_the_exit_code(tmp_path, monkeypatch, wrong_to
 def test_grade_bands_replace_those_of_the_grade_rule(tmp_path, monkeypatch):
     text = write(tmp_path / "narrative.txt", "该项目绩效评价得分 85.00 分，绩效等级为“合格”。\n")
     monkeypatch.chdir(tmp_path)
-    _, report = check_json("--select", "G", text)
+    _, report = run_json("--select", "G", text)
     assert report["findings"] == [] and report["skipped"], "合格 is no grade of the central bands"
     write(tmp_path / "budgetlint.toml", '[grades]\nbands = {"优" = 90, "良" = 80, "合格" = 60, "不合格" = 0}\n')
-    result, report = check_json("--select", "G", text)
+    result, report = run_json("--select", "G", text)
     assert result.exit_code == 1
     assert [(f["rule"], f["expected"], f["actual"]) for f in report["findings"]] == [("G-01", "良", "合格")]
 
 
 def test_a_parameter_changes_the_full_marks_of_the_self_evaluation(tmp_path, monkeypatch):
-    from test_cli import SEED002
-
     monkeypatch.chdir(tmp_path)
-    assert check_json("--select", "SE-07", SEED002)[1]["findings"] == []
+    assert run_json("--select", "SE-07", SEED002)[1]["findings"] == []
     write(tmp_path / "budgetlint.toml", "[parameters]\nfull_marks = 105\n")
-    _, report = check_json("--select", "SE-07", SEED002)
+    _, report = run_json("--select", "SE-07", SEED002)
     assert report["findings"]
     assert {(f["rule"], f["actual"], f["expected"]) for f in report["findings"]} == {("SE-07", "100.00", "105.00")}
 

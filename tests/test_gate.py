@@ -10,8 +10,7 @@ from pathlib import Path
 
 import click
 import pytest
-from test_cli import SEED002, rule_text, rules_of, run
-from test_config import write
+from helpers import SEED002, rule_text, rules_of, run, write
 
 from validator import api, checking, cli, config, engine
 from validator.errors import UnknownRuleIdError

@@ -9,7 +9,7 @@ from pathlib import Path
 import openpyxl
 import pypdfium2 as pdfium
 import pytest
-from test_cli import run
+from helpers import run
 
 from validator import check
 from validator.errors import RuleError

@@ -7,6 +7,7 @@ import socket
 from pathlib import Path
 
 import pytest
+from helpers import expected_rows, texts
 
 from validator import check
 from validator.numbers import Amount, parse_number
@@ -17,7 +18,13 @@ FIXTURES = Path(__file__).parent / "fixtures"
 SCANNED = FIXTURES / "seed002" / "final_accounts_scanned.pdf"
 EXPECTED = json.loads((FIXTURES / "seed002" / "expected.json").read_text(encoding="utf-8"))["tables"]
 
+
 needs_ocr = pytest.mark.skipif(not pdf_ocr.available(), reason="the ocr extra (rapidocr, onnxruntime) is not installed")
+
+
+def ocrs_the_scans(test):
+    """OCR of whole scans takes minutes: the slow layer (the fast one reads a single page, offline)."""
+    return pytest.mark.slow(needs_ocr(test))
 
 
 @pytest.fixture(scope="module")
@@ -49,7 +56,7 @@ def _without_repeated_headers(grid, header):
     return grid[:len(header)] + [row for row in grid[len(header):] if row not in repeated]
 
 
-@needs_ocr
+@ocrs_the_scans
 def test_every_cell_of_the_scanned_tables_is_read_exactly(cached_ocr):
     _, raws = read_raw(SCANNED, 10**9)
     mismatches, amounts = [], 0
@@ -65,7 +72,7 @@ def test_every_cell_of_the_scanned_tables_is_read_exactly(cached_ocr):
     assert mismatches == []
 
 
-@needs_ocr
+@ocrs_the_scans
 def test_every_ocr_cell_carries_page_box_and_confidence(cached_ocr):
     _, raws = read_raw(SCANNED, 10**9)
     cell = next(c for row in raws[0].grid for c in row if c.text == "2,587.46")
@@ -73,7 +80,7 @@ def test_every_ocr_cell_carries_page_box_and_confidence(cached_ocr):
     assert 0.8 < cell.source.confidence <= 1
 
 
-@needs_ocr
+@ocrs_the_scans
 def test_the_scan_gives_the_same_findings_as_the_text_pdf(cached_ocr):
     def described(report):
         return [(f.rule, f.severity, [(loc.value, loc.source.page) for loc in f.locations]) for f in report.findings]
@@ -86,7 +93,7 @@ def test_the_scan_gives_the_same_findings_as_the_text_pdf(cached_ocr):
     assert described(check([SCANNED], show_rounding=True, select_ids=["T1-01"])) != []
 
 
-@needs_ocr
+@ocrs_the_scans
 def test_the_summary_counts_the_cells_read_by_ocr_and_the_doubtful_ones(cached_ocr):
     from validator.reporters import text_report
 
@@ -137,7 +144,7 @@ def test_ocr_can_be_turned_off(monkeypatch):
     assert raws == [] and [p.source.page for p in document.problems] == [1, 2]
 
 
-@needs_ocr
+@ocrs_the_scans
 def test_every_figure_of_the_scanned_self_evaluations_is_read_exactly(cached_ocr):
     _, raws = read_raw(SCANNED, 10**9)
     sheets = [r for r in raws if r.title == "项目支出绩效自评表"]
@@ -155,12 +162,10 @@ def test_every_figure_of_the_scanned_self_evaluations_is_read_exactly(cached_ocr
     assert amounts == 25  # with the 607 of the nine tables: 632
 
 
-@needs_ocr
+@ocrs_the_scans
 def test_the_scanned_self_evaluations_give_the_rows_of_expected_json(cached_ocr):
     """Including an indicator name printed across a rule (生活质|量改善率) and 绩效指标 in 6 pt; the
     space in "≥3 人" is not seen on the scan and means nothing, so spaces are left out."""
-    from test_selfeval import expected_rows, texts
-
     from validator.catalogue import builtin_catalogue
     from validator.readers import read_document
 
@@ -284,7 +289,7 @@ def putuo_scan(request, tmp_path_factory):
 PUTUO = FIXTURES / "real" / "shanghai-putuo-social-work-dept-2024.pdf"
 
 
-@needs_ocr
+@ocrs_the_scans
 def test_a_stamped_turned_noisy_scan_of_a_real_disclosure_reads_every_amount_exactly_where_it_is(
         putuo_scan, cached_ocr):
     scan, scanned, angles = putuo_scan
@@ -314,7 +319,7 @@ def _turned_box(box, degrees, centre):
     return min(xs), min(ys), max(xs), max(ys)
 
 
-@needs_ocr
+@ocrs_the_scans
 def test_a_stamped_turned_noisy_scan_of_a_real_disclosure_gives_the_text_pdfs_findings(putuo_scan, cached_ocr):
     _, scanned, _ = putuo_scan
     found = [check([pdf], show_rounding=True) for pdf in (scanned, PUTUO)]
@@ -324,7 +329,7 @@ def test_a_stamped_turned_noisy_scan_of_a_real_disclosure_gives_the_text_pdfs_fi
     assert [(s.rule, s.reason) for s in found[0].skipped] == [(s.rule, s.reason) for s in found[1].skipped]
 
 
-@needs_ocr
+@ocrs_the_scans
 def test_a_stamped_scan_of_a_real_disclosure_reads_every_header_and_label_as_printed(putuo_scan, cached_ocr):
     """Words under the seal too: a misread 事业收入 or 公务用车运行维护费 would leave rules unchecked."""
     _, scanned, _ = putuo_scan

@@ -15,8 +15,7 @@ from urllib.parse import unquote
 
 import jsonschema
 import pytest
-import test_cli
-from test_cli import SEED002, TOTAL_LINE, WARNING_RULE, mutate, run
+from helpers import CONSISTENT, FIXTURES, SEED002, TOTAL_LINE, WARNING_RULE, mutate, run
 
 from validator.findings import Finding, Location, Report, Source
 from validator.reporters import REPORTERS
@@ -25,7 +24,6 @@ from validator.reporters.csv_report import render as render_csv
 from validator.reporters.github_report import annotation
 from validator.ruleset import builtin_rules
 
-FIXTURES = Path(__file__).parent / "fixtures"
 SARIF_SCHEMA = json.loads((FIXTURES / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
 LEVELS = {"error": "error", "warning": "warning", "info": "note"}
 # Each real input with the options that make it report something (rounding tails of the fixture
@@ -42,9 +40,8 @@ INPUTS = {
     "seed002-scanned-pdf": (FIXTURES / "seed002" / "scanned_two_pages.pdf",),
     "seed002-formulas-without-cache": (FIXTURES / "seed002" / "final_accounts_formulas_no_cache.xlsx",),
 }
-
-
-mutated = test_cli.mutated  # the fixture: seed 002 with 本年收入合计 2,653.57, T1 errors located in 公开01表
+# The scanned input is read by OCR (a quarter of a minute per format): the slow layer
+NAMES = [pytest.param(name, marks=pytest.mark.slow) if "scanned" in name else name for name in INPUTS]
 
 
 @cache
@@ -72,7 +69,7 @@ def first_source(finding):
 # -- every format on every input ----------------------------------------------------------------------
 
 @pytest.mark.parametrize("output_format", sorted(set(REPORTERS) - {"text", "json"}))
-@pytest.mark.parametrize("name", INPUTS)
+@pytest.mark.parametrize("name", NAMES)
 def test_every_format_keeps_the_exit_code_of_the_json_report(name, output_format):
     assert output(name, output_format)[0] == output(name, "json")[0]
 
@@ -86,7 +83,7 @@ def sarif_run(text):
     return only
 
 
-@pytest.mark.parametrize("name", INPUTS)
+@pytest.mark.parametrize("name", NAMES)
 def test_sarif_is_valid_and_has_one_result_per_json_finding(name):
     sarif = sarif_run(output(name, "sarif")[1])
     findings = report_of(name)["findings"]
@@ -98,7 +95,7 @@ def test_sarif_is_valid_and_has_one_result_per_json_finding(name):
         [max(len(f["locations"]), 1) for f in findings]
 
 
-@pytest.mark.parametrize("name", INPUTS)
+@pytest.mark.parametrize("name", NAMES)
 def test_sarif_describes_every_rule_that_produced_a_result(name):
     sarif = sarif_run(output(name, "sarif")[1])
     rules = sarif["tool"]["driver"]["rules"]
@@ -232,7 +229,7 @@ def junit(text):
     return ET.fromstring(text.encode("utf-8"))
 
 
-@pytest.mark.parametrize("name", INPUTS)
+@pytest.mark.parametrize("name", NAMES)
 def test_junit_has_a_testcase_per_rule_and_a_failure_per_rule_with_errors(name):
     root = junit(output(name, "junit")[1])
     report = report_of(name)
@@ -299,7 +296,7 @@ def parse_annotation(line):
     return command, {k: unescape(v) for k, v in properties.items()}, unescape(message)
 
 
-@pytest.mark.parametrize("name", INPUTS)
+@pytest.mark.parametrize("name", NAMES)
 def test_github_has_an_annotation_per_finding(name):
     lines = output(name, "github")[1].splitlines()
     findings = report_of(name)["findings"]
@@ -329,7 +326,7 @@ def test_github_rounding_notes_are_notices():
 
 # -- JSON Lines --------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("name", INPUTS)
+@pytest.mark.parametrize("name", NAMES)
 def test_json_lines_are_the_json_findings_one_per_line(name):
     lines = output(name, "json-lines")[1].splitlines()
     assert [json.loads(line) for line in lines] == report_of(name)["findings"]
@@ -346,7 +343,7 @@ def csv_rows(text):
     return list(csv.DictReader(io.StringIO(text.removeprefix("\ufeff"), newline="")))
 
 
-@pytest.mark.parametrize("name", INPUTS)
+@pytest.mark.parametrize("name", NAMES)
 def test_csv_has_the_chinese_header_and_a_row_per_finding(name):
     text = output(name, "csv")[1]
     assert next(csv.reader(io.StringIO(text.removeprefix("\ufeff")))) == list(HEADER)
@@ -359,7 +356,7 @@ def test_csv_has_the_chinese_header_and_a_row_per_finding(name):
 
 def test_csv_lists_every_checked_file_a_clean_one_with_a_row_saying_so(tmp_path, mutated):
     clean = tmp_path / "b-clean.txt"
-    shutil.copy(test_cli.CONSISTENT, clean)
+    shutil.copy(CONSISTENT, clean)
     unreadable = tmp_path / "c-binary.txt"
     unreadable.write_bytes(b"\x00\xff" * 10)
     rows = csv_rows(check("csv", mutated, clean, unreadable))

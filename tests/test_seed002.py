@@ -127,17 +127,20 @@ def test_every_amount_cell_is_covered(mutator):
     assert len(cells) > 500
 
 
+@pytest.mark.slow  # a mutation sweep: one full check per changed cell
 def test_every_amount_raised_by_a_tenth_is_caught_at_its_cell(mutator):
     missed = [_describe(*found) for found in mutator.cells() if not mutator.caught(found[3], STEP)]
     assert missed == [], f"{len(missed)} cells not caught:\n" + "\n".join(missed)
 
 
+@pytest.mark.slow  # a mutation sweep: one full check per changed cell
 def test_a_sample_of_amounts_lowered_by_a_tenth_is_caught_at_its_cell(mutator):
     sample = list(mutator.cells())[::7]
     missed = [_describe(*found) for found in sample if not mutator.caught(found[3], -STEP)]
     assert missed == [], f"{len(missed)} of {len(sample)} cells not caught:\n" + "\n".join(missed)
 
 
+@pytest.mark.slow  # a mutation sweep: one full check per changed cell
 def test_a_sample_of_amounts_raised_beyond_any_tolerance_is_caught_at_its_cell(mutator):
     """Tells a missing rule apart from a change that rounding could explain: 0.10 may hide inside the
     tolerance of a long sum, 1.00 cannot."""

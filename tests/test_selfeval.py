@@ -5,9 +5,9 @@ workbook and PDF copies of the disclosure give the same rows as expected.json.""
 import dataclasses
 import json
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
+from helpers import FIXTURES, SEED002, expected_rows, texts
 from click.testing import CliRunner
 
 from validator.catalogue import builtin_catalogue
@@ -15,8 +15,6 @@ from validator.cli import main
 from validator.readers import read_document
 from validator.selfeval import COLUMNS
 
-FIXTURES = Path(__file__).parent / "fixtures"
-SEED002 = FIXTURES / "seed002.txt"
 LINES = SEED002.read_text(encoding="utf-8").splitlines()
 COLUMN = {name: index for index, name in enumerate(COLUMNS)}
 
@@ -29,11 +27,6 @@ def sheets():
 def by_name(sheets, project):
     (sheet,) = [s for s in sheets if s.meta["项目名称"] == project]
     return sheet
-
-
-def texts(row):
-    """The row's cells by column name, as printed."""
-    return {COLUMNS[i]: c.text for i, c in row.cells.items()}
 
 
 def at(line, text, occurrence=1):
@@ -272,28 +265,6 @@ def test_an_unclear_second_level_is_left_out_of_the_label(sheets):
 
 
 # -- the same disclosure as workbook and PDF -------------------------------------------------------
-
-def expected_rows(grid):
-    """The rows of a 自评表 of expected.json, read by position (its grid is clean)."""
-    rows, section, first, second = [], None, "", ""
-    for cells in grid:
-        head = cells[0]
-        if head in ("项目资金（万元）", "资金管理情况", "年度总体目标", "绩效指标"):
-            section = head
-        elif head == "总分":
-            rows.append(("总分", "总分", {"分值": cells[6], "得分": cells[7]}))
-        elif section == "项目资金（万元）":
-            label = cells[2].removesuffix("（万元）")  # the row is named without its unit
-            rows.append(("资金", label, dict(zip(COLUMNS[1:7], cells[4:10], strict=True))))
-        elif section == "资金管理情况":
-            rows.append(("资金管理", cells[2], {"分值": cells[6], "得分": cells[7]}))
-        elif section == "绩效指标":
-            first, second = cells[1] or first, cells[2] or second
-            if cells[3]:
-                figures = dict(zip(("年度指标值", "实际完成值", "分值", "得分", "偏差度"), cells[4:9], strict=True))
-                rows.append(("指标", f"{first}/{second}/{cells[3]}", figures))
-    return rows
-
 
 EXPECTED = json.loads((FIXTURES / "seed002" / "expected.json").read_text(encoding="utf-8"))["tables"]
 FORMATS = ["final_accounts.xlsx", "final_accounts.xls", "final_accounts.pdf", "final_accounts_ttf.pdf"]

@@ -23,7 +23,7 @@ import openpyxl
 import pytest
 import yaml
 from rich.cells import cell_len
-from test_cli import run
+from helpers import run
 
 import validator.api
 from validator.cli import FORMATS
@@ -290,6 +290,7 @@ SLOW_RUN = textwrap.dedent("""
 """)
 
 
+@pytest.mark.slow  # a real Ctrl-C to a pty subprocess, waited for
 @pytest.mark.parametrize("jobs", ["1", "2"])
 def test_ctrl_c_stops_within_2_seconds_with_exit_130_and_the_report_of_the_files_done(tmp_path, jobs):
     folder = tmp_path / "in"
