@@ -79,6 +79,12 @@ def test_parts_in_nested_brackets():
         ("parts", "项目支出", {"total": "929.71万元", "parts": ("929.71万元", "0万元")}, {})]
 
 
+def test_a_change_against_last_year_is_not_a_part_of_the_total():
+    # a real 部门预算 (普陀区财政局 2025): the 107.62 is how the budget changed, not a third part
+    text = "支出预算3,121.42万元，其中：财政拨款支出预算3,121.42万元，比2024年预算增加107.62万元。"
+    assert [c for c in claims_in(text) if c[0] == "parts"] == []
+
+
 def test_parts_after_qizhong_across_wrapped_lines():
     # seed 000, lines 16-22: the sentence is wrapped over four lines, with blank lines between
     text = ("业单位 9 个。截至 2022 年底，部门在职在编人员 376 人，资产总额为\n\n"

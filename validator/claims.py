@@ -464,8 +464,14 @@ class _Reader:
         between = range(members[0].end, members[1].start)
         return any(self.p.text[i] in "；;" and self.p.depth[i] == depth for i in between)
 
+    # "比2024年预算增加107.62万元" after a total is how it changed, not a part of it
+    _CHANGE_LABEL = re.compile(r"(?:比|较|与)[^，,；;。]{0,16}?(?:增加|减少|增长|下降|降低|提高|上升)了?\s*$")
+
     def _add_parts(self, total: _Token, parts: list[_Token], start: int, end: int, region: tuple[int, int]) -> None:
-        """Record a parts claim spanning [start, end); `region` is the list, shares inside it are of the total."""
+        """Record a parts claim spanning [start, end); `region` is the list, shares inside it are of the total.
+        A list holding a change against another period is not a breakdown: no claim (abstain)."""
+        if any(self._CHANGE_LABEL.search(t.label) for t in parts):
+            return
         self._claim("parts", self._name(total) or _TRAILING.sub("", total.label), start, end,
                     {"total": total.figure, "parts": tuple(t.figure for t in parts)})
         self.part_members.update(t.start for t in parts)
