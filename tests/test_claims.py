@@ -83,6 +83,18 @@ def test_a_change_against_last_year_is_not_a_part_of_the_total():
     # a real 部门预算 (普陀区财政局 2025): the 107.62 is how the budget changed, not a third part
     text = "支出预算3,121.42万元，其中：财政拨款支出预算3,121.42万元，比2024年预算增加107.62万元。"
     assert [c for c in claims_in(text) if c[0] == "parts"] == []
+    # the same, with the period explained in brackets, and a template's 增加（减少）
+    text = "收入预算16497.86万元，其中：财政拨款收入16497.86万元，比2022年（上一年度，下同）预算增加1421.25万元。"
+    assert [c for c in claims_in(text) if c[0] == "parts"] == []
+    text = "公务用车购置及运行费预算支出183.6万元。其中：（1）公务用车购置预算支出0万元，比上年预算增加（减少）0万元。"
+    assert [c for c in claims_in(text) if c[0] == "parts"] == []
+
+
+def test_a_closing_total_restates_the_total_and_is_not_one_more_part():
+    # a real 部门预算 (普陀区商务委 2025): the parts add up; 合计 repeats the total
+    text = "2025年度项目总预算1170.00万，其中支持企业规模化发展1100.00万，支持企业创新化发展70.00万，合计1170.00万。"
+    (claim,) = [c for c in claims_in(text) if c[0] == "parts"]
+    assert claim[:3] == ("parts", "项目总预算", {"total": "1170.00万", "parts": ("1100.00万", "70.00万")})
 
 
 def test_parts_after_qizhong_across_wrapped_lines():

@@ -464,13 +464,21 @@ class _Reader:
         between = range(members[0].end, members[1].start)
         return any(self.p.text[i] in "；;" and self.p.depth[i] == depth for i in between)
 
-    # "比2024年预算增加107.62万元" after a total is how it changed, not a part of it
-    _CHANGE_LABEL = re.compile(r"(?:比|较|与)[^，,；;。]{0,16}?(?:增加|减少|增长|下降|降低|提高|上升)了?\s*$")
+    # "比2022年（上一年度，下同）预算增加1421.25万元", "比上年预算增加（减少）0万元" after a total is how
+    # it changed, not a part of it
+    _CHANGE_LABEL = re.compile(r"(?:比|较|与)[^；;。]{0,24}?(?:增加|减少|增长|下降|降低|提高|上升)"
+                               r"(?:[（(][^）)]{0,4}[）)])?了?\s*$")
+    _TOTAL_LABEL = re.compile(r"(?:总预算|总计|合计|共计|总额)\s*$")
 
     def _add_parts(self, total: _Token, parts: list[_Token], start: int, end: int, region: tuple[int, int]) -> None:
         """Record a parts claim spanning [start, end); `region` is the list, shares inside it are of the total.
-        A list holding a change against another period is not a breakdown: no claim (abstain)."""
-        if any(self._CHANGE_LABEL.search(t.label) for t in parts):
+        A list holding a change against another period is not a breakdown: no claim (abstain). A closing
+        "合计1170.00万" restates the total: it is not one more part; a total inside the list (the 总预算 a
+        trailing 合计 restates) makes it no breakdown."""
+        if parts and self._TOTAL_LABEL.search(parts[-1].label):
+            parts = parts[:-1]
+        if len(parts) < 2 or any(self._CHANGE_LABEL.search(t.label) or self._TOTAL_LABEL.search(t.label)
+                                 for t in parts):
             return
         self._claim("parts", self._name(total) or _TRAILING.sub("", total.label), start, end,
                     {"total": total.figure, "parts": tuple(t.figure for t in parts)})
