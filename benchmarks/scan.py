@@ -19,7 +19,7 @@ sys.path.insert(0, str(ROOT))
 
 from validator.numbers import Amount, parse_number  # noqa: E402
 from validator.readers.pdf import read_raw  # noqa: E402
-from validator.tables import GridCell  # noqa: E402
+from validator.readers.tables import GridCell  # noqa: E402
 
 PUTUO = ROOT / "tests" / "fixtures" / "real" / "shanghai-putuo-social-work-dept-2024.pdf"
 DPI = 150

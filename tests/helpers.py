@@ -8,7 +8,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from validator.cli import main
-from validator.selfeval import COLUMNS
+from validator.readers.selfeval import COLUMNS
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SEED002 = FIXTURES / "seed002.txt"

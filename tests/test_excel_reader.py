@@ -18,7 +18,7 @@ from validator.model import Source
 from validator.readers import read_document
 from validator.readers.excel import _sheet_marks, display, sheet_grids, split_sheet
 from validator.readers.structured import dump
-from validator.tables import RawTable
+from validator.readers.tables import RawTable
 
 FIXTURES = Path(__file__).parent / "fixtures" / "seed002"
 EXPECTED = json.loads((FIXTURES / "expected.json").read_text(encoding="utf-8"))

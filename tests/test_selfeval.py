@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from validator.catalogue import builtin_catalogue
 from validator.cli import main
 from validator.readers import read_document
-from validator.selfeval import COLUMNS
+from validator.readers.selfeval import COLUMNS
 
 LINES = SEED002.read_text(encoding="utf-8").splitlines()
 COLUMN = {name: index for index, name in enumerate(COLUMNS)}

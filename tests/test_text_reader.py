@@ -11,8 +11,8 @@ from validator.errors import ReadError
 from validator.model import Source
 from validator.numbers import Amount
 from validator.readers import read_document
-from validator.table_building import build_table
-from validator.tables import GridCell, RawTable
+from validator.readers.table_building import build_table
+from validator.readers.tables import GridCell, RawTable
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SEED002 = FIXTURES / "seed002.txt"

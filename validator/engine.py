@@ -30,7 +30,7 @@ from .interval import (
 )
 from .labels import normalise, normalise_code, split_ordinal
 from .model import LOW_CONFIDENCE, Cell, Column, Document, Row, Source, Table
-from .numbers import Amount, Garbled
+from .numbers import NO_CACHE, Amount, Garbled
 from .ruleset import (
     CLAIM_KINDS,
     CLAIM_ROLES,
@@ -46,7 +46,6 @@ from .ruleset import (
     TextPatternCheck,
     UncachedFormulasCheck,
 )
-from .tables import NO_CACHE
 from .targets import Measure, measure
 
 if TYPE_CHECKING:

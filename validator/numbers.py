@@ -54,6 +54,9 @@ class _Blank:
 
 BLANK = _Blank()
 
+# The problem of a formula cell whose value was never stored: its text is the formula (=SUM(D8:I8)).
+NO_CACHE = "公式无缓存值"
+
 Parsed = Amount | Garbled | _Blank | None
 
 

@@ -24,9 +24,9 @@ from ..catalogue import Catalogue
 from ..errors import ReadError
 from ..excel_legend import legend_sheets
 from ..model import Document, Note, Source, TextLine
-from ..table_building import add_table
-from ..tables import (
-    NO_CACHE,
+from ..numbers import NO_CACHE
+from .table_building import add_table
+from .tables import (
     GridCell,
     RawTable,
     add_meta,

@@ -33,9 +33,9 @@ from ..catalogue import Catalogue
 from ..errors import ReadError
 from ..labels import split_ordinal
 from ..model import Column, Document, Note, Row, Source, Table, TextLine
-from ..selfeval import apply_self_evaluation_precision, make_self_evaluation_cell
-from ..table_building import build_table
-from ..tables import GridCell, RawTable, apply_column_precision, formula_problem, make_cell
+from .selfeval import apply_self_evaluation_precision, make_self_evaluation_cell
+from .table_building import build_table
+from .tables import GridCell, RawTable, apply_column_precision, formula_problem, make_cell
 from ..yamlnodes import load_with_nodes
 
 FORMAT = "budgetlint-document/1"

@@ -12,8 +12,8 @@ from pathlib import Path
 from ..catalogue import Catalogue
 from ..errors import ReadError
 from ..model import Document, Note, Source, TextLine
-from ..table_building import add_table
-from ..tables import (
+from .table_building import add_table
+from .tables import (
     GridCell,
     RawTable,
     add_meta,

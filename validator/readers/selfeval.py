@@ -17,9 +17,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import combinations
 
-from .labels import normalise, split_ordinal
-from .model import Cell, Column, Note, Row, Source, Table
-from .numbers import BLANK, Amount, parse_number
+from ..labels import normalise, split_ordinal
+from ..model import Cell, Column, Note, Row, Source, Table
+from ..numbers import BLANK, Amount, parse_number
 from .tables import GridCell, RawTable, apply_column_precision, make_cell
 
 COLUMNS = ("项目", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分", "年度指标值", "实际完成值", "偏差度")

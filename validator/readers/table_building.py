@@ -3,8 +3,8 @@ grid recognition (tables). Apart from both, so that selfeval can build on tables
 
 from __future__ import annotations
 
-from .catalogue import Catalogue
-from .model import Document, Table, TextLine
+from ..catalogue import Catalogue
+from ..model import Document, Table, TextLine
 from .selfeval import build_self_evaluation
 from .tables import RawTable, build_grid_table
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .labels import normalise, normalise_code, split_ordinal
-from .model import Cell, Column, Note, Row, Source, Table
-from .numbers import Amount, Garbled, parse_number
+from ..labels import normalise, normalise_code, split_ordinal
+from ..model import Cell, Column, Note, Row, Source, Table
+from ..numbers import NO_CACHE, Amount, Garbled, parse_number
 
 MAX_HEADER_ROWS = 6
 
@@ -34,10 +34,6 @@ def is_meta(text: str) -> bool:
 
 def is_note(text: str) -> bool:
     return bool(_NOTE.match(normalise(text)))
-
-
-# The problem of a formula cell whose value was never stored: its text is the formula (=SUM(D8:I8)).
-NO_CACHE = "公式无缓存值"
 
 
 def formula_problem(text: str) -> str | None:
