@@ -445,6 +445,6 @@ def test_generated_breakdowns_round_trip(total, parts, thousands, intro, unit):
 
 def test_every_claim_kind_has_a_name_rule_files_can_use():
     from validator.claims import KINDS
-    from validator.ruleset import CLAIM_KINDS
+    from validator.claim_kinds import CLAIM_KINDS
 
     assert set(CLAIM_KINDS) == set(KINDS)

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
+from .findings import SEVERITY_WORDS
 from .version import __version__
 
 if TYPE_CHECKING:
@@ -110,7 +111,7 @@ def main() -> None:
 @click.option("--exclude", "exclude", multiple=True, metavar="GLOB",
               help="在文件夹中查找时跳过匹配的文件或文件夹（glob，相对于配置文件所在文件夹；可多次给出）。")
 @click.option("--force-exclude", is_flag=True, help="命令行直接给出的文件匹配 --exclude/exclude 时也跳过（供 pre-commit 使用）。")
-@click.option("--fail-on", type=click.Choice(["error", "warning", "info", "never"]),
+@click.option("--fail-on", type=click.Choice([*SEVERITY_WORDS, "never"]),
               help="达到该严重程度的问题使退出码为 1。  [默认: error]")
 @click.option("--show-rounding", is_flag=True, help="把尾差范围内的差异也列为提示。")
 @click.option("-v", "--verbose", is_flag=True, help="列出全部涉及单元格、跳过的规则和识别出的表格。")

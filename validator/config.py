@@ -37,6 +37,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from .checking import CheckOptions, configured_rules
 from .errors import ConfigError, SettingError, UnknownRuleIdError
+from .findings import Severity
 from .readers import DEFAULT_MAX_BYTES
 from .ruleset import GradeCheck, Rule, declared_parameters
 
@@ -45,9 +46,6 @@ PYPROJECT = "pyproject.toml"
 DEFAULT_TIMEOUT = 300.0  # seconds per file in a batch: far beyond a 300-page PDF, short of a hung run
 DEFAULT = "默认"
 COMMAND_LINE = "命令行"
-
-Severity = Literal["error", "warning", "info"]
-
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -73,7 +71,7 @@ class ConfigFile(_Strict):
     exclude: list[str] = []
     per_file_ignores: dict[str, list[str]] = Field({}, alias="per-file-ignores")
     severity: dict[str, Severity] = {}
-    fail_on: Literal["error", "warning", "info", "never"] | None = Field(None, alias="fail-on")
+    fail_on: Literal[Severity, "never"] | None = Field(None, alias="fail-on")
     max_bytes: int | None = Field(None, alias="max-bytes", ge=1)
     jobs: int | None = Field(None, ge=1)
     timeout: float | None = Field(None, gt=0)

@@ -12,9 +12,9 @@ import json
 import unicodedata
 
 from .examples import example_with_grid_places, run_on
+from .findings import SEVERITY_WORDS
 from .ruleset import Example, Rule, select
 
-_SEVERITY = {"error": "错误", "warning": "警告", "info": "提示"}
 _SEVERITY_MEANING = {"error": "错误（公开前必须更正）", "warning": "警告（请核对，确认无误的可以保留）",
                      "info": "提示（供参考，不影响检查结果）"}
 JUDGED, CHECKED_AGAINST = "▲", "△"
@@ -22,7 +22,7 @@ JUDGED, CHECKED_AGAINST = "▲", "△"
 
 def listing(rules: list[Rule]) -> str:
     width = max((len(r.id) for r in rules), default=4)
-    lines = [f"{r.id:<{width}}  {_SEVERITY[r.spec.severity]}  {r.spec.title}" for r in sorted(rules, key=_order)]
+    lines = [f"{r.id:<{width}}  {SEVERITY_WORDS[r.spec.severity]}  {r.spec.title}" for r in sorted(rules, key=_order)]
     return "\n".join(lines) + f"\n共 {len(rules)} 条规则。budgetlint rules 编号 查看详细说明。\n"
 
 

@@ -11,16 +11,11 @@ A subscript picks a cell: `Table[row, column]`, `row[column]`, or `Table[column]
 table with a single data row. Row selectors: an integer is a 行次, a 3/5/7-digit string a 科目编码,
 `"A>B"` the first row labelled B after the row labelled A, anything else a label; `|` separates
 alternatives tried in order. Column selectors: an integer is a 栏次, a string matches the end of the
-header path ("决算数", "本年支出/小计"). Functions: sum_above(cell), absent_as_zero(value),
-total(Table, column, level) (the sum of every row of that code level, 1 = 类), sum_below(cell) (the
-rows under it in its group: 年度资金总额's sources), sum_group(Table, column, "资金|指标") (every row
-of those groups), min(a, b), attainment(target, result) (an indicator's share of its target, at most
-1; reversed for "≤" targets), deviation(target, result) ((result − target) / target × 100).
+header path ("决算数", "本年支出/小计"). Functions: FUNCTIONS below, one entry each (the checker,
+the compiler, the error messages and the README's list are made from it).
 
 Claim rules (`kind: claim`) name the figures of a sentence by role instead: `total == sum(parts)`,
-`rate == numerator / denominator * 100`; evaluation_total() is the 总分 of the 自评表 whose
-项目名称 the sentence names; subject_row(Table, column) is the cell of the row the sentence is about
-("一般公共服务支出（类）…行政运行（项）" → that 项); in a selector, {subject} stands for what the
+`rate == numerator / denominator * 100`; in a selector, {subject} stands for what the
 sentence is about (T9["决算数/{subject}"] for a sentence on 因公出国（境）费).
 """
 
@@ -36,8 +31,6 @@ from .interval import CellRef, NotComputable, Quantity
 
 COMPARISONS = {ast.Eq: "==", ast.LtE: "<=", ast.GtE: ">=", ast.Lt: "<", ast.Gt: ">", ast.NotEq: "!="}
 ROW_ATTRIBUTES = ("code", "label", "level", "ordinal", "row_no", "segment", "group")
-FUNCTIONS = ("sum_above", "absent_as_zero", "total", "sum_below", "sum_group", "min", "sum", "attainment",
-             "deviation", "evaluation_total", "subject_row")
 
 
 class ExpressionError(ValueError):
@@ -154,6 +147,9 @@ class _Checker(ast.NodeVisitor):
     def visit_Call(self, node: ast.Call) -> None:
         if not isinstance(node.func, ast.Name) or node.func.id not in FUNCTIONS or node.keywords:
             self.fail(node, f"只支持函数 {'、'.join(FUNCTIONS)}")
+        function = FUNCTIONS[node.func.id]
+        if len(node.args) != function.arity:
+            self.fail(node, f"函数 {function.name} 需要 {function.arity} 个参数：{function.usage}")
         for arg in node.args:
             self.visit(arg)
 
@@ -208,59 +204,12 @@ class _Compiler:
         raise ExpressionError(f"这里需要一个数值：{ast.unparse(node)}")
 
     def call(self, node: ast.Call) -> Compiled:
-        name = node.func.id  # type: ignore[attr-defined]
-        args = node.args
-        if name == "absent_as_zero" and len(args) == 1:
-            inner = self.value(args[0])
-
-            def absent_as_zero(env: Env) -> Quantity:
-                try:
-                    return inner(env)
-                except (TableAbsent, ScannedRowAbsent):
-                    raise
-                except Absent:
-                    return Quantity.exact(0)
-
-            return absent_as_zero
-        if name in ("sum_above", "sum_below") and len(args) == 1 and isinstance(args[0], ast.Subscript):
-            ref = _compile_ref(args[0])
-            if name == "sum_above":
-                return lambda env: env[0].sum_above(ref(env))
-            return lambda env: env[0].sum_below(ref(env))
-        if name == "total" and len(args) == 3 and isinstance(args[0], ast.Name) and isinstance(args[2], ast.Constant):
-            table_name, col_sel, level = args[0].id, _selector(args[1]), int(args[2].value)
-            return lambda env: env[0].total(env[0].table(table_name), col_sel(env), level)
-        if (name == "sum_group" and len(args) == 3 and isinstance(args[0], ast.Name)
-                and isinstance(args[2], ast.Constant) and isinstance(args[2].value, str)):
-            table_name, col_sel, groups = args[0].id, _selector(args[1]), args[2].value
-            return lambda env: env[0].sum_group(env[0].table(table_name), col_sel(env), groups)
-        if name == "min" and len(args) == 2 and isinstance(args[1], ast.Constant):
-            inner, ceiling = self.value(args[0]), self.value(args[1])
-            return lambda env: inner(env).at_most(ceiling(env))
-        if name == "sum" and len(args) == 1 and isinstance(args[0], ast.Name) and args[0].id in self.value_names:
-            role = args[0].id
-
-            def figure_sum(env: Env) -> Quantity:
-                total = Quantity.exact(0)
-                for part in env[0].figures(env[1], role):
-                    total = total + part
-                return total
-
-            return figure_sum
-        if name in ("attainment", "deviation") and len(args) == 2 and all(isinstance(a, ast.Subscript) for a in args):
-            target, result = _compile_ref(args[0]), _compile_ref(args[1])  # type: ignore[arg-type]
-            if name == "attainment":
-                return lambda env: env[0].attainment(target(env), result(env))
-            return lambda env: env[0].deviation(target(env), result(env))
-        if name == "evaluation_total" and not args:
-            return lambda env: env[0].evaluation_total(env[1])
-        if name == "subject_row" and len(args) == 2 and isinstance(args[0], ast.Name):
-            table_name, selector = args[0].id, _selector(args[1])
-            return lambda env: Quantity.of_cell(env[0].subject_row(env[1], env[0].table(table_name), selector(env)))
-        raise ExpressionError(f"函数用法不对：{ast.unparse(node)}（sum_above(表[行, 栏])、sum_below(表[行, 栏])、"
-                              f"absent_as_zero(值)、total(表, 栏, 级次)、sum_group(表, 栏, \"组|组\")、min(值, 常数)、"
-                              f"sum(角色)、attainment(目标格, 实际格)、deviation(目标格, 实际格)、evaluation_total()、"
-                              f"subject_row(表, 栏)）")
+        function = FUNCTIONS[node.func.id]  # type: ignore[attr-defined]
+        compiled = function.build(self, node.args) if len(node.args) == function.arity else None
+        if compiled is None:
+            usages = "、".join(f.usage for f in FUNCTIONS.values())
+            raise ExpressionError(f"函数用法不对：{ast.unparse(node)}（{usages}）")
+        return compiled
 
 
 def _compile_ref(node: ast.Subscript) -> Callable[[Env], CellRef]:
@@ -304,6 +253,130 @@ def _compile_plain(node: ast.expr) -> Callable[[Env], Any]:
     if isinstance(node, ast.Constant | ast.Attribute):
         return _selector(node)
     raise ExpressionError(f"条件只能比较循环变量的属性：{ast.unparse(node)}")
+
+
+@dataclass(frozen=True)
+class Function:
+    """An expression function: how it is written, what it gives, and how a call compiles (`build`
+    returns None when the arguments have the right number but not the right form)."""
+
+    name: str
+    arity: int
+    usage: str  # as messages write it, with Chinese placeholders
+    description: str  # one line, for the README
+    build: Callable[[_Compiler, list[ast.expr]], Compiled | None]
+
+
+def _absent_as_zero(compiler: _Compiler, args: list[ast.expr]) -> Compiled:
+    inner = compiler.value(args[0])
+
+    def absent_as_zero(env: Env) -> Quantity:
+        try:
+            return inner(env)
+        except (TableAbsent, ScannedRowAbsent):
+            raise
+        except Absent:
+            return Quantity.exact(0)
+
+    return absent_as_zero
+
+
+def _of_cell(method: str) -> Callable[[_Compiler, list[ast.expr]], Compiled | None]:
+    """A resolver method of one cell (sum_above, sum_below)."""
+    def build(compiler: _Compiler, args: list[ast.expr]) -> Compiled | None:
+        if not isinstance(args[0], ast.Subscript):
+            return None
+        ref = _compile_ref(args[0])
+        return lambda env: getattr(env[0], method)(ref(env))
+    return build
+
+
+def _of_two_cells(method: str) -> Callable[[_Compiler, list[ast.expr]], Compiled | None]:
+    """A resolver method of an indicator's target cell and result cell (attainment, deviation)."""
+    def build(compiler: _Compiler, args: list[ast.expr]) -> Compiled | None:
+        if not all(isinstance(a, ast.Subscript) for a in args):
+            return None
+        target, result = _compile_ref(args[0]), _compile_ref(args[1])  # type: ignore[arg-type]
+        return lambda env: getattr(env[0], method)(target(env), result(env))
+    return build
+
+
+def _total(compiler: _Compiler, args: list[ast.expr]) -> Compiled | None:
+    if not (isinstance(args[0], ast.Name) and isinstance(args[2], ast.Constant)):
+        return None
+    table_name, col_sel, level = args[0].id, _selector(args[1]), int(args[2].value)
+    return lambda env: env[0].total(env[0].table(table_name), col_sel(env), level)
+
+
+def _sum_group(compiler: _Compiler, args: list[ast.expr]) -> Compiled | None:
+    if not (isinstance(args[0], ast.Name) and isinstance(args[2], ast.Constant) and isinstance(args[2].value, str)):
+        return None
+    table_name, col_sel, groups = args[0].id, _selector(args[1]), args[2].value
+    return lambda env: env[0].sum_group(env[0].table(table_name), col_sel(env), groups)
+
+
+def _min(compiler: _Compiler, args: list[ast.expr]) -> Compiled | None:
+    if not isinstance(args[1], ast.Constant):
+        return None
+    inner, ceiling = compiler.value(args[0]), compiler.value(args[1])
+    return lambda env: inner(env).at_most(ceiling(env))
+
+
+def _sum(compiler: _Compiler, args: list[ast.expr]) -> Compiled | None:
+    if not (isinstance(args[0], ast.Name) and args[0].id in compiler.value_names):
+        return None
+    role = args[0].id
+
+    def figure_sum(env: Env) -> Quantity:
+        total = Quantity.exact(0)
+        for part in env[0].figures(env[1], role):
+            total = total + part
+        return total
+
+    return figure_sum
+
+
+def _evaluation_total(compiler: _Compiler, args: list[ast.expr]) -> Compiled:
+    return lambda env: env[0].evaluation_total(env[1])
+
+
+def _subject_row(compiler: _Compiler, args: list[ast.expr]) -> Compiled | None:
+    if not isinstance(args[0], ast.Name):
+        return None
+    table_name, selector = args[0].id, _selector(args[1])
+    return lambda env: Quantity.of_cell(env[0].subject_row(env[1], env[0].table(table_name), selector(env)))
+
+
+FUNCTIONS = {f.name: f for f in (
+    Function("sum_above", 1, "sum_above(表[行, 栏])",
+             "the cells above it in its column (its block of the table)", _of_cell("sum_above")),
+    Function("absent_as_zero", 1, "absent_as_zero(值)",
+             "the value, or 0 when its row or column is absent (never when the table is, or a scanned row)",
+             _absent_as_zero),
+    Function("total", 3, "total(表, 栏, 级次)",
+             "the sum of every row of that code level in the column (1 = 类, 2 = 款, 3 = 项)", _total),
+    Function("sum_below", 1, "sum_below(表[行, 栏])",
+             "the rows right under it in its group, same column (年度资金总额's sources)", _of_cell("sum_below")),
+    Function("sum_group", 3, "sum_group(表, 栏, \"组|组\")",
+             "every row of those groups in the column (`sum_group(SE, \"分值\", \"资金管理|指标\")`)", _sum_group),
+    Function("min", 2, "min(值, 常数)", "the value, at most the constant", _min),
+    Function("sum", 1, "sum(角色)", "claim rules: the sum of a sentence's listed figures (`sum(parts)`)", _sum),
+    Function("attainment", 2, "attainment(目标格, 实际格)",
+             "an indicator's share of its target, at most 1 (reversed for \"≤\" targets)", _of_two_cells("attainment")),
+    Function("deviation", 2, "deviation(目标格, 实际格)",
+             "(result − target) / target × 100; a met \"≥/≤\" target may also be printed as 0",
+             _of_two_cells("deviation")),
+    Function("evaluation_total", 0, "evaluation_total()",
+             "claim rules: the 总分 得分 of the 自评表 whose 项目名称 the sentence names", _evaluation_total),
+    Function("subject_row", 2, "subject_row(表, 栏)",
+             "claim rules: the cell of the row the sentence is about (\"…（类）…行政运行（项）\" → that 项)",
+             _subject_row),
+)}
+
+
+def function_list() -> str:
+    """The README's list of functions (a test keeps the README in step with FUNCTIONS)."""
+    return "\n".join(f"- `{f.usage}`: {f.description}" for f in FUNCTIONS.values())
 
 
 __all__ = ["Absent", "TableAbsent", "Assertion", "ExpressionError", "NotComputable", "Resolver", "compile_assertion",

@@ -24,12 +24,14 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from .model import Document, Source
 
-SEVERITY_ORDER = {"info": 1, "warning": 2, "error": 3}
-SEVERITY_WORDS = {"error": "错误", "warning": "警告", "info": "提示"}
+# The severities, their order and their Chinese words: the one home every module reads them from.
+Severity = Literal["error", "warning", "info"]
+SEVERITY_ORDER: dict[Severity, int] = {"info": 1, "warning": 2, "error": 3}
+SEVERITY_WORDS: dict[Severity, str] = {"error": "错误", "warning": "警告", "info": "提示"}
 
 
 @dataclass(frozen=True, slots=True)

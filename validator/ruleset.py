@@ -1,7 +1,7 @@
 """Rule files: their schema, loading (with file and line for every mistake) and selection.
 
 A rule file is YAML with a top-level `rules:` list. Every rule has an id, a Chinese title, a
-severity, its basis, a message template, an optional hint, a `check` (one of the kinds below), an
+severity, its basis, a message template, an optional hint, a `check` (one of the kinds in validator.checks), an
 optional `group` (its findings merged into one per table or file) and pass/fail `examples` that the
 test suite runs. Unknown keys are errors, never silently ignored.
 """
@@ -16,41 +16,24 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Union
 
 import yaml
-from pydantic import (
-    BaseModel,
-    ConfigDict,
-    Field,
-    PrivateAttr,
-    ValidationError,
-    field_validator,
-    model_validator,
-)
+from pydantic import Field, ValidationError, field_validator
 
 from .catalogue import builtin_catalogue
+from .checks.assertion import AssertCheck
+from .checks.common import PLACEHOLDERS
+from .checks.common import Strict as _Strict
+from .checks.grade import GradeCheck
+from .checks.registry import CHECK_KINDS
 from .errors import RuleError, SettingError
-from .expression import Assertion, ExpressionError, compile_assertion, compile_condition
+from .findings import Severity
 from .packs import builtin_rules_dir
 from .yamlnodes import load_with_nodes
 
-SEVERITIES = ("error", "warning", "info")
-PLACEHOLDERS = frozenset({"actual", "expected", "difference", "tolerance", "table", "row", "column", "code",
-                          "text", "reason", "missing", "subject", "grade"})
-# The figure roles a claim rule may name (see validator.claims for which claim kind has which).
-CLAIM_ROLES = {"total": "合计数", "parts": "分项", "numerator": "分子", "denominator": "分母", "rate": "百分比",
-               "base": "基期数", "current": "本期数", "change": "增减额", "part": "部分数", "whole": "总数",
-               "score": "得分", "minuend": "预算数", "subtrahend": "支出数", "difference": "结余数"}
-CLAIM_KINDS = {"parts": "合计与分项", "formula": "比率公式", "ratio": "完成率或执行率", "change": "增减变动",
-               "share": "占比", "grade": "得分与等级", "score": "自评得分", "balance": "预算、支出与结余"}
 # What a grouped finding's message may name (see Grouping).
 GROUP_PLACEHOLDERS = frozenset({"count", "places", "pages", "table"})
-_FOR_EACH = re.compile(r"^\s*(?P<var>[A-Za-z_]\w*)\s+in\s+(?P<table>[A-Za-z_]\w*)\s*$")
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
 
 class ExampleTable(_Strict):
@@ -73,144 +56,9 @@ class Examples(_Strict):
     failing: list[Example] = Field(alias="fail", min_length=1)
 
 
-class AssertCheck(_Strict):
-    """A comparison that must hold, optionally for each row of a table (`for_each: row in T2`).
-
-    `parameters` name the figures a province may set differently (`full_marks: 100`); the assertion
-    uses them by name, and a configuration's [parameters] overrides them (see with_parameters)."""
-
-    kind: Literal["assert"]
-    assertion: str = Field(alias="assert")
-    for_each: str | None = None
-    where: str | None = None
-    parameters: dict[Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")], Decimal] = {}
-    _compiled: tuple[Assertion, tuple[str, str] | None, Any] = PrivateAttr()
-
-    @model_validator(mode="after")
-    def _expressions_compile(self) -> AssertCheck:
-        self._compiled = compile_assert_check(self)
-        return self
-
-
-class RollupCheck(_Strict):
-    """功能分类/经济分类 roll-up: each code = Σ its next-level codes; the total row = Σ top-level codes."""
-
-    kind: Literal["rollup"]
-    table: str
-    columns: list[str | int] | None = None
-    total: str | None = None
-
-
-class GarbledCheck(_Strict):
-    """Malformed numbers ("5,00.00"): in the amount cells of tables, or in the figures of the prose."""
-
-    kind: Literal["garbled_numbers"]
-    scope: Literal["tables", "text"] = "tables"
-
-
-class ReaderProblemsCheck(_Strict):
-    """Parts of a file the reader could not read: each is a finding, never skipped. `scope: document`
-    for whole pages (scanned), `tables` for rows a table's reader could not place (自评表)."""
-
-    kind: Literal["reader_problems"]
-    scope: Literal["document", "tables"] = "document"
-
-
-class ClaimCheck(_Strict):
-    """A relation among the figures of one sentence (validator.claims), for every claim of a kind:
-    `claim: parts` with `assert: total == sum(parts)`. `when` keeps claims whose words match
-    (`direction: [下降, 减少]`); `without` drops claims that state one of those roles."""
-
-    kind: Literal["claim"]
-    claim: str
-    assertion: str = Field(alias="assert")
-    when: dict[str, list[str]] = {}
-    without: list[str] = []  # roles whose presence makes another rule the one that checks the claim
-    subject: str | None = None  # regex the claim's subject (normalised) must match: 收、支总计, （项）…
-
-    @field_validator("claim")
-    @classmethod
-    def _known_kind(cls, kind: str) -> str:
-        if kind not in CLAIM_KINDS:
-            raise ValueError(f"未知的表述类型 {kind}（可用：{'、'.join(CLAIM_KINDS)}）")
-        return kind
-
-    @field_validator("subject")
-    @classmethod
-    def _subject_compiles(cls, pattern: str | None) -> str | None:
-        if pattern is not None:
-            try:
-                re.compile(pattern)
-            except re.error as error:
-                raise ValueError(f"正则表达式无效：{pattern}（{error}）") from None
-        return pattern
-    _compiled: Assertion = PrivateAttr()
-
-    @model_validator(mode="after")
-    def _expression_compiles(self) -> ClaimCheck:
-        try:
-            self._compiled = compile_assertion(self.assertion, table_names(), set(), frozenset(CLAIM_ROLES))
-        except ExpressionError as error:
-            raise ValueError(str(error)) from None
-        return self
-
-
-class GradeBand(_Strict):
-    grade: str
-    minimum: Decimal = Field(alias="min")  # the band starts here (inclusive)
-
-
-class GradeCheck(_Strict):
-    """A stated score and its stated grade must agree with the band table (highest band first)."""
-
-    kind: Literal["grade"]
-    bands: list[GradeBand] = Field(min_length=1)
-    synonyms: dict[str, str] = {}  # a grade word as printed → the band's name (优秀 → 优)
-
-    @field_validator("bands")
-    @classmethod
-    def _descending(cls, bands: list[GradeBand]) -> list[GradeBand]:
-        if [b.minimum for b in bands] != sorted((b.minimum for b in bands), reverse=True):
-            raise ValueError("等级区间须按下限从高到低排列")
-        return bands
-
-
-class UncachedFormulasCheck(_Strict):
-    """Formula cells whose value was never stored (a workbook written by a program, never opened in
-    Excel): the reader gives their formula, never a zero."""
-
-    kind: Literal["uncached_formulas"]
-
-
-class TablesPresentCheck(_Strict):
-    kind: Literal["tables_present"]
-    tables: list[str]
-    when: str  # the kind whose presence marks a complete disclosure
-
-
-class EmptyTableNoteCheck(_Strict):
-    kind: Literal["empty_table_note"]
-    tables: list[str]
-    note: str  # regex a 说明 must match
-
-
-class TextPatternCheck(_Strict):
-    kind: Literal["text_pattern"]
-    patterns: list[str]
-
-    @field_validator("patterns")
-    @classmethod
-    def _compiles(cls, patterns: list[str]) -> list[str]:
-        for pattern in patterns:
-            try:
-                re.compile(pattern)
-            except re.error as error:
-                raise ValueError(f"正则表达式无效：{pattern}（{error}）") from None
-        return patterns
-
-
-Check = Annotated[AssertCheck | RollupCheck | GarbledCheck | ReaderProblemsCheck | TablesPresentCheck | EmptyTableNoteCheck
-                  | TextPatternCheck | UncachedFormulasCheck | ClaimCheck | GradeCheck, Field(discriminator="kind")]
+# Each check kind's schema comes from its module in validator.checks; `kind:` picks one.
+Check = Annotated[Union[tuple(kind.schema for kind in CHECK_KINDS.values())],  # noqa: UP007
+                  Field(discriminator="kind")]
 
 
 class Grouping(_Strict):
@@ -239,7 +87,7 @@ def _checked_placeholders(message: str, known: frozenset[str]) -> str:
 class RuleSpec(_Strict):
     id: str = Field(pattern=r"^[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)+$")
     title: str
-    severity: Literal["error", "warning", "info"]
+    severity: Severity
     basis: str
     description: str
     message: str
@@ -267,9 +115,6 @@ class Rule:
     spec: RuleSpec
     path: str
     line: int | None
-    assertion: Assertion | None = None
-    loop: tuple[str, str] | None = None  # (variable, table kind)
-    condition: Any = None
 
     @property
     def id(self) -> str:
@@ -278,22 +123,6 @@ class Rule:
 
 def table_names() -> set[str]:
     return set(builtin_catalogue().kinds)
-
-
-def compile_assert_check(check: AssertCheck) -> tuple[Assertion, tuple[str, str] | None, Any]:
-    loop = None
-    if check.for_each is not None:
-        match = _FOR_EACH.match(check.for_each)
-        if not match or match.group("table") not in table_names():
-            raise ValueError(f"for_each 应写成“row in 表”，表为 {sorted(table_names())} 之一：{check.for_each}")
-        loop = (match.group("var"), match.group("table"))
-    loop_names = {loop[0]} if loop else set()
-    try:
-        assertion = compile_assertion(check.assertion, table_names(), loop_names, parameters=check.parameters)
-        condition = compile_condition(check.where, loop_names) if check.where else None
-    except ExpressionError as error:
-        raise ValueError(str(error)) from None
-    return assertion, loop, condition
 
 
 def _line_of(node: yaml.Node, loc: tuple[Any, ...]) -> int | None:
@@ -334,7 +163,7 @@ def load_rule_file(path: Path | str, text: str | None = None) -> list[Rule]:
     if node is None:
         raise RuleError(name, None, "规则文件为空")
     try:
-        parsed = RuleFileSpec.model_validate(data)
+        parsed = RuleFileSpec.model_validate(data, context={"table_names": table_names()})
     except ValidationError as error:
         # A misspelt key shows up twice (unknown key, required key missing): name the typo first.
         problems = sorted(error.errors(), key=lambda e: e["type"] != "extra_forbidden")
@@ -343,16 +172,7 @@ def load_rule_file(path: Path | str, text: str | None = None) -> list[Rule]:
         where = ".".join(str(k) for k in loc)
         more = f"（另有 {len(problems) - 1} 处问题）" if len(problems) > 1 else ""
         raise RuleError(name, _line_of(node, loc), f"{where}: {first['msg']}{more}") from None
-    rules = []
-    for index, spec in enumerate(parsed.rules):
-        line = _line_of(node, ("rules", index))
-        if isinstance(spec.check, AssertCheck):
-            rules.append(Rule(spec, name, line, *spec.check._compiled))
-        elif isinstance(spec.check, ClaimCheck):
-            rules.append(Rule(spec, name, line, spec.check._compiled))
-        else:
-            rules.append(Rule(spec, name, line))
-    return rules
+    return [Rule(spec, name, _line_of(node, ("rules", index))) for index, spec in enumerate(parsed.rules)]
 
 
 def load_rules(paths: list[Path], base: Sequence[Rule] = ()) -> list[Rule]:
@@ -474,8 +294,9 @@ def with_parameters(rules: list[Rule], values: Mapping[str, Decimal]) -> list[Ru
         check = rule.spec.check
         if isinstance(check, AssertCheck) and check.parameters.keys() & values.keys():
             parameters = {k: values.get(k, v) for k, v in check.parameters.items()}
-            check = AssertCheck.model_validate({**check.model_dump(by_alias=True), "parameters": parameters})
-            rule = replace(_with_spec(rule, check=check), assertion=check._compiled[0])
+            check = AssertCheck.model_validate({**check.model_dump(by_alias=True), "parameters": parameters},
+                                               context={"table_names": table_names()})
+            rule = _with_spec(rule, check=check)
         changed.append(rule)
     return changed
 

@@ -9,10 +9,10 @@ from itertools import groupby
 from rich.console import Console
 from rich.markup import escape
 
-from ..findings import Finding, Location, Report
+from ..findings import SEVERITY_WORDS, Finding, Location, Report
 from ..model import LOW_CONFIDENCE
 
-_SEVERITY = {"error": ("错误", "bold red"), "warning": ("警告", "yellow"), "info": ("提示", "cyan")}
+_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 
 
 def render(report: Report, verbose: bool = False, color: bool = False, width: int = 120) -> str:
@@ -47,7 +47,7 @@ def _table_of(finding: Finding) -> str:
 
 
 def _finding(console: Console, finding: Finding, verbose: bool) -> None:
-    label, style = _SEVERITY[finding.severity]
+    label, style = SEVERITY_WORDS[finding.severity], _STYLE[finding.severity]
     console.print(f"    [{style}]{label}[/{style}] [bold]{finding.rule}[/bold] {escape(finding.title)}")
     console.print(f"      {escape(finding.message)}")
     shown = finding.locations if verbose else finding.locations[:4]
@@ -76,14 +76,14 @@ def _statistics(console: Console, report: Report) -> None:
 
 
 def _by_severity(counts: dict[str, Any]) -> str:
-    parts = [f"{counts[key]} 个{word}" for key, word in (("errors", "错误"), ("warnings", "警告"), ("infos", "提示"))
-             if counts[key]]
+    parts = [f"{counts[f'{key}s']} 个{word}" for key, word in SEVERITY_WORDS.items() if counts[f"{key}s"]]
     return f"（{'，'.join(parts)}）" if parts else ""
 
 
 def _summary(report: Report) -> str:
     s = report.summary()
-    return (f"共检查 {s['files']} 个文件：{s['errors']} 个错误，{s['warnings']} 个警告，{s['infos']} 个提示"
+    by_severity = "，".join(f"{s[f'{key}s']} 个{word}" for key, word in SEVERITY_WORDS.items())
+    return (f"共检查 {s['files']} 个文件：{by_severity}"
             + (f"；{s['skipped']} 次规则不适用（缺少相应的表或行，--verbose 列出）" if s["skipped"] else "")
             + (f"；基线中已有的 {s['baselined']} 个问题未列出" if "baselined" in s else "")
             + (f"；{s['ocr_cells']} 个单元格由扫描页 OCR 识别，其中 {s['ocr_doubtful']} 个识别置信度低于 "

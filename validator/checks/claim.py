@@ -1,0 +1,72 @@
+"""`kind: claim`: a relation among the figures of one sentence, for every claim of a kind."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Literal
+
+from pydantic import Field, PrivateAttr, ValidationInfo, field_validator, model_validator
+
+from ..claim_kinds import CLAIM_KINDS, CLAIM_ROLES
+from ..expression import Assertion, ExpressionError, compile_assertion
+from ..findings import Finding
+from ..labels import normalise
+from .common import CheckKind, RuleRun, Strict, known_tables, regex_error, with_span
+
+
+class ClaimCheck(Strict):
+    """A relation among the figures of one sentence (validator.claims), for every claim of a kind:
+    `claim: parts` with `assert: total == sum(parts)`. `when` keeps claims whose words match
+    (`direction: [下降, 减少]`); `without` drops claims that state one of those roles."""
+
+    kind: Literal["claim"]
+    claim: str
+    assertion: str = Field(alias="assert")
+    when: dict[str, list[str]] = {}
+    without: list[str] = []  # roles whose presence makes another rule the one that checks the claim
+    subject: str | None = None  # regex the claim's subject (normalised) must match: 收、支总计, （项）…
+    _compiled: Assertion = PrivateAttr()
+
+    @field_validator("claim")
+    @classmethod
+    def _known_kind(cls, kind: str) -> str:
+        if kind not in CLAIM_KINDS:
+            raise ValueError(f"未知的表述类型 {kind}（可用：{'、'.join(CLAIM_KINDS)}）")
+        return kind
+
+    @field_validator("subject")
+    @classmethod
+    def _subject_compiles(cls, pattern: str | None) -> str | None:
+        if pattern is not None and (problem := regex_error(pattern)):
+            raise ValueError(problem)
+        return pattern
+
+    @model_validator(mode="after")
+    def _expression_compiles(self, info: ValidationInfo) -> ClaimCheck:
+        try:
+            self._compiled = compile_assertion(self.assertion, known_tables(info), set(), frozenset(CLAIM_ROLES))
+        except ExpressionError as error:
+            raise ValueError(str(error)) from None
+        return self
+
+
+def evaluate(check: ClaimCheck, run: RuleRun) -> Iterator[Finding]:
+    resolver = run.file.resolvers[0]  # claims are about the file's first disclosure
+    for claim in run.file.claims:
+        if (claim.kind != check.claim or any(claim.words.get(k) not in v for k, v in check.when.items())
+                or any(role in claim.figures for role in check.without)
+                or check.subject and not (re.search(check.subject, claim.subject)
+                                          or re.search(check.subject, normalise(claim.subject)))):
+            continue
+        context = {"subject": claim.subject, "text": claim.text}
+        evaluated = run.outcome.evaluated
+        for finding in run.evaluate(check._compiled, resolver, {"claim": claim}, context):
+            yield with_span(finding, claim)
+        if run.outcome.evaluated > evaluated:
+            run.file.checked_claims.add(id(claim))
+    if run.outcome.evaluated == 0 and not run.outcome.reason:
+        run.outcome.skip(f"文中没有可核对的{CLAIM_KINDS[check.claim]}表述")
+
+
+KIND = CheckKind(ClaimCheck, evaluate)
