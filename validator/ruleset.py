@@ -9,7 +9,6 @@ test suite runs. Unknown keys are errors, never silently ignored.
 from __future__ import annotations
 
 import difflib
-import re
 import string
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
