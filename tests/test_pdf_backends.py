@@ -1,8 +1,10 @@
 """The PDFium reader (pdf_pdfium) against the reference, pdfplumber's ruled-table extraction, on every
 fixture and real PDF: every table's grid of texts, every cell box (within 1 pt), every text line
-outside the tables. Then what only the PDFium reader does: tables printed without rules, and the
-refusal of encrypted files."""
+outside the tables (the reference reader is tests/pdfplumber_layout.py; the package never imports
+pdfplumber). Then what only the PDFium reader does: tables printed without rules, and the refusal of
+encrypted files."""
 
+import ast
 import ctypes
 import hashlib
 from pathlib import Path
@@ -12,6 +14,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_raw
 import pytest
 
+import validator
 from validator import check
 from validator.readers import pdf_pdfium
 from validator.readers.pdf import MAX_PAGES, from_layouts, read_raw
@@ -58,6 +61,21 @@ def test_the_document_read_is_the_same_with_either_backend(pdf):
 
     assert described(*read_raw(pdf, 10**9, ocr=False)) == \
         described(*from_layouts(pdf, pdfplumber_layout.read_pages(pdf, MAX_PAGES)))
+
+
+def _libraries_imported(path):
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            yield from (alias.name.partition(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and not node.level:
+            yield node.module.partition(".")[0]
+
+
+def test_budgetlint_itself_never_imports_pdfplumber():
+    """pdfplumber comes with the test extra only: the reference reader lives in tests/."""
+    assert "pdfplumber" in set(_libraries_imported(Path(pdfplumber_layout.__file__)))
+    package = Path(validator.__file__).parent
+    assert [p.name for p in package.rglob("*.py") if {"pdfplumber", "pdfminer"} & set(_libraries_imported(p))] == []
 
 
 def _write_pdf(path, lines, rules=()):
