@@ -65,9 +65,9 @@ def make_scan(source: Path, target: Path, seed: int = 2, opaque_seal: bool = Fal
 
 
 def _first_tables(page: object) -> list[tuple[float, float, float, float]]:
-    from validator.readers import pdf_layout
+    from validator.readers import pdf_pdfium
 
-    layout = pdf_layout._page_layout(page, 1, frozenset())
+    layout = pdf_pdfium.page_layout(page, 1, frozenset())
     return [t.bbox for t in layout.tables]
 
 

@@ -1,19 +1,23 @@
-"""The PDFium reader (pdf_layout) against the reference, pdfplumber's ruled-table extraction, on every
+"""The PDFium reader (pdf_pdfium) against the reference, pdfplumber's ruled-table extraction, on every
 fixture and real PDF: every table's grid of texts, every cell box (within 1 pt), every text line
-outside the tables. Then what only the PDFium reader does: tables printed without rules, and the
-refusal of encrypted files."""
+outside the tables (the reference reader is tests/pdfplumber_layout.py; the package never imports
+pdfplumber). Then what only the PDFium reader does: tables printed without rules, and the refusal of
+encrypted files."""
 
+import ast
 import ctypes
 import hashlib
 from pathlib import Path
 
+import pdfplumber_layout
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_raw
 import pytest
 
+import validator
 from validator import check
-from validator.readers import pdf_layout, pdfplumber_layout
-from validator.readers.pdf import read_raw
+from validator.readers import pdf_pdfium
+from validator.readers.pdf import MAX_PAGES, from_layouts, read_raw
 
 FIXTURES = Path(__file__).parent / "fixtures"
 PDFS = sorted((FIXTURES / "seed002").glob("*.pdf")) + sorted((FIXTURES / "real").glob("*.pdf"))
@@ -27,7 +31,7 @@ def _close(a, b):
 
 @pytest.mark.parametrize("pdf", COMPARED, ids=lambda p: p.name)
 def test_every_page_equals_pdfplumber_cell_for_cell(pdf):
-    ours = list(pdf_layout.read_pages(pdf, 5000))
+    ours = list(pdf_pdfium.read_pages(pdf, 5000))
     reference = list(pdfplumber_layout.read_pages(pdf, 5000))
     assert len(ours) == len(reference)
     for page, expected in zip(ours, reference, strict=True):
@@ -43,7 +47,7 @@ def test_every_page_equals_pdfplumber_cell_for_cell(pdf):
 
 
 def test_the_comparison_sees_real_content():
-    pages = list(pdf_layout.read_pages(FIXTURES / "real" / "shanghai-putuo-social-work-dept-2024.pdf", 5000))
+    pages = list(pdf_pdfium.read_pages(FIXTURES / "real" / "shanghai-putuo-social-work-dept-2024.pdf", 5000))
     assert sum(len(t.rows) for p in pages for t in p.tables) > 150
     assert any(c.text == "307.82" for p in pages for t in p.tables for row in t.rows for c in row)
 
@@ -56,7 +60,22 @@ def test_the_document_read_is_the_same_with_either_backend(pdf):
                  for r in raws])
 
     assert described(*read_raw(pdf, 10**9, ocr=False)) == \
-        described(*read_raw(pdf, 10**9, pages=pdfplumber_layout.read_pages, ocr=False))
+        described(*from_layouts(pdf, pdfplumber_layout.read_pages(pdf, MAX_PAGES)))
+
+
+def _libraries_imported(path):
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            yield from (alias.name.partition(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and not node.level:
+            yield node.module.partition(".")[0]
+
+
+def test_budgetlint_itself_never_imports_pdfplumber():
+    """pdfplumber comes with the test extra only: the reference reader lives in tests/."""
+    assert "pdfplumber" in set(_libraries_imported(Path(pdfplumber_layout.__file__)))
+    package = Path(validator.__file__).parent
+    assert [p.name for p in package.rglob("*.py") if {"pdfplumber", "pdfminer"} & set(_libraries_imported(p))] == []
 
 
 def _write_pdf(path, lines, rules=()):
@@ -90,7 +109,7 @@ UNRULED = [(40, 260, "Income and expenditure table")] + [
 def test_a_table_printed_without_rules_is_read_from_the_alignment_of_its_words(tmp_path):
     pdf = tmp_path / "unruled.pdf"
     _write_pdf(pdf, UNRULED)
-    (page,) = pdf_layout.read_pages(pdf, 10)
+    (page,) = pdf_pdfium.read_pages(pdf, 10)
     (table,) = page.tables
     assert [[c.text for c in row] for row in table.rows] == [
         ["Item", "Budget", "Actual"], ["Salaries", "120.00", "118.50"], ["Office costs", "35.20", "40.00"],
@@ -107,7 +126,7 @@ def test_narrative_lines_with_figures_are_not_a_table(tmp_path):
         "Of it 105.58 went to salaries and 202.24 to projects.",
         "Travel cost 3.10 against a budget of 5.00 in all.",
         "Receptions 0.80 and vehicles 2.30 made up the rest."])])
-    (page,) = pdf_layout.read_pages(pdf, 10)
+    (page,) = pdf_pdfium.read_pages(pdf, 10)
     assert page.tables == [] and len(page.lines) == 4
 
 
@@ -117,7 +136,7 @@ def test_a_ruled_table_drawn_by_pdfium_is_found_like_pdfplumber_finds_it(tmp_pat
     rules = [(35, 245, 300, 245), (35, 227, 300, 227), (35, 209, 300, 209),
              (35, 209, 35, 245), (190, 209, 190, 245), (300, 209, 300, 245)]
     _write_pdf(pdf, rows, rules)
-    ours, reference = next(pdf_layout.read_pages(pdf, 10)), next(pdfplumber_layout.read_pages(pdf, 10))
+    ours, reference = next(pdf_pdfium.read_pages(pdf, 10)), next(pdfplumber_layout.read_pages(pdf, 10))
     assert [[c.text for c in row] for row in ours.tables[0].rows] == [["Item", "Amount"], ["Salaries", "120.00"]]
     assert [[c.text for c in row] for row in ours.tables[0].rows] == \
            [[c.text for c in row] for row in reference.tables[0].rows]

@@ -1,4 +1,4 @@
-"""Published PDFs with a text layer: the tables on each page (pdf_layout finds them from PDFium's
+"""Published PDFs with a text layer: the tables on each page (pdf_pdfium finds them from PDFium's
 character boxes and ruling lines), page number and box kept for every cell.
 
 Text above a table on its page gives the title, 公开NN表 label and 单位/年度 lines; a table that
@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterable
 from pathlib import Path
 
 from ..catalogue import Catalogue
 from ..errors import ReadError
 from ..model import Document, Note, Source, TextLine
+from . import pdf_ocr, pdf_pdfium
+from .pdf_page import Box, LayoutLine, PageLayout
 from .table_building import add_table
 from .tables import (
     GridCell,
@@ -28,12 +30,8 @@ from .tables import (
     is_note,
     is_title,
 )
-from . import pdf_layout, pdf_ocr
-from .pdf_layout import Box, LayoutLine, PageLayout
 
 MAX_PAGES = 2000
-
-PageReader = Callable[[Path, int], Iterator[PageLayout]]
 
 
 def read(path: Path, catalogue: Catalogue, max_bytes: int) -> Document:
@@ -43,23 +41,26 @@ def read(path: Path, catalogue: Catalogue, max_bytes: int) -> Document:
     return document
 
 
-def read_raw(path: Path, max_bytes: int, pages: PageReader = pdf_layout.read_pages,
-             ocr: bool | None = None) -> tuple[Document, list[RawTable]]:
+def read_raw(path: Path, max_bytes: int, ocr: bool | None = None) -> tuple[Document, list[RawTable]]:
     """The document's text and problems, and every table as found (title, grid, notes), uninterpreted.
 
-    `pages` reads the page layouts (pdfplumber_layout.read_pages gives the reference ones); `ocr`
-    says whether scanned pages are OCR'd (default: when the extra is installed and BUDGETLINT_OCR is
-    not 0)."""
+    `ocr` says whether scanned pages are OCR'd (default: when the extra is installed and
+    BUDGETLINT_OCR is not 0)."""
     size = path.stat().st_size
     if size > max_bytes:
         raise ReadError(f"文件过大（{size:,} 字节，上限 {max_bytes:,} 字节）")
-    document = Document(path=str(path), format="pdf")
-    raws: list[RawTable] = []
-    layouts = list(pages(path, MAX_PAGES))
+    layouts = list(pdf_pdfium.read_pages(path, MAX_PAGES))
     scanned = [p.number for p in layouts if not p.has_text and p.has_images]
     if scanned and (ocr if ocr is not None else os.environ.get("BUDGETLINT_OCR") != "0") and pdf_ocr.available():
         read = {p.number: p for p in _ocr_pages(path, scanned)}
         layouts = [read.get(p.number, p) for p in layouts]
+    return from_layouts(path, layouts)
+
+
+def from_layouts(path: Path, layouts: Iterable[PageLayout]) -> tuple[Document, list[RawTable]]:
+    """The document and its tables as found, from the layouts of its pages in order."""
+    document = Document(path=str(path), format="pdf")
+    raws: list[RawTable] = []
     for page in layouts:
         _read_page(page, raws, document)
     return document, raws

@@ -1,11 +1,11 @@
-"""Scanned pages (no text layer) read by OCR into the same page description pdf_layout gives a text
-page, so titles, continuation pages, notes and table recognition are shared unchanged.
+"""Scanned pages (no text layer) read by OCR into the same page description (pdf_page) a text page
+gets, so titles, continuation pages, notes and table recognition are shared unchanged.
 
 Needs the `ocr` extra (rapidocr with its bundled PP-OCR models on onnxruntime, OpenCV); nothing is
 downloaded at run time. Each page is rendered at 200 dpi in colour and straightened by the slope of
-its long horizontal rules. Ruling lines are found on its luminance by morphology (horizontal and
-vertical openings), a red seal's ring and star never taken for one, and handed, as edges in points,
-to pdf_layout.find_tables, so merged cells and table grouping follow the text-PDF rules exactly.
+its long horizontal rules. Ruling lines are found on its luminance (pdf_ocr_rules), a red seal's
+ring and star never taken for one, and handed, as edges in points, to the ruled-table finder of text
+PDFs (pdf_ruled_tables), so merged cells and table grouping follow the text-PDF rules exactly.
 Text is read on the page with the seal faded out (red pixels take their red channel, where the seal
 is as light as the paper). Every cell is recognised on its own crop with the rules found erased
 (only those: never a glyph's stroke or a seal's star that a rule mask holds), one crop
@@ -18,26 +18,32 @@ recogniser's confidence (the lowest of its text lines).
 
 from __future__ import annotations
 
-import math
 import os
 import re
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..model import LOW_CONFIDENCE
-from .pdf_layout import Box, Edge, LayoutCell, LayoutLine, LayoutTable, PageLayout, find_tables
+from .pdf_ocr_rules import (
+    INK,
+    SCALE,
+    column_rules,
+    find_rules,
+    opened,
+    painted,
+    rule_masks,
+    skew,
+    turned,
+)
+from .pdf_page import Box, LayoutCell, LayoutLine, LayoutTable, PageLayout
+from .pdf_ruled_tables import cell_grid, find_tables
 
 if TYPE_CHECKING:
     import numpy as np
 
-DPI = 200
-SCALE = DPI / 72  # pixels per point
-INK = 170  # grey levels below this are ink
-MIN_RULE_PT = 14.0  # a horizontal run of ink this long is a rule, not a glyph stroke
-MIN_COLUMN_RULE_PT = 11.0  # a vertical one: longer than the tallest glyph in a table cell
 LINE_GAP_PX = round(1.0 * SCALE)  # blank pixel rows that separate two text lines inside a cell
 MIN_LINE_PX = round(2.5 * SCALE)  # ink lower than this is a speck unless it is longer (a dash)
 MIN_CROP_PX = round(10 * SCALE)  # the height of a text line crop at least
@@ -46,7 +52,6 @@ MIN_DASH_PX = round(1.5 * SCALE)  # a hyphen is a quarter of an em at least (6 p
 PAD_PX = round(1.5 * SCALE)  # blank margin kept around a text line crop
 RULE_MARGIN_PX = round(0.8 * SCALE)  # the grey fringe of a scanned rule, erased with it
 CUT_PX = RULE_MARGIN_PX * 2 + 2  # a line this close to its cell's edge may run on across the rule
-SKEW_MIN_DEGREES = 0.05  # below this the page is not rotated
 
 INSTALL_HINT = "pip install 'budgetlint[ocr]'"
 
@@ -105,9 +110,6 @@ def read_page(path: Path, number: int) -> PageLayout:
 
 SEAL_CAST = 30  # a pixel whose red channel is this much lighter than its luminance is a red seal's ink
 SEAL_PAPER = 200  # a seal's pixel this light in the red channel has paper under it, not print
-RULE_THICK_PX = round(2.5 * SCALE)  # a rule mask's run thicker than this has a seal's stroke beside it
-STRAIGHT_SHARE = 0.8  # the lines of such a run at least this share of its longest are the rule
-SEAL_BRIDGE_PX = round(4 * SCALE)  # a rule goes on through a seal's ring or letters this wide
 
 
 def _without_seal(grey: np.ndarray, red: np.ndarray) -> np.ndarray:
@@ -126,32 +128,32 @@ def layout_of(grey: np.ndarray, number: int, unsealed: np.ndarray | None = None)
     import cv2
     import numpy as np
 
-    degrees = _skew(grey)
-    grey = _turned(grey, degrees)
-    clean = grey.copy() if unsealed is None else _turned(unsealed, degrees)
+    degrees = skew(grey)
+    grey = turned(grey, degrees)
+    clean = grey.copy() if unsealed is None else turned(unsealed, degrees)
     seal = clean.astype(np.int16) - grey > SEAL_CAST
-    horizontal, vertical = _rule_masks(grey < INK, seal & (clean >= SEAL_PAPER))
-    h_rules = _rules(horizontal, seal, across=False)
+    horizontal, vertical = rule_masks(grey < INK, seal & (clean >= SEAL_PAPER))
+    h_rules = find_rules(horizontal, seal, across=False)
     h_edges = [rule.edge for rule in h_rules]
-    v_rules = _column_rules(_rules(vertical, seal, across=True), h_edges)
-    tables = [_cell_grid(cells) for cells in find_tables(h_edges, [rule.edge for rule in v_rules])]
+    v_rules = column_rules(find_rules(vertical, seal, across=True), h_edges)
+    tables = [cell_grid(cells) for cells in find_tables(h_edges, [rule.edge for rule in v_rules])]
     # Only the rules found are erased (not a glyph's stroke, nor a seal's star, that the masks hold),
     # and inside the tables only: outside, a bold title's strokes are as long as a rule.
-    horizontal, vertical = _painted(h_rules, grey.shape), _painted(v_rules, grey.shape)
+    horizontal, vertical = painted(h_rules, grey.shape), painted(v_rules, grey.shape)
     # A text line printed across a horizontal rule is read with the rule in place (ruled).
     def dilated(mask: np.ndarray) -> np.ndarray:
         return cv2.dilate(mask, np.ones((2 * RULE_MARGIN_PX + 1,) * 2, np.uint8))
 
-    rules, column_rules = dilated(horizontal | vertical), dilated(vertical)
+    rule_fringes, column_fringes = dilated(horizontal | vertical), dilated(vertical)
     ruled = clean.copy()
     for bbox, _ in tables:
         x0, y0, x1, y1 = _pixels(bbox)
         m = RULE_MARGIN_PX
         inside = (slice(max(y0 - m, 0), y1 + m), slice(max(x0 - m, 0), x1 + m))
-        clean[inside][rules[inside] > 0] = 255
-        ruled[inside][column_rules[inside] > 0] = 255
+        clean[inside][rule_fringes[inside] > 0] = 255
+        ruled[inside][column_fringes[inside] > 0] = 255
     raw_ink = (clean < INK).astype(np.uint8) * 255
-    text_ink = _opened(raw_ink, (2, 2))
+    text_ink = opened(raw_ink, (2, 2))
     engine = _engine()
 
     crops: list[np.ndarray] = []
@@ -205,157 +207,6 @@ def _as_printed(text: str) -> str:
     its ASCII brackets ("(12.00)" is a negative)."""
     text = text.strip()
     return text.translate(_FULL_WIDTH) if _CJK.search(text) else text
-
-
-def _opened(image: np.ndarray, size: tuple[int, int]) -> np.ndarray:
-    import cv2
-
-    return cv2.morphologyEx(image, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, size))
-
-
-def _rule_masks(dark: np.ndarray, seal_only: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The horizontal and vertical rules among the dark pixels: runs at least MIN_RULE_PT and
-    MIN_COLUMN_RULE_PT long. A seal's own ink (`seal_only`: no print under it) is not a rule, but a
-    rule it crosses goes on through it where the rule is dark on both sides."""
-    import cv2
-    import numpy as np
-
-    ink = (dark & ~seal_only).astype(np.uint8) * 255
-    masks = []
-    for across, length in (((SEAL_BRIDGE_PX, 1), (round(MIN_RULE_PT * SCALE), 1)),
-                           ((1, SEAL_BRIDGE_PX), (1, round(MIN_COLUMN_RULE_PT * SCALE)))):
-        closed = cv2.morphologyEx(ink, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, across))
-        masks.append(_opened(np.where(seal_only, closed, ink), length))
-    return masks[0], masks[1]
-
-
-def _skew(grey: np.ndarray) -> float:
-    """The page's turn in degrees: the median slope of its long horizontal rules (0 below
-    SKEW_MIN_DEGREES)."""
-    import cv2
-    import numpy as np
-
-    ink = (grey < INK).astype(np.uint8) * 255
-    rules = _opened(ink, (round(MIN_RULE_PT * SCALE), 1))
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(rules)
-    slopes = []
-    for index in range(1, count):
-        x, y, width, height, _ = stats[index]
-        if width < grey.shape[1] / 4:
-            continue
-        ys, xs = np.nonzero(labels[y:y + height, x:x + width] == index)
-        slopes.append(np.polyfit(xs, ys, 1)[0])
-    if not slopes:
-        return 0.0
-    degrees = math.degrees(math.atan(float(np.median(slopes))))
-    return degrees if abs(degrees) >= SKEW_MIN_DEGREES else 0.0
-
-
-def _turned(image: np.ndarray, degrees: float) -> np.ndarray:
-    """The image turned by `degrees` about its centre (straightened, for the page's own skew)."""
-    import cv2
-
-    if not degrees:
-        return image
-    height, width = image.shape
-    turn = cv2.getRotationMatrix2D((width / 2, height / 2), degrees, 1.0)
-    return cv2.warpAffine(image, turn, (width, height), flags=cv2.INTER_CUBIC, borderValue=255)
-
-
-@dataclass(frozen=True, eq=False)
-class _Rule:
-    edge: Edge  # in points: (position, start, end) of its own ink
-    window: tuple[slice, slice]  # its pixels' bounding rows and columns
-    pixels: np.ndarray  # which pixels of the window are the rule's
-    under_seal: tuple[float, float]  # (start, end) of the run unbroken on through a seal's ink
-    sealed: bool  # the run takes in a seal's ink
-
-
-def _rules(mask: np.ndarray, seal: np.ndarray, across: bool) -> list[_Rule]:
-    """The connected runs of a rule mask that are rules. A run mostly of a seal's ink (its ring is
-    straight enough at its top, bottom and sides; its star is a solid block) is not, and a rule ends
-    where its own ink does, not where a seal's stroke crossing it ends. A run thicker than a rule is
-    a rule joined by a seal's stroke beside it: the rule is its straight part, the lines of pixels
-    along it as long as its longest."""
-    import cv2
-    import numpy as np
-
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(mask)
-    rules = []
-    for index in range(1, count):
-        x, y, width, height, _ = stats[index]
-        window = (slice(y, y + height), slice(x, x + width))
-        part = labels[window] == index
-        if not across:
-            part = part.T  # lines of pixels along the rule are columns of `part` from here on
-        first, last = 0, part.shape[1] - 1
-        if part.shape[1] > RULE_THICK_PX:
-            lengths = part.sum(axis=0)
-            straight = np.flatnonzero(lengths >= STRAIGHT_SHARE * lengths.max())
-            first, last = straight[0], straight[-1]
-            part = part[:, first:last + 1]
-        own = part & ~(seal[window] if across else seal[window].T)[:, first:last + 1]
-        if own.sum() * 2 <= part.sum():
-            continue
-        along = np.flatnonzero(own.any(axis=1))
-        start, end, middle = along[0], along[-1] + 1, (first + last + 1) / 2
-        gaps = np.flatnonzero(~part.any(axis=1))  # the run goes on from its own ink until a gap
-        unbroken = (gaps[gaps < start].max(initial=-1) + 1, gaps[gaps > start].min(initial=len(part)) - 1)
-        pixels = np.zeros_like(part, shape=(part.shape[0], width if across else height))
-        pixels[:, first:last + 1] = part
-        offset = y if across else x
-        edge = ((x if across else y) + middle) / SCALE, (offset + start) / SCALE, (offset + end) / SCALE
-        under_seal = (offset + unbroken[0]) / SCALE, (offset + unbroken[1] + 1) / SCALE
-        rules.append(_Rule(edge, window, pixels if across else pixels.T, under_seal, bool((part & ~own).any())))
-    return rules
-
-
-def _painted(rules: list[_Rule], shape: tuple[int, ...]) -> np.ndarray:
-    import numpy as np
-
-    mask = np.zeros(shape, np.uint8)
-    for rule in rules:
-        mask[rule.window][rule.pixels] = 255
-    return mask
-
-
-def _column_rules(vertical: list[_Rule], horizontal: list[Edge]) -> list[_Rule]:
-    """The vertical runs that reach a horizontal rule at both ends: glyph strokes never do. A rule
-    hidden under a seal's star at one end reaches the nearest horizontal rule its run goes on to
-    through the seal's ink, and ends there; its own ink must then be longer than a glyph (a glyph's
-    stroke runs on through a seal's ring too). A run taking in a seal's ink that spans one row only
-    is a column rule if another one lines up with it: a glyph's stroke joined to the ring's does not."""
-    reach = 3.0
-    found = []
-    for rule in vertical:
-        x, start, end = rule.edge
-        crossing = sorted(hy for hy, x0, x1 in horizontal if x0 - reach <= x <= x1 + reach)
-        low, high = rule.under_seal if end - start >= MIN_COLUMN_RULE_PT else (start, end)
-        above = [hy for hy in crossing if low - reach <= hy <= start + reach]
-        below = [hy for hy in crossing if end - reach <= hy <= high + reach]
-        if above and below:
-            top = start if abs(above[-1] - start) <= reach else above[-1]
-            bottom = end if abs(below[0] - end) <= reach else below[0]
-            found.append(replace(rule, edge=(x, top, bottom)))
-
-    def alone(rule: _Rule) -> bool:
-        x, top, bottom = rule.edge
-        one_row = not any(top + reach < hy < bottom - reach and x0 - reach <= x <= x1 + reach
-                          for hy, x0, x1 in horizontal)
-        return one_row and not any(other is not rule and abs(other.edge[0] - x) <= reach for other in found)
-
-    return [rule for rule in found if not (rule.sealed and alone(rule))]
-
-
-def _cell_grid(cells: list[Box]) -> tuple[Box, list[list[Box | None]]]:
-    """A table's box and grid as pdf_layout lays one out: a row per distinct cell top, a column per
-    distinct left edge, None where a merged cell covers the position."""
-    lefts = sorted({c[0] for c in cells})
-    by_top: dict[float, dict[float, Box]] = {}
-    for cell in cells:
-        by_top.setdefault(cell[1], {})[cell[0]] = cell
-    bbox = (min(c[0] for c in cells), min(c[1] for c in cells), max(c[2] for c in cells), max(c[3] for c in cells))
-    return bbox, [[by_top[top].get(left) for left in lefts] for top in sorted(by_top)]
 
 
 def _pixels(box: Box) -> tuple[int, int, int, int]:
@@ -482,11 +333,11 @@ def _runs(indices: np.ndarray, gap: int) -> list[tuple[int, int]]:
 
 def _text_outside(engine: Any, grey: np.ndarray) -> list[LayoutLine]:
     """The text outside the tables: each band of rows holding ink detected and recognised on its own,
-    boxes on one level joined into a line (words apart by a space, as pdf_layout joins them)."""
+    boxes on one level joined into a line (words apart by a space, as a text page's are)."""
     import cv2
     import numpy as np
 
-    ink = _opened((grey < INK).astype(np.uint8) * 255, (2, 2))
+    ink = opened((grey < INK).astype(np.uint8) * 255, (2, 2))
     rows = np.flatnonzero(ink.any(axis=1))
     boxes: list[tuple[str, float, Box]] = []
     for top, bottom in _runs(rows, round(6 * SCALE)):

@@ -1,6 +1,6 @@
-"""The reference page layouts, from pdfplumber's ruled-table extraction: what pdf_layout must equal
-(tests/test_pdf_backends.py) and the speed it is measured against (benchmarks/readers.py).
-pdfplumber comes with the test extra; the reader itself does not use this module.
+"""The reference page layouts, from pdfplumber's ruled-table extraction: what the PDFium reader
+(validator.readers.pdf_pdfium) must equal, page for page (test_pdf_backends.py). pdfplumber comes
+with the test extra; budgetlint itself never uses it.
 """
 
 from __future__ import annotations
@@ -8,8 +8,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-from ..errors import ReadError
-from .pdf_layout import Box, LayoutCell, LayoutLine, LayoutTable, PageLayout
+from validator.errors import ReadError
+from validator.readers.pdf_page import Box, LayoutCell, LayoutLine, LayoutTable, PageLayout
 
 
 def read_pages(path: Path, max_pages: int) -> Iterator[PageLayout]:

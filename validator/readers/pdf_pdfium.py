@@ -1,0 +1,392 @@
+"""A text PDF's pages read with PDFium (pypdfium2): every character box and every ruling line of a
+page, and from them its layout: the ruled tables with the text of their cells, a table printed
+without rules where a page has none, and the text lines outside the tables.
+
+Boxes are the ones pdfminer draws, since pdfplumber's output is the reference the tests compare
+with: advance width across, font size up from the font's declared descent. Ruling lines are the
+horizontal and vertical edges of lines, rectangle sides and straight curve segments. Pages are read
+one at a time and every PDFium page and text page is closed before the next.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import itertools
+import re
+import zlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import ReadError
+from .pdf_page import Edge, LayoutLine, PageLayout
+from .pdf_ruled_tables import centre_in, filled, find_tables
+from .pdf_unruled_tables import unruled_table
+from .pdf_words import Char, extract_words, lines_of, union
+
+_PDFIUM_ERRORS = {2: "无法打开文件", 3: "数据格式错误，文件不完整或已损坏", 6: "不支持的加密方式"}
+
+
+def read_pages(path: Path, max_pages: int) -> Iterator[PageLayout]:
+    import pypdfium2 as pdfium
+
+    data = path.read_bytes()
+    try:
+        document = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as error:
+        code = getattr(error, "err_code", None)
+        if code == 4:
+            raise ReadError("PDF 已加密，无法读取") from None
+        raise ReadError(f"PDF 文件损坏或无法解析：{_PDFIUM_ERRORS.get(code, '未知错误')}") from None
+    try:
+        count = len(document)
+        if count > max_pages:
+            raise ReadError(f"PDF 有 {count} 页，超过 {max_pages} 页的上限")
+        zero_metrics = fonts_without_metrics(data)
+        for index in range(count):
+            try:
+                page = document[index]
+            except pdfium.PdfiumError:
+                raise ReadError(f"PDF 文件损坏或无法解析：第{index + 1}页无法读取") from None
+            try:
+                yield page_layout(page, index + 1, zero_metrics)
+            finally:
+                page.close()
+    finally:
+        document.close()
+
+
+def _c_function(function: object, restype: object, *argtypes: object) -> Callable[..., object]:
+    """A PDFium function taking and returning plain addresses: no pointer object built per call."""
+    return ctypes.CFUNCTYPE(restype, *argtypes)(ctypes.cast(function, ctypes.c_void_p).value)
+
+
+class _Pdfium:
+    """The PDFium calls made for every character and path segment, bound once."""
+
+    def __init__(self) -> None:
+        import pypdfium2.raw as raw
+
+        ptr, i, flt, dbl = ctypes.c_void_p, ctypes.c_int, ctypes.c_float, ctypes.c_double
+        self.raw = raw
+        self.text_object = _c_function(raw.FPDFText_GetTextObject, ptr, ptr, i)
+        self.is_generated = _c_function(raw.FPDFText_IsGenerated, i, ptr, i)
+        self.unicode = _c_function(raw.FPDFText_GetUnicode, ctypes.c_uint, ptr, i)
+        self.loose_box = _c_function(raw.FPDFText_GetLooseCharBox, i, ptr, i, ctypes.POINTER(raw.FS_RECTF))
+        self.char_matrix = _c_function(raw.FPDFText_GetMatrix, i, ptr, i, ctypes.POINTER(raw.FS_MATRIX))
+        self.font_size = _c_function(raw.FPDFText_GetFontSize, dbl, ptr, i)
+        self.font = _c_function(raw.FPDFTextObj_GetFont, ptr, ptr)
+        self.object_font_size = _c_function(raw.FPDFTextObj_GetFontSize, i, ptr, ctypes.POINTER(flt))
+        self.bounds = _c_function(raw.FPDFPageObj_GetBounds, i, ptr, *[ctypes.POINTER(flt)] * 4)
+        self.descent = _c_function(raw.FPDFFont_GetDescent, i, ptr, flt, ctypes.POINTER(flt))
+        self.base_font_name = _c_function(raw.FPDFFont_GetBaseFontName, ctypes.c_size_t, ptr, ctypes.c_char_p,
+                                          ctypes.c_size_t)
+        self.matrix = _c_function(raw.FPDFPageObj_GetMatrix, i, ptr, ctypes.POINTER(raw.FS_MATRIX))
+        self.count_objects = _c_function(raw.FPDFPage_CountObjects, i, ptr)
+        self.page_object = _c_function(raw.FPDFPage_GetObject, ptr, ptr, i)
+        self.object_type = _c_function(raw.FPDFPageObj_GetType, i, ptr)
+        self.count_form_objects = _c_function(raw.FPDFFormObj_CountObjects, i, ptr)
+        self.form_object = _c_function(raw.FPDFFormObj_GetObject, ptr, ptr, ctypes.c_ulong)
+        self.count_segments = _c_function(raw.FPDFPath_CountSegments, i, ptr)
+        self.segment = _c_function(raw.FPDFPath_GetPathSegment, ptr, ptr, i)
+        self.segment_point = _c_function(raw.FPDFPathSegment_GetPoint, i, ptr, ctypes.POINTER(flt),
+                                         ctypes.POINTER(flt))
+        self.segment_type = _c_function(raw.FPDFPathSegment_GetType, i, ptr)
+        self.segment_closes = _c_function(raw.FPDFPathSegment_GetClose, i, ptr)
+
+
+_pdfium: _Pdfium | None = None
+
+
+def _api() -> _Pdfium:
+    global _pdfium
+    if _pdfium is None:
+        _pdfium = _Pdfium()
+    return _pdfium
+
+
+Matrix = tuple[float, float, float, float, float, float]
+
+
+def _multiply(first: Matrix, then: Matrix) -> Matrix:
+    a, b, c, d, e, f = first
+    a2, b2, c2, d2, e2, f2 = then
+    return (a * a2 + b * c2, a * b2 + b * d2, c * a2 + d * c2, c * b2 + d * d2,
+            e * a2 + f * c2 + e2, e * b2 + f * d2 + f2)
+
+
+def _to_page_top_left(page: object) -> Matrix:
+    """PDF user space to x across and y down from the displayed page's top-left (pdfminer's frame)."""
+    x0, y0, x1, y1 = page.get_mediabox()  # type: ignore[attr-defined]
+    x0, x1 = sorted((x0, x1))
+    y0, y1 = sorted((y0, y1))
+    rotation = page.get_rotation()  # type: ignore[attr-defined]
+    rotate: Matrix = {90: (0, -1, 1, 0, -y0, x1), 180: (-1, 0, 0, -1, x1, y1),
+                      270: (0, 1, -1, 0, y1, -x0)}.get(rotation, (1, 0, 0, 1, -x0, -y0))
+    left, height = (y0, x1 - x0) if rotation in (90, 270) else (x0, y1 - y0)
+    return _multiply(rotate, (1, 0, 0, -1, left, height))
+
+
+def _apply(m: Matrix, x: float, y: float) -> tuple[float, float]:
+    return m[0] * x + m[2] * y + m[4], m[1] * x + m[3] * y + m[5]
+
+
+def page_layout(page: object, number: int, zero_metrics: frozenset[str]) -> PageLayout:
+    api = _api()
+    to_page = _to_page_top_left(page)
+    fonts = _Fonts(api, zero_metrics)
+    objects = _read_objects(api, page.raw, to_page, fonts)  # type: ignore[attr-defined]
+    textpage = page.get_textpage()  # type: ignore[attr-defined]
+    try:
+        chars = _read_chars(api, textpage, to_page, fonts)
+    finally:
+        textpage.close()
+    if not chars:
+        return PageLayout(number, [], [], False, objects.has_images)
+    chars += objects.spaces
+    tables = [filled(cells, chars) for cells in find_tables(objects.horizontal, objects.vertical)]
+    outside = [c for c in chars if not any(centre_in(c, t.bbox) for t in tables)]
+    words = extract_words(outside)
+    if not tables:
+        table, words = unruled_table(words)
+        if table is not None:
+            tables.append(table)
+    lines = [LayoutLine(" ".join(w.text for w in line), union(line)) for line in lines_of(words, in_order=True)]
+    return PageLayout(number, lines, tables, True, objects.has_images)
+
+
+@dataclass(slots=True)
+class _PageObjects:
+    horizontal: list[Edge] = field(default_factory=list)
+    vertical: list[Edge] = field(default_factory=list)
+    spaces: list[Char] = field(default_factory=list)  # text PDFium's text page leaves out
+    has_images: bool = False
+
+
+def _read_objects(api: _Pdfium, page: int, to_page: Matrix, fonts: _Fonts) -> _PageObjects:
+    """Every path's horizontal and vertical edges (inside forms too), the blank text runs and whether
+    there are images.
+
+    PDFium's text page skips a text run whose glyphs have no extent (a space shown on its own);
+    pdfminer keeps its characters, and a space ends a word there, so such runs are kept as spaces.
+    """
+    raw = api.raw
+    found = _PageObjects()
+    matrix = raw.FS_MATRIX()
+    pmatrix = ctypes.byref(matrix)
+    left, bottom, right, top = (ctypes.c_float() for _ in range(4))
+    bounds = [ctypes.byref(v) for v in (left, bottom, right, top)]
+    stack = [(api.page_object(page, i), to_page) for i in range(api.count_objects(page))]
+    while stack:
+        handle, outer = stack.pop()
+        kind = api.object_type(handle)
+        if kind == raw.FPDF_PAGEOBJ_IMAGE:
+            found.has_images = True
+            continue
+        if kind == raw.FPDF_PAGEOBJ_TEXT:
+            api.bounds(handle, *bounds)
+            if right.value - left.value >= 0.01:
+                continue
+        elif kind not in (raw.FPDF_PAGEOBJ_PATH, raw.FPDF_PAGEOBJ_FORM):
+            continue
+        api.matrix(handle, pmatrix)
+        inner = _multiply((matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f), outer)
+        if kind == raw.FPDF_PAGEOBJ_FORM:
+            stack += [(api.form_object(handle, i), inner) for i in range(api.count_form_objects(handle))]
+        elif kind == raw.FPDF_PAGEOBJ_PATH:
+            for subpath in _subpaths(api, handle, inner):
+                _add_edges(subpath, found.horizontal, found.vertical)
+        else:
+            found.spaces.append(_blank_run(api, handle, inner, fonts))
+    return found
+
+
+def _blank_run(api: _Pdfium, text_object: int, to_page: Matrix, fonts: _Fonts) -> Char:
+    """A space at the start of a blank text run (`to_page` includes the run's own matrix)."""
+    font_size = ctypes.c_float()
+    api.object_font_size(text_object, ctypes.byref(font_size))
+    descent = fonts.descent(api.font(text_object), font_size.value)
+    x, top = _apply(to_page, 0, descent + font_size.value)
+    x1, bottom = _apply(to_page, 0, descent)
+    return Char(" ", min(x, x1), min(top, bottom), max(x, x1), max(top, bottom), to_page[1] == 0 == to_page[2])
+
+
+def _subpaths(api: _Pdfium, path: int, to_page: Matrix) -> list[list[tuple[float, float]]]:
+    """Each subpath as the points its segments end at (a curve counts by its end point, as in pdfminer)."""
+    raw = api.raw
+    x, y = ctypes.c_float(), ctypes.c_float()
+    px, py = ctypes.byref(x), ctypes.byref(y)
+    subpaths: list[list[tuple[float, float]]] = []
+    bezier_points = 0
+    for index in range(api.count_segments(path)):
+        segment = api.segment(path, index)
+        kind = api.segment_type(segment)
+        if kind == raw.FPDF_SEGMENT_BEZIERTO:
+            bezier_points += 1
+            if bezier_points % 3:  # control points
+                continue
+        api.segment_point(segment, px, py)
+        point = _apply(to_page, x.value, y.value)
+        if kind == raw.FPDF_SEGMENT_MOVETO or not subpaths:
+            subpaths.append([point])
+        else:
+            subpaths[-1].append(point)
+        if api.segment_closes(segment):
+            subpaths[-1].append(subpaths[-1][0])
+    return subpaths
+
+
+def _add_edges(points: list[tuple[float, float]], horizontal: list[Edge],
+               vertical: list[Edge]) -> None:
+    if len(points) == 2:
+        # pdfminer's single line: horizontal when level, otherwise vertical at its left end (a
+        # diagonal in a header cell counts so too).
+        (ax, ay), (bx, by) = points
+        if abs(ay - by) < 1e-3:
+            horizontal.append((ay, min(ax, bx), max(ax, bx)))
+        else:
+            vertical.append((min(ax, bx), min(ay, by), max(ay, by)))
+        return
+    for (ax, ay), (bx, by) in itertools.pairwise(points):
+        if abs(ax - bx) < 1e-3:
+            vertical.append((ax, min(ay, by), max(ay, by)))
+        elif abs(ay - by) < 1e-3:
+            horizontal.append((ay, min(ax, bx), max(ax, bx)))
+
+
+def _read_chars(api: _Pdfium, textpage: object, to_page: Matrix, fonts: _Fonts) -> list[Char]:
+    raw = api.raw
+    handle = ctypes.cast(textpage.raw, ctypes.c_void_p).value  # type: ignore[attr-defined]
+    count = raw.FPDFText_CountChars(textpage.raw)  # type: ignore[attr-defined]
+    if count <= 0:
+        return []
+    text = _page_text(api, textpage, count)
+    rect = raw.FS_RECTF()
+    prect = ctypes.byref(rect)
+    lines: dict[int, tuple[bool, float, float]] = {}
+    chars: list[Char] = []
+    for index in range(count):
+        text_object = api.text_object(handle, index)
+        if not text_object:
+            continue  # a space or line break PDFium inserted
+        char = text[index]
+        if char == " " and api.is_generated(handle, index):
+            continue  # a space PDFium inserted for a wide kerning gap
+        if "\udc00" <= char <= "\udfff":
+            continue  # the second half of a surrogate pair, joined to the first below
+        if "\ud800" <= char < "\udc00" and index + 1 < count:
+            char += text[index + 1]
+        api.loose_box(handle, index, prect)
+        line = lines.get(text_object)
+        if line is None:
+            line = lines[text_object] = _text_line(api, handle, index, text_object, fonts)
+        upright, bottom_y, size = line
+        if upright:
+            x0, top = _apply(to_page, rect.left, bottom_y + size)
+            x1, bottom = _apply(to_page, rect.right, bottom_y)
+        else:
+            x0, top = _apply(to_page, rect.left, rect.top)
+            x1, bottom = _apply(to_page, rect.right, rect.bottom)
+        chars.append(Char(char, min(x0, x1), min(top, bottom), max(x0, x1), max(top, bottom), upright))
+    return chars
+
+
+def _page_text(api: _Pdfium, textpage: object, count: int) -> str:
+    """One character per PDFium character index (a surrogate pair takes two)."""
+    raw = api.raw
+    buffer = (ctypes.c_ushort * (count + 1))()
+    written = raw.FPDFText_GetText(textpage.raw, 0, count, buffer)  # type: ignore[attr-defined]
+    text = bytes(buffer)[:max(written - 1, 0) * 2].decode("utf-16-le", errors="surrogatepass")
+    if len(text) == count:
+        return text
+    handle = ctypes.cast(textpage.raw, ctypes.c_void_p).value  # type: ignore[attr-defined]
+    return "".join(chr(api.unicode(handle, i)) for i in range(count))
+
+
+def _text_line(api: _Pdfium, textpage: int, index: int, text_object: int,
+               fonts: _Fonts) -> tuple[bool, float, float]:
+    """For one text object (one run of text on one baseline), from its first character: upright or
+    not, where its characters' boxes start (user space) and the font size on the page."""
+    matrix = api.raw.FS_MATRIX()
+    api.char_matrix(textpage, index, ctypes.byref(matrix))  # e, f: the character's origin
+    upright = matrix.a * matrix.d > 0 and matrix.b == 0 and matrix.c == 0
+    font_size = api.font_size(textpage, index)
+    descent = fonts.descent(api.font(text_object), font_size)
+    return upright, matrix.f + descent * abs(matrix.d), font_size * abs(matrix.d)
+
+
+class _Fonts:
+    """How far below the baseline pdfminer starts a character box, in text space, per font and size:
+    the font's declared descent. PDFium's is the declared one unless the font declares neither
+    ascent nor descent (`zero_metrics`), where pdfminer takes 0. Kept per page: font handles live
+    as long as their page."""
+
+    def __init__(self, api: _Pdfium, zero_metrics: frozenset[str]) -> None:
+        self.api = api
+        self.zero_metrics = zero_metrics
+        self.descents: dict[tuple[int, float], float] = {}
+
+    def descent(self, font: int, font_size: float) -> float:
+        found = self.descents.get((font, font_size))
+        if found is None:
+            value = ctypes.c_float()
+            if _font_name(self.api, font) in self.zero_metrics or \
+                    not self.api.descent(font, font_size, ctypes.byref(value)):
+                found = 0.0
+            else:
+                found = -abs(value.value)
+            self.descents[(font, font_size)] = found
+        return found
+
+
+_SUBSET_TAG = re.compile(r"^[A-Z]{6}\+")
+
+
+def _font_name(api: _Pdfium, font: int) -> str:
+    buffer = ctypes.create_string_buffer(256)
+    api.base_font_name(font, buffer, len(buffer))
+    return _SUBSET_TAG.sub("", buffer.value.decode("latin-1"))
+
+
+_DESCRIPTOR = re.compile(rb"/Type\s*/FontDescriptor\b")
+_OBJECT_STREAM = re.compile(rb"/Type\s*/ObjStm\b")
+MAX_OBJECT_STREAM = 16 * 1024 * 1024
+
+
+def fonts_without_metrics(data: bytes) -> frozenset[str]:
+    """Names (without subset tag) of the fonts whose descriptor declares Ascent and Descent 0 or not at all."""
+    names: set[str] = set()
+    for text, spans in itertools.chain([(data, None)], _object_streams(data)):
+        for match in _DESCRIPTOR.finditer(text):
+            if spans is None:
+                begin = text.rfind(b" obj", 0, match.start())
+                end = text.find(b"endobj", match.end())
+            else:
+                begin = max((s for s in spans if s <= match.start()), default=0)
+                end = min((s for s in spans if s > match.start()), default=len(text))
+            entry = text[max(begin, 0):end if end >= 0 else len(text)]
+            name = re.search(rb"/FontName\s*/([^\s/<>\[\]()]+)", entry)
+            metrics = [re.search(rb"/" + key + rb"\s+(-?[\d.]+)(?!\s+\d+\s+R)", entry) for key in (b"Ascent", b"Descent")]
+            if name and all(m is None or float(m.group(1)) == 0 for m in metrics):
+                names.add(_SUBSET_TAG.sub("", name.group(1).decode("latin-1")))
+    return frozenset(names)
+
+
+def _object_streams(data: bytes) -> Iterator[tuple[bytes, list[int]]]:
+    """The objects packed in compressed object streams: their text and where each object starts."""
+    for match in _OBJECT_STREAM.finditer(data):
+        begin = data.rfind(b" obj", 0, match.start())
+        start = data.find(b"stream", match.end())
+        head = data[begin:start]
+        first = re.search(rb"/First\s+(\d+)", head)
+        if start < 0 or first is None or b"/FlateDecode" not in head:
+            continue
+        body = start + len(b"stream")
+        body += 2 if data[body:body + 2] == b"\r\n" else 1
+        try:
+            text = zlib.decompressobj().decompress(data[body:data.find(b"endstream", body)], MAX_OBJECT_STREAM)
+        except zlib.error:
+            continue  # encrypted or damaged: its fonts keep PDFium's metrics
+        offset = int(first.group(1))
+        numbers = text[:offset].split()
+        yield text, [offset + int(n) for n in numbers[1::2] if n.isdigit()]
