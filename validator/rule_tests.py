@@ -170,17 +170,16 @@ def judged(rule: Rule, outcome: str, example: Example, findings: list[Finding],
     if outcome == "fail" and not findings:
         return ExampleFailure(outcome, example.name, _wanted(rule, example),
                               [f"没有问题（{skipped}）" if skipped else "没有问题"])
-    if outcome == "fail" and example.expect is not None and not as_expected(example.expect, findings,
-                                                                            example.findings):
+    if outcome == "fail" and not as_expected(example.expect, findings, example.findings):
         return ExampleFailure(outcome, example.name, _wanted(rule, example), [_described(f) for f in findings])
     return None
 
 
 def _wanted(rule: Rule, example: Example) -> str:
+    count = f"{example.findings} 个 {rule.id} 问题" if example.findings else None
     if example.expect is None:
-        return f"至少一个 {rule.id} 问题"
-    count = f"{example.findings} 个 {rule.id} 问题" if example.findings else f"{rule.id} 问题"
-    return f"{count}，指出 " + "；".join(describe(p) for p in example.expect)
+        return count or f"至少一个 {rule.id} 问题"
+    return f"{count or f'{rule.id} 问题'}，指出 " + "；".join(describe(p) for p in example.expect)
 
 
 def _described(finding: Finding) -> str:
