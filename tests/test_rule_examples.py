@@ -5,8 +5,8 @@ fails the suite once it behaves as listed and its `todo:` must go."""
 
 import pytest
 
-from validator.examples import run_example
-from validator.rule_tests import judged
+from validator.examples import example_document, run_on
+from validator.rule_tests import judged, unclear
 from validator.ruleset import builtin_rules
 
 CASES = [pytest.param(rule, example, outcome, id=f"{rule.id}-{outcome}-{example.name}",
@@ -18,7 +18,9 @@ CASES = [pytest.param(rule, example, outcome, id=f"{rule.id}-{outcome}-{example.
 
 @pytest.mark.parametrize(("rule", "example", "outcome"), CASES)
 def test_rule_example(rule, example, outcome):
-    findings, skips = run_example(rule, example)
+    document = example_document(rule, example)
+    findings, skips = run_on(rule, document)
+    assert unclear(outcome, example, document) is None
     failure = judged(rule, outcome, example, findings, skips)
     assert failure is None, f"expected {failure.expected}; got {failure.actual}"
     assert {f.rule for f in findings} <= {rule.id}

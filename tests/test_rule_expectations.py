@@ -160,3 +160,21 @@ def test_the_readme_mismatch_sample_is_what_test_rules_prints(tmp_path):
     result = CliRunner().invoke(main, ["test-rules", str(tmp_path / "rules.yaml")])
     assert result.exit_code == 1
     assert sample.group(1) in result.stdout
+
+
+@pytest.mark.parametrize("todo", ["", "todo: 尚未识别\n"])
+def test_a_place_that_could_be_more_than_one_cell_fails_even_in_a_todo(tmp_path, todo):
+    # both rows are labelled 行政运行: the label alone does not say which 项目支出 cell
+    result = run_rule_file(tmp_path, failing=todo + "expect:\n  - {row: 行政运行, column: 项目支出}\n"
+                                                     "  - {row: \"2080501\", column: 项目支出}\n")
+    assert result.exit_code == 1, result.output
+    assert "期望：expect 中每个位置只指例子中的一处" in result.output
+    assert ("行“行政运行” 栏“项目支出”在一般公共预算财政拨款支出决算表中有 2 个单元格，请用行次、科目编码或栏次写明是哪一个"
+            in result.output)
+
+
+def test_rules_explains_a_todo_example_as_a_known_gap(tmp_path):
+    run_rule_file(tmp_path, failing="todo: 第二行还没有找到\nexpect:\n  - {row: \"2010301\", column: 项目支出}\n")
+    result = CliRunner().invoke(main, ["rules", "MY-02", "--rules", str(tmp_path / "rule.yaml")])
+    assert result.exit_code == 0, result.output
+    assert "【两个行政运行列了项目支出】（待办：第二行还没有找到）" in result.output

@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 from .findings import Finding, Location
 from .labels import label_key, normalise, normalise_code
+from .model import Document
 from .ruleset import ExpectedPlace
 
 
@@ -40,8 +41,9 @@ def describe(place: ExpectedPlace) -> str:
 
 
 def matches(place: ExpectedPlace, location: Location) -> bool:
-    return (_table_matches(place.table, location) and _row_matches(place.row, location)
-            and _column_matches(place.column, location)
+    return (_table_named(place.table, (location.table, location.table_title, location.table_name()))
+            and _row_named(place.row, location.row, location.code, location.row_no)
+            and _column_named(place.column, location.column, location.column_no)
             and (place.text is None or normalise(place.text) in normalise(location.value or ""))
             and (place.page is None or location.source.page == place.page))
 
@@ -64,29 +66,43 @@ def _one_for_one(places: list[ExpectedPlace], locations: list[Location]) -> bool
     return all(assign(p, set()) for p in range(len(places)))
 
 
-def _table_matches(table: str | None, location: Location) -> bool:
-    if table is None:
-        return True
-    names = (location.table, location.table_title, location.table_name())
-    return normalise(table) in {normalise(n) for n in names if n}
+def ambiguous(place: ExpectedPlace, document: Document) -> str | None:
+    """Why the place could be more than one cell of the example (总计 on both halves of 公开01表), or None."""
+    for table in document.tables:
+        if not _table_named(place.table, (table.label, table.title, table.kind)):
+            continue
+        rows = [r for r in table.rows if _row_named(place.row, r.label, r.code, r.row_no)]
+        columns = [c for c in table.columns if c.role == "amount" and _column_named(place.column, c.name, c.number)]
+        cells = [(r, c) for r in rows for c in columns if c.index in r.cells]
+        if place.row is not None and place.column is not None and len(cells) > 1:
+            return f"{describe(place)}在{table.name}中有 {len(cells)} 个单元格，请用行次、科目编码或栏次写明是哪一个"
+        if place.row is not None and place.column is None and len(rows) > 1:
+            return f"{describe(place)}在{table.name}中有 {len(rows)} 行，请用行次或科目编码写明是哪一行"
+        if place.column is not None and place.row is None and len(columns) > 1:
+            return f"{describe(place)}在{table.name}中有 {len(columns)} 栏，请写出完整的栏目或栏次"
+    return None
 
 
-def _row_matches(row: str | int | None, location: Location) -> bool:
+def _table_named(table: str | None, names: tuple[str | None, ...]) -> bool:
+    return table is None or normalise(table) in {normalise(n) for n in names if n}
+
+
+def _row_named(row: str | int | None, label: str | None, code: str | None, row_no: int | None) -> bool:
     if row is None:
-        return location.row is None and location.code is None and location.row_no is None
+        return label is None and code is None and row_no is None
     if isinstance(row, int):  # a 行次, or a 科目编码 written without quotes
-        return location.row_no == row or location.code == str(row)
+        return row_no == row or code == str(row)
     if normalise_code(row):
-        return location.code == normalise_code(row)
-    return location.row is not None and _path_ends_with(location.row, row, key=label_key)
+        return code == normalise_code(row)
+    return label is not None and _path_ends_with(label, row, key=label_key)
 
 
-def _column_matches(column: str | int | None, location: Location) -> bool:
+def _column_named(column: str | int | None, path: str | None, number: int | None) -> bool:
     if column is None:
-        return location.column is None
+        return path is None
     if isinstance(column, int):
-        return location.column_no == column
-    return location.column is not None and _path_ends_with(location.column, column, key=normalise)
+        return number == column
+    return path is not None and _path_ends_with(path, column, key=normalise)
 
 
 def _path_ends_with(path: str, end: str, key: Callable[[str], str]) -> bool:

@@ -14,7 +14,7 @@ from pathlib import Path
 from .catalogue import builtin_catalogue
 from .errors import RuleError
 from .examples import example_document, run_on
-from .expectations import as_expected, blamed, describe
+from .expectations import ambiguous, as_expected, blamed, describe
 from .findings import Finding, Skip
 from .model import Document, Table
 from .ruleset import Example, Rule, load_rules, rule_files
@@ -111,10 +111,11 @@ def run_examples(rule: Rule) -> RuleExamples:
         for example in examples:
             document = example_document(rule, example)
             findings, skips = run_on(rule, document)
+            mistake = unclear(outcome, example, document)
             failure = judged(rule, outcome, example, findings, skips)
-            if example.todo is None and failure:
-                result.failures.append(failure)
-            elif example.todo is not None and failure:
+            if mistake or (failure and example.todo is None):
+                result.failures.append(mistake or failure)  # type: ignore[arg-type]
+            elif failure:
                 result.todos.append(TodoExample(outcome, example.name, example.todo))
             elif example.todo is not None:
                 result.failures.append(ExampleFailure(outcome, example.name, f"仍是待办（{example.todo}）",
@@ -157,6 +158,13 @@ def _nearest(name: str, candidates: list[str]) -> str | None:
         if close:
             return close[0]
     return None
+
+
+def unclear(outcome: str, example: Example, document: Document) -> ExampleFailure | None:
+    """An expected place that could be more than one cell of the example: a mistake of its author,
+    whether or not the example is a todo."""
+    reasons = [reason for place in example.expect or () if (reason := ambiguous(place, document))]
+    return ExampleFailure(outcome, example.name, "expect 中每个位置只指例子中的一处", reasons) if reasons else None
 
 
 def judged(rule: Rule, outcome: str, example: Example, findings: list[Finding],
