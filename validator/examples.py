@@ -15,9 +15,14 @@ from .yamlnodes import load_with_nodes
 
 
 def example_document(rule: Rule, example: Example) -> Document:
-    data = {"tables": [t.model_dump(exclude_none=True) for t in example.tables], "text": list(example.text),
-            "problems": list(example.problems)}
-    return document_from_data(data, f"{rule.id}:{example.name}", builtin_catalogue())
+    return document_from_data(_document_data(example), f"{rule.id}:{example.name}", builtin_catalogue())
+
+
+def _document_data(example: Example) -> dict[str, object]:
+    """The example in the structured reader's form (a problem's page as its source)."""
+    problems = [p if isinstance(p, str) else {"text": p.text, "source": {"page": p.page}} for p in example.problems]
+    return {"format": FORMAT, "tables": [t.model_dump(exclude_none=True) for t in example.tables],
+            "text": list(example.text), "problems": problems}
 
 
 def run_example(rule: Rule, example: Example) -> tuple[list[Finding], list[Skip]]:
@@ -34,9 +39,8 @@ def example_with_grid_places(rule: Rule, example: Example) -> tuple[Document, di
 
     The example is written out as YAML and read back, which gives every cell a line of its own.
     """
-    data = {"format": FORMAT, "tables": [t.model_dump(exclude_none=True) for t in example.tables],
-            "text": list(example.text), "problems": list(example.problems)}
-    data, node = load_with_nodes(yaml.safe_dump(data, allow_unicode=True, default_flow_style=False))
+    data, node = load_with_nodes(yaml.safe_dump(_document_data(example), allow_unicode=True,
+                                                default_flow_style=False))
     places: dict[Source, tuple[int, int, int]] = {}
     tables = next(v for k, v in node.value if k.value == "tables")  # type: ignore[union-attr]
     for t, table in enumerate(tables.value):

@@ -73,7 +73,7 @@ def explain(rule: Rule) -> str:
 
 def _example(rule: Rule, example: Example, show_findings: bool) -> tuple[list[str], bool]:
     """The example's lines, and whether its findings allow for rounding."""
-    lines = [f"  【{example.name}】"]
+    lines = [f"  【{example.name}】" + (f"（待办：{example.todo}）" if example.todo else "")]
     document, places = example_with_grid_places(rule, example)
     findings = run_on(rule, document)[0] if show_findings else []
     marks: dict[tuple[int, int, int], str] = {}
