@@ -129,3 +129,10 @@ def test_newest_release_of_every_dependency_is_within_its_declared_bounds():
                 f"test budgetlint with it and raise the bound"
                 for r in REQUIREMENTS if newest[canonicalize_name(r.name)] not in r.specifier]
     assert not outgrown, "\n".join(outgrown)
+
+
+def test_every_package_folder_of_validator_is_installed():
+    """pyproject lists its packages by name: a new folder left out installs in editable mode only."""
+    listed = set(tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]["packages"])
+    folders = {".".join(init.parent.relative_to(ROOT).parts) for init in (ROOT / "validator").rglob("__init__.py")}
+    assert folders - listed == set()

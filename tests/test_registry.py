@@ -34,7 +34,7 @@ def test_every_rule_is_documented_and_its_file_agrees_with_its_id(rule):
 
 def test_the_wheel_ships_every_rule_file():
     shipped = {Path(r.path).name for r in builtin_rules()}
-    on_disk = {p.name for p in RULES_DIR.glob("*.yaml") if p.name != "tables.yaml"}
+    on_disk = {p.name for p in RULES_DIR.glob("*.yaml") if p.name not in ("tables.yaml", "vocabulary.yaml")}
     assert shipped == on_disk
 
 

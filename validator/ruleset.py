@@ -239,7 +239,8 @@ def rule_files(path: Path) -> list[Path]:
     """A rule file as given, or every *.yaml/*.yml under a folder (sorted; the table catalogue left out)."""
     if not path.is_dir():
         return [path]
-    files = sorted(p for p in path.rglob("*") if p.suffix in (".yaml", ".yml") and p.name != "tables.yaml")
+    files = sorted(p for p in path.rglob("*")
+                   if p.suffix in (".yaml", ".yml") and p.name not in ("tables.yaml", "vocabulary.yaml"))
     if not files:
         raise RuleError(str(path), None, "文件夹中没有规则文件（*.yaml）")
     return files
@@ -250,7 +251,7 @@ def builtin_rules() -> tuple[Rule, ...]:
     root = builtin_rules_dir()
     rules: list[Rule] = []
     for entry in sorted(root.iterdir(), key=lambda e: e.name):
-        if entry.name.endswith(".yaml") and entry.name != "tables.yaml":
+        if entry.name.endswith(".yaml") and entry.name not in ("tables.yaml", "vocabulary.yaml"):
             rules.extend(load_rule_file(f"rules/{entry.name}", entry.read_text(encoding="utf-8")))
     return tuple(rules)
 

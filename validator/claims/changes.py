@@ -1,0 +1,81 @@
+"""Changes: growth or decline against a base — figures base, current, change, rate (those stated).
+
+Anchored by 较/比/同比/相比/与…相比; words direction (增长/增加/下降/减少/降低/提高/上升) and against
+(what it is compared with: "2021年", "上年度", "年初预算"): "决算数为 116.28 万元，较2021年 93.61万元
+增长24.22%", "收、支总计均为3,088.57万元。与上年度相比，收、支总计各减少5,571.48万元，下降64.34%".
+The current amount is the last one before the comparison (or the one amount of the sentence before,
+when the comparison opens the sentence). Percentages of percentages ("比例为 44.50%，较 2021 年下降了
+22.01%") are not read: points or per cent cannot be told apart. The words are changes.* in
+rules/vocabulary.yaml.
+"""
+
+from __future__ import annotations
+
+from .paragraphs import Token
+from .reading import Reading
+from .vocabulary import vocabulary
+
+
+def read_changes(reading: Reading) -> None:
+    p, words = reading.p, vocabulary()
+    text = p.text
+    for sentence_start, sentence_end in p.sentences:
+        tokens = p.tokens_in(sentence_start, sentence_end)
+        consumed: set[int] = set()
+        group_floor = sentence_start
+        i = 0
+        while i < len(tokens):
+            first = tokens[i]
+            direction = words.direction.search(text[max(sentence_start, first.start - 4):first.start])
+            if direction is None or not first.unit:
+                i += 1
+                continue
+            group = [first]
+            if i + 1 < len(tokens):
+                second = tokens[i + 1]
+                if words.direction_between.fullmatch(text[first.end:second.start]) and (
+                        second.is_percent != first.is_percent):
+                    group.append(second)
+            i += len(group)
+            anchor = None
+            for match in words.comparison.finditer(text, group_floor, first.start):
+                anchor = match
+            floor, group_floor = group_floor, group[-1].end
+            if anchor is None:
+                continue
+            change = next((t for t in group if not t.is_percent), None)
+            rate = next((t for t in group if t.is_percent), None)
+            base = next((t for t in reversed(p.tokens_in(anchor.end(), first.start))
+                         if t.is_amount and t.depth == 0), None)
+            current = _current(reading, floor if floor > sentence_start else sentence_start, anchor.start(), consumed)
+            if current is None:
+                current = _current(reading, sentence_start, anchor.start(), consumed)
+            if current is None and not text[sentence_start:anchor.start()].strip():
+                current = reading.lone_amount_before(anchor.start())
+            amounts = [t for t in (base, current, change) if t is not None]
+            if not amounts or len({t.family for t in amounts}) != 1 or (change is None and rate is None):
+                continue
+            consumed.update(t.start for t in group)
+            if base is not None:
+                consumed.add(base.start)
+            figures = {role: t.figure for role, t in
+                       (("base", base), ("current", current), ("change", change), ("rate", rate)) if t is not None}
+            subject_token = current if current is not None and current.start >= sentence_start else (
+                change or base or current)
+            subject = reading.name(subject_token)
+            if subject_token is change:
+                subject = words.direction_at_end.sub("", subject).rstrip("各")
+            against = anchor.group("against") or text[anchor.end():first.start].replace(
+                base.figure.text if base else "\0", "")
+            against = words.direction.sub("", against.strip(" ，,")).strip()
+            start = current.label_start if current is not None and current.start < anchor.start() else anchor.start()
+            if current is not None and current.start < sentence_start:
+                start = anchor.start()
+            reading.claim("change", subject, start, group[-1].end, figures,
+                          {"direction": direction.group(1), "against": against})
+
+
+def _current(reading: Reading, start: int, end: int, consumed: set[int]) -> Token | None:
+    """The last amount in [start, end) not already read as a change or a base."""
+    return next((t for t in reversed(reading.p.tokens_in(start, end))
+                 if t.is_amount and t.depth == 0 and t.start not in consumed), None)

@@ -1,0 +1,194 @@
+"""Paragraphs, sentences and the words naming each figure.
+
+A line that does not end a sentence (。！？) and is long (a wrapped line of a PDF extraction) or ends
+with ，、：；（ is joined with the next line, so "决算收入为 82919.95 万元，其中：一般公共" + "预算财政拨款
+收入 32639.75 万元" is one sentence. Short lines ("概况", "题") are headings and are never joined. A
+line holding tabs is a table row: each cell is read on its own. HTML tags (<p>) and 。！？ end
+sentences; ，；、 do not. A figure continued on the next line(s) keeps counting as if the lines were
+one (its `end` may pass the end of its first line).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from ..model import TextLine
+from .figures import Figure, family_of, make_figure, scan
+from .vocabulary import vocabulary
+
+SENTENCE_END = "。！？!?"
+WRAPPED_LINE = 20  # characters: a line at least this long that stops mid-sentence was wrapped
+JOINED_GAP = 2  # lines apart (one blank line between) that may still be one paragraph
+_CONTINUES = "，、：；（(“,:;"
+CLAUSE_END = "，,；;。！？!?：:、\t<>"
+OPEN, CLOSE = "（(", "）)"
+_HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|第[一二三四五六七八九十]+部分)[^，,。；;]*$")
+_ORDINAL = re.compile(r"(?:^|(?<=[^0-9A-Za-z.．]))\d{1,2}\s*[.．、]\s*(?![0-9])")
+
+
+@dataclass(slots=True)
+class Token:
+    """A figure found in a paragraph, with its place and the words naming it."""
+
+    figure: Figure
+    start: int  # paragraph offsets of the figure's text
+    end: int
+    label: str  # the words before it, back to the clause boundary
+    label_start: int
+    depth: int  # bracket depth inside its sentence
+    floor: int  # where its words may begin at the earliest: the previous figure's end or the sentence start
+
+    @property
+    def unit(self) -> str:
+        return self.figure.unit
+
+    @property
+    def family(self) -> str:
+        return family_of(self.unit)
+
+    @property
+    def is_amount(self) -> bool:
+        """A quantity with a unit that is not a percentage: what totals, parts and bases are."""
+        return bool(self.unit) and self.family != "percent"
+
+    @property
+    def is_percent(self) -> bool:
+        return self.family == "percent"
+
+
+@dataclass(slots=True)
+class Paragraph:
+    text: str
+    pieces: list[tuple[int, TextLine, int]]  # (paragraph offset, line, offset in the line)
+    tokens: list[Token] = field(default_factory=list)
+    depth: list[int] = field(default_factory=list)  # bracket depth at each character
+    sentences: list[tuple[int, int]] = field(default_factory=list)
+    in_figure: set[int] = field(default_factory=set)  # offsets inside a figure ("1,328.95": not a clause comma)
+
+    def locate(self, offset: int) -> tuple[TextLine, int]:
+        for start, line, at in reversed(self.pieces):
+            if start <= offset:
+                return line, at + offset - start
+        raise ValueError(offset)
+
+    def sentence_of(self, offset: int) -> int:
+        for index, (start, end) in enumerate(self.sentences):
+            if start <= offset < end:
+                return index
+        return len(self.sentences) - 1
+
+    def tokens_in(self, start: int, end: int) -> list[Token]:
+        return [t for t in self.tokens if start <= t.start < end]
+
+
+def _continues(previous: TextLine, line: TextLine) -> bool:
+    text = previous.text.rstrip()
+    if not text or text[-1] in SENTENCE_END or _HEADING.match(text):
+        return False
+    if previous.source.line is not None and line.source.line is not None:
+        if not 0 < line.source.line - previous.source.line <= JOINED_GAP:
+            return False
+    return len(text) >= WRAPPED_LINE or text[-1] in _CONTINUES
+
+
+def paragraphs(lines: Iterable[TextLine]) -> Iterator[Paragraph]:
+    """The lines joined into paragraphs, each read into sentences and figures."""
+    for paragraph in _joined(lines):
+        yield _prepare(paragraph)
+
+
+def _joined(lines: Iterable[TextLine]) -> Iterator[Paragraph]:
+    current: Paragraph | None = None
+    previous: TextLine | None = None
+    for line in lines:
+        if "\t" in line.text:
+            if current:
+                yield current
+            current, previous = None, None
+            at = 0
+            for cell in line.text.split("\t"):
+                if cell.strip():
+                    yield Paragraph(cell, [(0, line, at)])
+                at += len(cell) + 1
+            continue
+        if current and previous and _continues(previous, line):
+            current.pieces.append((len(current.text), line, 0))
+            current.text += line.text
+        else:
+            if current:
+                yield current
+            current = Paragraph(line.text, [(0, line, 0)])
+        previous = line
+    if current:
+        yield current
+
+
+def _prepare(paragraph: Paragraph) -> Paragraph:
+    text = paragraph.text
+    start = 0
+    for match in re.finditer(rf"[{SENTENCE_END}]|<[^>]*>", text):
+        if match.start() > start:
+            paragraph.sentences.append((start, match.start()))
+        start = match.end()
+    if start < len(text):
+        paragraph.sentences.append((start, len(text)))
+    if not paragraph.sentences:
+        paragraph.sentences.append((0, len(text)))
+    depth, level = [], 0
+    ends = {end for _, end in paragraph.sentences}
+    for i, char in enumerate(text):
+        if i in ends:
+            level = 0
+        if char in CLOSE:
+            level = max(0, level - 1)
+        depth.append(level)
+        if char in OPEN:
+            level += 1
+    paragraph.depth = depth
+    previous_end = 0
+    for start, end, unit in scan(text):
+        line, at = paragraph.locate(start)
+        figure = make_figure(text, start, end, unit, line, at)
+        floor = max(previous_end, paragraph.sentences[paragraph.sentence_of(start)][0])
+        label_start = label_start_of(text, start, floor)
+        paragraph.tokens.append(Token(figure, start, end, text[label_start:start].strip(), label_start, depth[start],
+                                      floor))
+        paragraph.in_figure.update(range(start, end))
+        previous_end = end
+    return paragraph
+
+
+def label_start_of(text: str, start: int, floor: int, boundaries: str = CLAUSE_END) -> int:
+    """Where the words naming the thing at `start` begin: back to a clause boundary outside brackets."""
+    depth = 0
+    i = start - 1
+    while i >= floor:
+        char = text[i]
+        if char in CLOSE:
+            depth += 1
+        elif char in OPEN:
+            if depth == 0:
+                break
+            depth -= 1
+        elif depth == 0 and char in boundaries:
+            break
+        i -= 1
+    return i + 1
+
+
+def ordinal_end(text: str, start: int, end: int) -> int | None:
+    """Where the last list ordinal ("1." "2、") in text[start:end] ends, if there is one."""
+    ordinals = list(_ORDINAL.finditer(text, start, end))
+    return ordinals[-1].end() if ordinals else None
+
+
+def clean(label: str) -> str:
+    """The naming words of a label: without list ordinals, leading dates and trailing 为/是/共计."""
+    ordinal = ordinal_end(label, 0, len(label))
+    label = (label if ordinal is None else label[ordinal:]).strip()
+    words = vocabulary()
+    while (stripped := words.leading.sub("", label)) != label:
+        label = stripped
+    return words.trailing.sub("", label).strip()

@@ -1,0 +1,225 @@
+"""The words claims are read by (rules/vocabulary.yaml), validated once and compiled into patterns.
+
+The YAML is for a clerk: plain lists of words with what each list is for. Everything here turns those
+lists into regular expressions; no Chinese word is written in the code that reads claims.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import cache
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, model_validator
+
+from ..packs import builtin_rules_dir
+
+VOCABULARY_FILE = "vocabulary.yaml"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class _Units(_Strict):
+    money: dict[str, Decimal | None]
+    people: list[str]
+    percent: list[str]
+    other: list[str]
+    latin: list[str]
+
+
+class _Names(_Strict):
+    openers: list[str]
+    links: list[str]
+
+
+class _Parts(_Strict):
+    openers_in_brackets: list[str]
+    openers_in_sentence: dict[str, Literal["colon_or_comma", "colon", "colon_required"]]
+    opens_sentence_after_total: list[str]
+    total_hints: list[str]
+    closing_totals: list[str]
+    total_names: list[str]
+
+
+class _Changes(_Strict):
+    directions: list[str]
+    comparisons: list[str]
+
+
+class _MoneyWords(_Strict):
+    spent: list[str]
+    budget: dict[str, int]
+    neither: list[str]
+
+
+class _Rates(_Strict):
+    of_money: list[str]
+    of_count: list[str]
+    of_budget: list[str]
+    planned_count: list[str]
+    budget_periods: list[str]
+    budget_names: list[str]
+
+
+class _Balances(_Strict):
+    left_over: list[str]
+    not_left_over: list[str]
+    spent: list[str]
+    budget_first: list[str]
+    budget: list[str]
+
+
+class _Grades(_Strict):
+    score_words: list[str]
+    score_after: list[str]
+    graded_score_words: list[str]
+    grade_labels: list[str]
+    grades: list[str]
+    scorer_words: list[str]
+
+
+class VocabularyFile(_Strict):
+    """rules/vocabulary.yaml as written."""
+
+    units: _Units
+    not_figures_before: list[str]
+    names: _Names
+    parts: _Parts
+    changes: _Changes
+    money_words: _MoneyWords
+    rates: _Rates
+    balances: _Balances
+    grades: _Grades
+
+    @model_validator(mode="after")
+    def _balance_spending_is_spending(self) -> VocabularyFile:
+        # a balance's subtrahend is found by its money word, so it must be one
+        unknown = set(self.balances.spent) - set(self.money_words.spent)
+        if unknown:
+            raise ValueError(f"balances.spent 中的 {'、'.join(sorted(unknown))} 不在 money_words.spent 中")
+        return self
+
+
+def either(words: list[str] | tuple[str, ...]) -> str:
+    """A regex alternation of the words, longest first so "万元" is read before "万"."""
+    return "|".join(re.escape(word) for word in sorted(words, key=len, reverse=True))
+
+
+_OPENER_PUNCTUATION = {"colon_or_comma": r"\s*[：:，,]?", "colon": r"\s*[：:]?", "colon_required": r"\s*[：:]"}
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """The words as the claim readers use them: unit tables and compiled patterns."""
+
+    words: VocabularyFile
+    units: tuple[str, ...]  # every unit, longest first
+    unit_family: dict[str, str]  # unit -> "money" | "people" | "percent"
+    money_factors: dict[str, Decimal]  # money unit -> its worth in 万元
+    # names
+    leading: re.Pattern[str]
+    trailing: re.Pattern[str]
+    # parts
+    bracket_opener: re.Pattern[str]
+    sentence_opener: re.Pattern[str]
+    total_hint: re.Pattern[str]
+    closing_total: re.Pattern[str]
+    total_name: re.Pattern[str]
+    change_name: re.Pattern[str]
+    # changes
+    direction: re.Pattern[str]
+    direction_between: re.Pattern[str]
+    direction_at_end: re.Pattern[str]
+    comparison: re.Pattern[str]
+    # money words, rates, balances
+    money_word: re.Pattern[str]
+    rate_name: re.Pattern[str]
+    planned_count: re.Pattern[str]
+    budget_name: re.Pattern[str]
+    left_over: re.Pattern[str]
+    budget_first: re.Pattern[str]
+    budget: re.Pattern[str]
+    # grades and scores
+    graded_score: re.Pattern[str]
+    bare_score: re.Pattern[str]
+    scorer_words: re.Pattern[str]
+
+
+def compile_vocabulary(words: VocabularyFile) -> Vocabulary:
+    units, money, changes, grades = words.units, words.money_words, words.changes, words.grades
+    family = {unit: "money" for unit in units.money}
+    family.update({unit: "people" for unit in units.people})
+    family.update({unit: "percent" for unit in units.percent})
+    directions = either(changes.directions)
+    score = r"(?P<score>[0-9０-９]+(?:[.．][0-9０-９]+)?)\s*分"
+    score_after = [f"(?<={re.escape(word)})得" for word in grades.score_after]
+    return Vocabulary(
+        words=words,
+        units=tuple(sorted([*units.money, *units.people, *units.percent, *units.other], key=len, reverse=True)),
+        unit_family=family,
+        money_factors={unit: factor for unit, factor in units.money.items() if factor is not None},
+        leading=re.compile(rf"^(?:{either(words.names.openers)})[：:，,]?\s*|^(?:截至|截止)?\s*\d{{4}}\s*年(?:度)?"
+                           r"(?:\s*\d{1,2}\s*月)?(?:\s*\d{1,2}\s*日)?(?:底|末|期末)?[，,]?\s*"),
+        trailing=re.compile(rf"(?:{either(words.names.links)}|：|:|\s)+$"),
+        bracket_opener=re.compile(rf"\s*(?:{either(words.parts.openers_in_brackets)})\s*[：:，,]?\s*"),
+        sentence_opener=re.compile("|".join(re.escape(word) + _OPENER_PUNCTUATION[punctuation]
+                                            for word, punctuation in words.parts.openers_in_sentence.items())),
+        total_hint=re.compile(either(words.parts.total_hints)),
+        closing_total=re.compile(rf"^(?:{either(words.parts.closing_totals)})"),
+        total_name=re.compile(rf"(?:{either(words.parts.total_names)})\s*$"),
+        # "比2022年（上一年度，下同）预算增加", "比上年预算增加（减少）": how a total changed, not a part of it
+        change_name=re.compile(rf"(?:{either([*changes.comparisons, '与'])})[^；;。]{{0,24}}?(?:{directions})"
+                               r"(?:[（(][^）)]{0,4}[）)])?了?\s*$"),
+        direction=re.compile(rf"({directions})了?\s*$"),
+        direction_between=re.compile(rf"\s*[，,]?\s*({directions})了?\s*"),
+        direction_at_end=re.compile(rf"({directions})$"),
+        comparison=re.compile(rf"与(?P<against>[^，,；;。]{{0,10}}?)相比|{either(changes.comparisons)}"
+                              rf"|与(?=[^，,；;。]{{0,10}}?(?:{directions}))"),
+        money_word=re.compile(_money_word_pattern(money)),
+        rate_name=re.compile(
+            "(?P<rate>(?:" + "|".join(f"[\u4e00-\u9fff]{{0,4}}{re.escape(word)}"
+                                      for word in [*words.rates.of_money, *words.rates.of_count])
+            + f"|{either(words.rates.of_budget)}))" + r"的?\s*(?:为|达到了?|达|是|：|:)?$"),
+        planned_count=re.compile(either(words.rates.planned_count)),
+        budget_name=re.compile(rf"(?:的)?(?:{either(words.rates.budget_periods)})?"
+                               rf"(?:{either(words.rates.budget_names)})$"),
+        left_over=re.compile(either(words.balances.left_over)),
+        budget_first=re.compile(either(words.balances.budget_first)),
+        budget=re.compile(either(words.balances.budget)),
+        graded_score=re.compile(
+            rf"(?:{either([*grades.score_words, *grades.graded_score_words])}|{'|'.join(score_after)})"
+            rf"\s*(?:为|是|：|:)?\s*{score}\s*[，,。；;]?\s*[^，,。；;“”\"<>]{{0,20}}?"
+            rf"(?:{either(grades.grade_labels)})\s*(?:属于|为|是|：|:)?\s*"
+            rf"[“\"「]?\s*(?P<grade>{either(grades.grades)})\s*[”\"」]?"),
+        bare_score=re.compile(rf"(?:{either(grades.score_words)}|{'|'.join(score_after)})\s*(?:为|是|：|:)?\s*{score}"),
+        scorer_words=re.compile("".join(f"(?:{re.escape(word)})?" for word in grades.scorer_words) + "$"),
+    )
+
+
+def _money_word_pattern(money: _MoneyWords) -> str:
+    """Every money word, longest first. A word naming neither yields where its end begins a word that
+    names something: 预算调整后 is read 预算 + 调整后, so 预算调整 is not taken before 后."""
+    naming = [*money.spent, *money.budget]
+    alternatives = []
+    for word in sorted([*naming, *money.neither], key=len, reverse=True):
+        rests = _continuations(word, naming) if word in money.neither else []
+        alternatives.append(re.escape(word) + (f"(?!{either(rests)})" if rests else ""))
+    return "|".join(alternatives)
+
+
+def _continuations(word: str, others: list[str]) -> list[str]:
+    """What follows the end of `word` where its end begins one of `others`: 预算调整 + 后 (调整后)."""
+    return sorted({other[len(word) - cut:] for cut in range(1, len(word)) for other in others
+                   if other.startswith(word[cut:]) and len(other) > len(word) - cut})
+
+
+@cache
+def vocabulary() -> Vocabulary:
+    """The built-in vocabulary, read and compiled once."""
+    text = builtin_rules_dir().joinpath(VOCABULARY_FILE).read_text(encoding="utf-8")
+    return compile_vocabulary(VocabularyFile.model_validate(yaml.safe_load(text)))
