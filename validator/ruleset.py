@@ -11,14 +11,15 @@ from __future__ import annotations
 import difflib
 import re
 import string
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-import yaml
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -29,11 +30,11 @@ from pydantic import (
     model_validator,
 )
 
-from .catalogue import builtin_catalogue
+from .catalogue import CATALOGUE_FILE, Catalogue, builtin_catalogue, merged_catalogue
 from .errors import RuleError, SettingError
 from .expression import Assertion, ExpressionError, compile_assertion, compile_condition
 from .packs import builtin_rules_dir
-from .yamlnodes import load_with_nodes
+from .yamlnodes import first_problem, line_of, load_rule_yaml
 
 SEVERITIES = ("error", "warning", "info")
 PLACEHOLDERS = frozenset({"actual", "expected", "difference", "tolerance", "table", "row", "column", "code",
@@ -46,6 +47,8 @@ CLAIM_KINDS = {"parts": "合计与分项", "formula": "比率公式", "ratio": "
                "share": "占比", "grade": "得分与等级", "score": "自评得分", "balance": "预算、支出与结余"}
 # What a grouped finding's message may name (see Grouping).
 GROUP_PLACEHOLDERS = frozenset({"count", "places", "pages", "table"})
+# Files beside the rules that hold data, not rules: the table catalogue and the claims' vocabulary.
+DATA_FILES = (CATALOGUE_FILE, "vocabulary.yaml")
 _FOR_EACH = re.compile(r"^\s*(?P<var>[A-Za-z_]\w*)\s+in\s+(?P<table>[A-Za-z_]\w*)\s*$")
 
 
@@ -270,14 +273,29 @@ class Rule:
     assertion: Assertion | None = None
     loop: tuple[str, str] | None = None  # (variable, table kind)
     condition: Any = None
+    catalogue: Catalogue = field(default_factory=builtin_catalogue, compare=False, repr=False)  # its tables
 
     @property
     def id(self) -> str:
         return self.spec.id
 
 
+# The catalogue whose kinds a rule being validated may name: pydantic's validators take no argument of
+# ours, so load_rule_file (and a recompiling with_parameters) sets it while they run.
+_catalogue_in_use: ContextVar[Catalogue | None] = ContextVar("catalogue_in_use", default=None)
+
+
 def table_names() -> set[str]:
-    return set(builtin_catalogue().kinds)
+    return set((_catalogue_in_use.get() or builtin_catalogue()).kinds)
+
+
+@contextmanager
+def _naming_tables_of(catalogue: Catalogue) -> Iterator[None]:
+    token = _catalogue_in_use.set(catalogue)
+    try:
+        yield
+    finally:
+        _catalogue_in_use.reset(token)
 
 
 def compile_assert_check(check: AssertCheck) -> tuple[Assertion, tuple[str, str] | None, Any]:
@@ -296,71 +314,40 @@ def compile_assert_check(check: AssertCheck) -> tuple[Assertion, tuple[str, str]
     return assertion, loop, condition
 
 
-def _line_of(node: yaml.Node, loc: tuple[Any, ...]) -> int | None:
-    """The YAML line of the node at a pydantic error location (1-based)."""
-    return _deepest(node, loc)[1]
-
-
-def _deepest(node: yaml.Node, loc: tuple[Any, ...]) -> tuple[int, int]:
-    """(keys matched, line) following `loc` as far as the YAML goes. A key may also be pydantic's own
-    (a union's tag such as `assert`, which can collide with a real key), so both readings are tried."""
-    line = node.start_mark.line + 1
-    if not loc:
-        return 0, line
-    key, rest = loc[0], loc[1:]
-    child = None
-    if isinstance(node, yaml.MappingNode):
-        child = next((v for k, v in node.value if k.value == key), None)
-    elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value):
-        child = node.value[key]
-    skipped = _deepest(node, rest)
-    if child is None:
-        return skipped
-    matched, child_line = _deepest(child, rest)
-    return (matched + 1, child_line) if matched + 1 > skipped[0] else skipped
-
-
-def load_rule_file(path: Path | str, text: str | None = None) -> list[Rule]:
+def load_rule_file(path: Path | str, text: str | None = None, catalogue: Catalogue | None = None) -> list[Rule]:
+    """The rules of one file, whose tables are those of `catalogue` (the built-in one by default)."""
     name = str(path)
+    catalogue = catalogue or builtin_catalogue()
     try:
         source = Path(path).read_text(encoding="utf-8") if text is None else text
     except (OSError, UnicodeDecodeError) as error:
         raise RuleError(name, None, f"无法读取规则文件：{error}") from None
+    data, node = load_rule_yaml(name, source, "规则文件")
     try:
-        data, node = load_with_nodes(source)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        raise RuleError(name, mark.line + 1 if mark else None, f"YAML 语法错误：{error}") from None
-    if node is None:
-        raise RuleError(name, None, "规则文件为空")
-    try:
-        parsed = RuleFileSpec.model_validate(data)
+        with _naming_tables_of(catalogue):
+            parsed = RuleFileSpec.model_validate(data)
     except ValidationError as error:
-        # A misspelt key shows up twice (unknown key, required key missing): name the typo first.
-        problems = sorted(error.errors(), key=lambda e: e["type"] != "extra_forbidden")
-        first = problems[0]
-        loc = tuple(first["loc"])
-        where = ".".join(str(k) for k in loc)
-        more = f"（另有 {len(problems) - 1} 处问题）" if len(problems) > 1 else ""
-        raise RuleError(name, _line_of(node, loc), f"{where}: {first['msg']}{more}") from None
+        raise RuleError(name, *first_problem(error, node)) from None
     rules = []
     for index, spec in enumerate(parsed.rules):
-        line = _line_of(node, ("rules", index))
+        line = line_of(node, ("rules", index))
         if isinstance(spec.check, AssertCheck):
-            rules.append(Rule(spec, name, line, *spec.check._compiled))
+            rules.append(Rule(spec, name, line, *spec.check._compiled, catalogue=catalogue))
         elif isinstance(spec.check, ClaimCheck):
-            rules.append(Rule(spec, name, line, spec.check._compiled))
+            rules.append(Rule(spec, name, line, spec.check._compiled, catalogue=catalogue))
         else:
-            rules.append(Rule(spec, name, line))
+            rules.append(Rule(spec, name, line, catalogue=catalogue))
     return rules
 
 
-def load_rules(paths: list[Path], base: Sequence[Rule] = ()) -> list[Rule]:
-    """`base` plus the rules of files and folders (every *.yaml/*.yml inside, sorted); ids must be unique."""
+def load_rules(paths: list[Path], base: Sequence[Rule] = (), catalogue: Catalogue | None = None) -> list[Rule]:
+    """`base` plus the rules of files and folders (every *.yaml/*.yml inside, sorted); ids must be unique.
+    Their tables are those of `catalogue`, by default the built-in one with the paths' tables.yaml added."""
+    catalogue = catalogue or merged_catalogue(catalogue_files(paths))
     rules: list[Rule] = list(base)
     for path in paths:
         for file in rule_files(path):
-            rules.extend(load_rule_file(file))
+            rules.extend(load_rule_file(file, catalogue=catalogue))
     seen: dict[str, Rule] = {}
     for rule in rules:
         if rule.id in seen:
@@ -370,13 +357,25 @@ def load_rules(paths: list[Path], base: Sequence[Rule] = ()) -> list[Rule]:
 
 
 def rule_files(path: Path) -> list[Path]:
-    """A rule file as given, or every *.yaml/*.yml under a folder (sorted; the table catalogue left out)."""
+    """A rule file as given, or every *.yaml/*.yml under a folder (sorted); data files (the table
+    catalogue, the vocabulary) are no rule files."""
     if not path.is_dir():
-        return [path]
-    files = sorted(p for p in path.rglob("*") if p.suffix in (".yaml", ".yml") and p.name != "tables.yaml")
-    if not files:
+        return [] if path.name in DATA_FILES else [path]
+    files = sorted(p for p in path.rglob("*") if p.suffix in (".yaml", ".yml") and p.name not in DATA_FILES)
+    if not files and not catalogue_files([path]):
         raise RuleError(str(path), None, "文件夹中没有规则文件（*.yaml）")
     return files
+
+
+def catalogue_files(paths: Sequence[Path]) -> list[Path]:
+    """The users' table catalogues among rule paths: a tables.yaml given, or under a folder given."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found += sorted(path.rglob(CATALOGUE_FILE))
+        elif path.name == CATALOGUE_FILE:
+            found.append(path)
+    return found
 
 
 @cache
@@ -384,7 +383,7 @@ def builtin_rules() -> tuple[Rule, ...]:
     root = builtin_rules_dir()
     rules: list[Rule] = []
     for entry in sorted(root.iterdir(), key=lambda e: e.name):
-        if entry.name.endswith(".yaml") and entry.name != "tables.yaml":
+        if entry.name.endswith(".yaml") and entry.name not in DATA_FILES:
             rules.extend(load_rule_file(f"rules/{entry.name}", entry.read_text(encoding="utf-8")))
     return tuple(rules)
 
@@ -474,7 +473,8 @@ def with_parameters(rules: list[Rule], values: Mapping[str, Decimal]) -> list[Ru
         check = rule.spec.check
         if isinstance(check, AssertCheck) and check.parameters.keys() & values.keys():
             parameters = {k: values.get(k, v) for k, v in check.parameters.items()}
-            check = AssertCheck.model_validate({**check.model_dump(by_alias=True), "parameters": parameters})
+            with _naming_tables_of(rule.catalogue):
+                check = AssertCheck.model_validate({**check.model_dump(by_alias=True), "parameters": parameters})
             rule = replace(_with_spec(rule, check=check), assertion=check._compiled[0])
         changed.append(rule)
     return changed
