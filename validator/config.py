@@ -2,8 +2,8 @@
 
 The first folder from the working directory upward that holds either file gives the configuration
 (budgetlint.toml first; a pyproject.toml counts only with a [tool.budgetlint] table); `--config PATH`
-names one instead. Paths in it (`rules`, `tables`, `exclude` and `per-file-ignores` globs) are relative to its
-folder. Command-line options override it key by key, except `--rules` and `--extend-select`, which add
+names one instead. Paths in it (`rules`, `tables`, `exclude` and `per-file-ignores` globs) are relative
+to its folder. Command-line options override it key by key, except `--rules` and `--extend-select`, which add
 to its values. Keys are checked strictly: an unknown or misspelt key is an error naming the file and
 the key, and so is a rule id or prefix that matches no rule (with the closest id).
 
@@ -159,8 +159,8 @@ def resolve(config: Config, given: dict[str, Any], show_rounding: bool = False,
 
     rules = join("rules", [config.folder / p for p in values.rules])
     extend_select = join("extend-select", values.extend_select)
-    for key, present in (("tables", values.tables), ("per-file-ignores", values.per_file_ignores), ("severity", values.severity),
-                         ("grades", values.grades), ("parameters", values.parameters)):
+    for key, present in (("tables", values.tables), ("per-file-ignores", values.per_file_ignores),
+                         ("severity", values.severity), ("grades", values.grades), ("parameters", values.parameters)):
         sources[key] = where if present else DEFAULT
     grades = values.grades
     bands = tuple(sorted(grades.bands.items(), key=lambda band: band[1], reverse=True)) if grades else ()
