@@ -1,5 +1,5 @@
 """The rules the README shows are real: every ```yaml block with a top-level `rules:` loads as a user
-rule file and its examples pass, and what the README says `test-rules` and `rules --format json` print
+rule file (with the tables of the blocks with a top-level `tables:`) and its examples pass, and what the README says `test-rules` and `rules --format json` print
 is what they print."""
 
 import json
@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from validator.catalogue import builtin_catalogue, extended
 from validator.cli import main
 from validator.rule_tests import run_examples
 from validator.ruleset import load_rule_file
@@ -17,15 +18,31 @@ README = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8"
 YAML_BLOCK = re.compile(r"^```yaml\n(.*?)^```$", re.MULTILINE | re.DOTALL)
 
 
-def rule_blocks():
-    """(first line in the README, text) of each YAML block that is a rule file."""
+def blocks(top_key):
+    """(first line in the README, text) of each YAML block with this top-level key."""
     return [(README.count("\n", 0, m.start(1)) + 1, m.group(1)) for m in YAML_BLOCK.finditer(README)
-            if re.search(r"^rules:", m.group(1), re.MULTILINE)]
+            if re.search(rf"^{top_key}:", m.group(1), re.MULTILINE)]
+
+
+def rule_blocks():
+    return blocks("rules")
+
+
+def readme_catalogue():
+    """The built-in catalogue with the README's tables.yaml blocks added."""
+    catalogue = builtin_catalogue()
+    for line, text in blocks("tables"):
+        catalogue = extended(catalogue, "README.md", "\n" * (line - 1) + text)
+    return catalogue
 
 
 def load(line, text):
     """The block as a rule file whose line numbers are the README's: a mistake names README.md:line."""
-    return load_rule_file("README.md", "\n" * (line - 1) + text)
+    return load_rule_file("README.md", "\n" * (line - 1) + text, catalogue=readme_catalogue())
+
+
+def test_the_readme_shows_a_catalogue_that_adds_a_kind():
+    assert readme_catalogue().kinds.keys() > builtin_catalogue().kinds.keys()
 
 
 def test_the_readme_shows_rules():

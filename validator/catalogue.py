@@ -1,31 +1,44 @@
-"""The catalogue of standard tables (rules/tables.yaml): which kind a title names, row aliases."""
+"""The catalogue of standard tables (rules/tables.yaml): which kind a title names, row aliases.
+
+A user's tables.yaml (given with --rules, or named by the configuration's `tables`) has the same
+form and adds to the built-in catalogue: a new kind with its name and titles, or more titles and row
+aliases for a kind already there (and, if it gives a `name`, the name findings call that table by).
+Nothing is ever removed.
+"""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
+from pathlib import Path
+from typing import Annotated
 
-import yaml
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from .errors import RuleError
 from .labels import label_key, normalise
 from .packs import builtin_rules_dir
+from .yamlnodes import first_problem, line_of, load_rule_yaml
 
+CATALOGUE_FILE = "tables.yaml"
 # A leading unit name and year often precede the standard title: "XX局2023年度收入决算表".
 _YEAR_PREFIX = re.compile(r"^.*?\d{4}年(?:度)?")
+# A kind is a name in rule expressions (T5["行政运行", "项目支出"]): upper case, unlike functions and loop variables.
+KindId = Annotated[str, Field(pattern=r"^[A-Z][A-Z0-9_]*$")]
 
 
 class _TableSpec(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    name: str
-    titles: list[str]
+    name: str | None = None  # required for a new kind
+    titles: list[str] = []  # at least one for a new kind
     rows: dict[str, list[str]] = {}
 
 
 class _CatalogueFile(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    tables: dict[str, _TableSpec]
+    tables: dict[KindId, _TableSpec]
 
 
 @dataclass(frozen=True)
@@ -60,13 +73,52 @@ class Catalogue:
         return (key, *self.kinds[kind].row_aliases.get(key, ()))
 
 
+_EMPTY = Catalogue({}, ())
+
+
 @cache
 def builtin_catalogue() -> Catalogue:
-    text = builtin_rules_dir().joinpath("tables.yaml").read_text(encoding="utf-8")
-    parsed = _CatalogueFile.model_validate(yaml.safe_load(text))
-    kinds = {}
+    text = builtin_rules_dir().joinpath(CATALOGUE_FILE).read_text(encoding="utf-8")
+    return extended(_EMPTY, f"rules/{CATALOGUE_FILE}", text)
+
+
+def merged_catalogue(paths: Sequence[Path]) -> Catalogue:
+    """The built-in catalogue with these users' catalogues added, in order. Raises RuleError."""
+    catalogue = builtin_catalogue()
+    for path in paths:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            raise RuleError(str(path), None, f"无法读取表格目录：{error}") from None
+        catalogue = extended(catalogue, str(path), text)
+    return catalogue
+
+
+def extended(base: Catalogue, name: str, text: str) -> Catalogue:
+    """`base` with the kinds, titles and row aliases of the catalogue file `text` added; RuleError
+    naming the file and line of a mistake."""
+    data, node = load_rule_yaml(name, text, "表格目录")
+    try:
+        parsed = _CatalogueFile.model_validate(data)
+    except ValidationError as error:
+        raise RuleError(name, *first_problem(error, node)) from None
+    kinds = dict(base.kinds)
     for kind_id, spec in parsed.tables.items():
-        aliases = {label_key(k): tuple(label_key(a) for a in v) for k, v in spec.rows.items()}
-        kinds[kind_id] = TableKind(kind_id, spec.name, tuple(spec.titles), aliases)
+        old = kinds.get(kind_id)
+        if old is None and (spec.name is None or not spec.titles):
+            raise RuleError(name, line_of(node, ("tables", kind_id)),
+                            f"tables.{kind_id}: 新的表格须给出 name 和至少一个 titles"
+                            f"（已有的表格：{'、'.join(base.kinds) or '无'}）")
+        aliases = dict(old.row_aliases) if old else {}
+        for label, more in spec.rows.items():
+            key = label_key(label)
+            aliases[key] = _added(aliases.get(key, ()), (label_key(a) for a in more))
+        kinds[kind_id] = TableKind(kind_id, spec.name or old.name,  # type: ignore[union-attr]
+                                   _added(old.titles if old else (), spec.titles), aliases)
     suffixes = sorted(((k.id, normalise(t)) for k in kinds.values() for t in k.titles), key=lambda p: -len(p[1]))
     return Catalogue(kinds, tuple(suffixes))
+
+
+def _added(present: tuple[str, ...], more: Iterable[str]) -> tuple[str, ...]:
+    """`present` and then each of `more` not yet in it."""
+    return tuple(dict.fromkeys((*present, *more)))

@@ -12,7 +12,7 @@ from decimal import Decimal
 from fnmatch import fnmatch
 from pathlib import Path
 
-from .catalogue import builtin_catalogue
+from .catalogue import Catalogue, merged_catalogue
 from .engine import Engine
 from .errors import ReadError, UnknownRuleIdError
 from .findings import FileResult, Finding, Location, RuleInfo, Skip
@@ -21,6 +21,7 @@ from .readers import DEFAULT_MAX_BYTES, read_document
 from .ruleset import (
     Rule,
     builtin_rules,
+    catalogue_files,
     closest,
     load_rules,
     rule_names,
@@ -45,7 +46,7 @@ class CheckOptions:
     """Everything a check needs besides its inputs. Plain, picklable data: each worker process of a
     batch builds its engine from it once."""
 
-    rules: tuple[Path, ...] = ()  # extra rule files and folders
+    rules: tuple[Path, ...] = ()  # extra rule files and folders (a tables.yaml among them adds to the catalogue)
     select_ids: tuple[str, ...] | None = None  # rule id prefixes (None: every rule)
     extend_select_ids: tuple[str, ...] | None = None  # added to the selection
     ignore_ids: tuple[str, ...] | None = None
@@ -61,6 +62,7 @@ class CheckOptions:
     show_rounding: bool = False
     keep_documents: bool = False
     timeout: float | None = None  # seconds per file, enforced in worker processes only
+    tables: tuple[Path, ...] = ()  # users' table catalogues named by the configuration
 
 
 @dataclass(frozen=True)
@@ -79,7 +81,7 @@ def configured_rules(options: CheckOptions) -> list[Rule]:
     Raises RuleError for an invalid rule file, SettingError for a parameter or severity naming no rule,
     UnknownRuleIdError for a selected or ignored id or prefix that matches no rule.
     """
-    rules = load_rules(list(options.rules), base=builtin_rules())
+    rules = load_rules(list(options.rules), base=builtin_rules(), catalogue=configured_catalogue(options))
     if options.parameters:
         rules = with_parameters(rules, options.parameters)
     if options.grade_bands:
@@ -89,6 +91,11 @@ def configured_rules(options: CheckOptions) -> list[Rule]:
     _check_rule_ids(options, [*rule_names(rules), READ_RULE])
     return select(rules, list(options.select_ids or ()) or None, list(options.ignore_ids or ()) or None,
                   list(options.extend_select_ids or ()) or None)
+
+
+def configured_catalogue(options: CheckOptions) -> Catalogue:
+    """The built-in table catalogue with the users' added: the configuration's, then those among the rules."""
+    return merged_catalogue([*options.tables, *catalogue_files(options.rules)])
 
 
 def _check_rule_ids(options: CheckOptions, names: list[str]) -> None:
@@ -107,7 +114,8 @@ class FileChecker:
 
     def __init__(self, options: CheckOptions, rules: list[Rule]) -> None:
         self.options = options
-        self.engine = Engine(rules, builtin_catalogue(), options.show_rounding)
+        self.catalogue = configured_catalogue(options)
+        self.engine = Engine(rules, self.catalogue, options.show_rounding)
         self.root = glob_root(options)
 
     def check(self, path: Path) -> FileOutcome:
@@ -120,7 +128,7 @@ class FileChecker:
 
     def _check(self, path: Path) -> FileOutcome:
         try:
-            document = read_document(path, builtin_catalogue(), self.options.max_bytes)
+            document = read_document(path, self.catalogue, self.options.max_bytes)
         except ReadError as error:
             return unreadable(path, str(error))
         except Exception as error:  # a reader bug must not stop the batch or show a traceback

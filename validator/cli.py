@@ -34,6 +34,7 @@ from .version import __version__
 
 if TYPE_CHECKING:
     from .api import Progress
+    from .checking import CheckOptions
     from .config import Settings
 
 T = TypeVar("T")
@@ -157,7 +158,7 @@ def check(paths: tuple[Path, ...], output_format: str, output: Path | None, rule
     settings = _settings(config_path, {k: v for k, v in given.items() if v},
                          show_rounding=show_rounding, force_exclude=force_exclude,
                          keep_documents=output_format == "html")  # the HTML report shows the tables
-    _warn_unknown_names(settings.options.rules)
+    _warn_unknown_names(settings.options)
     baselines = {p.resolve() for p in (baseline_path, write_baseline_path) if p}
     if baselines:  # a baseline kept beside the disclosures is no input (its .json would be read as one)
         paths = tuple(p for p in expand(paths, settings.options) if p.resolve() not in baselines)
@@ -212,13 +213,14 @@ def _settings(config_path: Path | None, given: dict[str, object], **flags: bool)
     return settings
 
 
-def _warn_unknown_names(rule_paths: tuple[Path, ...]) -> None:
+def _warn_unknown_names(options: CheckOptions) -> None:
     """A user rule naming a table, row or column that its own examples lack is almost always a typo,
     which would skip it on every file: said on stderr; the check still runs and the exit code stays."""
+    from .checking import configured_catalogue
     from .rule_tests import run_examples
     from .ruleset import load_rules
 
-    for rule in load_rules(list(rule_paths)):
+    for rule in load_rules(list(options.rules), catalogue=configured_catalogue(options)):
         for warning in run_examples(rule).warnings:
             where = f"{rule.path}:{rule.line}" if rule.line else rule.path
             click.echo(f"警告：{where}: {warning.message()}", err=True)
@@ -398,11 +400,14 @@ def show_config(config_path: Path | None, output_format: str) -> None:
 @click.argument("path", type=click.Path(path_type=Path, exists=True, dir_okay=False))
 @click.option("--to", "target", type=click.Choice(["yaml", "json"]), default="yaml", show_default=True)
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="写入文件而不是标准输出。")
-def parse(path: Path, target: str, output: Path | None) -> None:
+@click.option("--rules", "rule_paths", multiple=True, type=click.Path(path_type=Path, exists=True),
+              help="规则文件夹或 tables.yaml：按其中追加的表格种类、标题和行别名识别表格（可多次给出）。")
+def parse(path: Path, target: str, output: Path | None, rule_paths: tuple[Path, ...]) -> None:
     """把任何可读的输入写成结构化表格（budgetlint-document/1），可再作为输入检查。
 
+    表格按内置表格目录识别，加上配置文件的 tables 和 --rules 中的 tables.yaml。
     有读不出的页面（没有 OCR 扩展时的扫描页）时，照样写出读到的部分，在标准错误上说明并以退出码 1 结束。"""
-    from .catalogue import builtin_catalogue
+    from .checking import configured_catalogue
     from .engine import Engine
     from .errors import ReadError
     from .readers import read_document
@@ -410,8 +415,9 @@ def parse(path: Path, target: str, output: Path | None) -> None:
     from .ruleset import builtin_rules
 
     _writable(output)
+    catalogue = configured_catalogue(_settings(None, {"rules": rule_paths} if rule_paths else {}).options)
     try:
-        document = read_document(path, builtin_catalogue())
+        document = read_document(path, catalogue)
     except ReadError as error:
         click.echo(f"无法读取 {path}：{error}", err=True)
         sys.exit(1)
@@ -422,7 +428,7 @@ def parse(path: Path, target: str, output: Path | None) -> None:
     else:
         click.echo(text, nl=False)
     # the pages left unread, said as `check` says them (rule D-04)
-    unread, _ = Engine([r for r in builtin_rules() if r.id == "D-04"], builtin_catalogue()).run(document)
+    unread, _ = Engine([r for r in builtin_rules() if r.id == "D-04"], catalogue).run(document)
     for finding in unread:
         click.echo(f"{path}：{finding.message}。{finding.hint}", err=True)
     if unread:

@@ -2,12 +2,13 @@
 
 The first folder from the working directory upward that holds either file gives the configuration
 (budgetlint.toml first; a pyproject.toml counts only with a [tool.budgetlint] table); `--config PATH`
-names one instead. Paths in it (`rules`, `exclude` and `per-file-ignores` globs) are relative to its
-folder. Command-line options override it key by key, except `--rules` and `--extend-select`, which add
+names one instead. Paths in it (`rules`, `tables`, `exclude` and `per-file-ignores` globs) are relative
+to its folder. Command-line options override it key by key, except `--rules` and `--extend-select`, which add
 to its values. Keys are checked strictly: an unknown or misspelt key is an error naming the file and
 the key, and so is a rule id or prefix that matches no rule (with the closest id).
 
     rules = ["本省规则/"]
+    tables = ["本省表格.yaml"]     # table kinds, titles and row aliases added to rules/tables.yaml
     select = ["T", "X", "SE", "G"]
     extend-select = ["NR"]
     ignore = ["D-03"]
@@ -65,6 +66,7 @@ class GradesSection(_Strict):
 
 class ConfigFile(_Strict):
     rules: list[str] = []
+    tables: list[str] = []
     select: list[str] | None = None
     extend_select: list[str] = Field([], alias="extend-select")
     ignore: list[str] | None = None
@@ -155,13 +157,14 @@ def resolve(config: Config, given: dict[str, Any], show_rounding: bool = False,
 
     rules = join("rules", [config.folder / p for p in values.rules])
     extend_select = join("extend-select", values.extend_select)
-    for key, present in (("per-file-ignores", values.per_file_ignores), ("severity", values.severity),
-                         ("grades", values.grades), ("parameters", values.parameters)):
+    for key, present in (("tables", values.tables), ("per-file-ignores", values.per_file_ignores),
+                         ("severity", values.severity), ("grades", values.grades), ("parameters", values.parameters)):
         sources[key] = where if present else DEFAULT
     grades = values.grades
     bands = tuple(sorted(grades.bands.items(), key=lambda band: band[1], reverse=True)) if grades else ()
     options = CheckOptions(
         rules=rules,
+        tables=tuple(config.folder / p for p in values.tables),
         select_ids=_tuple(pick("select", values.select, None)),
         extend_select_ids=extend_select or None,
         ignore_ids=_tuple(pick("ignore", values.ignore, None)),
@@ -219,6 +222,7 @@ def effective(settings: Settings, rules: list[Rule]) -> tuple[dict[str, Any], di
         sources["parameters"] = "规则 " + "、".join(sorted({i for by_rule in declared.values() for i in by_rule}))
     return {
         "rules": [str(p) for p in options.rules],
+        "tables": [str(p) for p in options.tables],
         "select": list(options.select_ids) if options.select_ids is not None else None,
         "extend-select": list(options.extend_select_ids or ()),
         "ignore": list(options.ignore_ids) if options.ignore_ids is not None else None,

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import yaml
 
-from .catalogue import builtin_catalogue
 from .engine import Engine
 from .findings import Finding, Skip
 from .model import Document, Source
@@ -15,7 +14,7 @@ from .yamlnodes import load_with_nodes
 
 
 def example_document(rule: Rule, example: Example) -> Document:
-    return document_from_data(_document_data(example), f"{rule.id}:{example.name}", builtin_catalogue())
+    return document_from_data(_document_data(example), f"{rule.id}:{example.name}", rule.catalogue)
 
 
 def _document_data(example: Example) -> dict[str, object]:
@@ -30,7 +29,7 @@ def run_example(rule: Rule, example: Example) -> tuple[list[Finding], list[Skip]
 
 
 def run_on(rule: Rule, document: Document) -> tuple[list[Finding], list[Skip]]:
-    return Engine([rule], builtin_catalogue()).run(document)
+    return Engine([rule], rule.catalogue).run(document)
 
 
 def example_with_grid_places(rule: Rule, example: Example) -> tuple[Document, dict[Source, tuple[int, int, int]]]:
@@ -48,4 +47,4 @@ def example_with_grid_places(rule: Rule, example: Example) -> tuple[Document, di
         for i, row in enumerate(grid.value):
             for j, cell in enumerate(row.value):
                 places[Source(line=cell.start_mark.line + 1, column=cell.start_mark.column + 1)] = (t, i, j)
-    return document_from_data(data, f"{rule.id}:{example.name}", builtin_catalogue(), node), places
+    return document_from_data(data, f"{rule.id}:{example.name}", rule.catalogue, node), places

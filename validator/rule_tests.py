@@ -11,13 +11,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .catalogue import builtin_catalogue
+from .catalogue import merged_catalogue
 from .errors import RuleError
 from .examples import example_document, run_on
 from .expectations import ambiguous, as_expected, blamed, describe
 from .findings import Finding, Skip
 from .model import Document, Table
-from .ruleset import Example, Rule, load_rules, rule_files
+from .ruleset import Example, Rule, catalogue_files, load_rules, rule_files
 
 OUTCOMES = {"pass": "通过例", "fail": "不通过例"}
 # The engine keeps why a rule was skipped only as the resolver's message. These are its messages for
@@ -84,9 +84,15 @@ class RuleExamples:
 
 def load_each(paths: Iterable[Path]) -> tuple[list[Rule], list[RuleError]]:
     """The rules of each file (of a folder: each rule file in it), and the mistakes of those that do
-    not load: every file on its own, so that one broken file does not hide the others' results."""
+    not load: every file on its own, so that one broken file does not hide the others' results. The
+    tables they name are the built-in ones and those of every tables.yaml among the paths."""
     rules: list[Rule] = []
     broken: list[RuleError] = []
+    paths = list(paths)
+    try:
+        catalogue = merged_catalogue(catalogue_files(paths))
+    except RuleError as error:
+        return [], [error]
     for path in paths:
         try:
             files = rule_files(path)
@@ -95,7 +101,7 @@ def load_each(paths: Iterable[Path]) -> tuple[list[Rule], list[RuleError]]:
             continue
         for file in files:
             try:
-                rules += load_rules([file])
+                rules += load_rules([file], catalogue=catalogue)
             except RuleError as error:
                 broken.append(error)
     return rules, broken
@@ -127,7 +133,7 @@ def run_examples(rule: Rule) -> RuleExamples:
 def unknown_names(rule: Rule, outcome: str, example: Example, document: Document,
                   skips: Iterable[Skip]) -> list[UnknownName]:
     found = []
-    kind_names = {kind.name: kind for kind in builtin_catalogue().kinds.values()}
+    kind_names = {kind.name: kind for kind in rule.catalogue.kinds.values()}
     for skip in skips:
         missing = _NOT_IN_TABLE.match(skip.reason)
         if missing:

@@ -11,16 +11,15 @@ from __future__ import annotations
 import difflib
 import string
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from typing import Annotated, Any, Literal, Union
 
-import yaml
 from pydantic import Field, ValidationError, field_validator, model_validator
 
-from .catalogue import builtin_catalogue
+from .catalogue import CATALOGUE_FILE, Catalogue, builtin_catalogue, merged_catalogue
 from .checks.assertion import AssertCheck
 from .checks.common import PLACEHOLDERS
 from .checks.common import Strict as _Strict
@@ -29,10 +28,12 @@ from .checks.registry import CHECK_KINDS
 from .errors import RuleError, SettingError
 from .findings import Severity
 from .packs import builtin_rules_dir
-from .yamlnodes import load_with_nodes
+from .yamlnodes import first_problem, line_of, load_rule_yaml
 
 # What a grouped finding's message may name (see Grouping).
 GROUP_PLACEHOLDERS = frozenset({"count", "places", "pages", "table"})
+# Files beside the rules that hold data, not rules: the table catalogue and the claims' vocabulary.
+DATA_FILES = (CATALOGUE_FILE, "vocabulary.yaml")
 
 
 class ExampleTable(_Strict):
@@ -161,72 +162,42 @@ class Rule:
     spec: RuleSpec
     path: str
     line: int | None
+    catalogue: Catalogue = field(default_factory=builtin_catalogue, compare=False, repr=False)  # its tables
 
     @property
     def id(self) -> str:
         return self.spec.id
 
 
-def table_names() -> set[str]:
-    return set(builtin_catalogue().kinds)
+def _validation_context(catalogue: Catalogue) -> dict[str, object]:
+    """What the check schemas validate against: the table kinds a rule may name."""
+    return {"table_names": set(catalogue.kinds)}
 
 
-def _line_of(node: yaml.Node, loc: tuple[Any, ...]) -> int | None:
-    """The YAML line of the node at a pydantic error location (1-based)."""
-    return _deepest(node, loc)[1]
-
-
-def _deepest(node: yaml.Node, loc: tuple[Any, ...]) -> tuple[int, int]:
-    """(keys matched, line) following `loc` as far as the YAML goes. A key may also be pydantic's own
-    (a union's tag such as `assert`, which can collide with a real key), so both readings are tried."""
-    line = node.start_mark.line + 1
-    if not loc:
-        return 0, line
-    key, rest = loc[0], loc[1:]
-    child = None
-    if isinstance(node, yaml.MappingNode):
-        child = next((v for k, v in node.value if k.value == key), None)
-    elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value):
-        child = node.value[key]
-    skipped = _deepest(node, rest)
-    if child is None:
-        return skipped
-    matched, child_line = _deepest(child, rest)
-    return (matched + 1, child_line) if matched + 1 > skipped[0] else skipped
-
-
-def load_rule_file(path: Path | str, text: str | None = None) -> list[Rule]:
+def load_rule_file(path: Path | str, text: str | None = None, catalogue: Catalogue | None = None) -> list[Rule]:
+    """The rules of one file, whose tables are those of `catalogue` (the built-in one by default)."""
     name = str(path)
+    catalogue = catalogue or builtin_catalogue()
     try:
         source = Path(path).read_text(encoding="utf-8") if text is None else text
     except (OSError, UnicodeDecodeError) as error:
         raise RuleError(name, None, f"无法读取规则文件：{error}") from None
+    data, node = load_rule_yaml(name, source, "规则文件")
     try:
-        data, node = load_with_nodes(source)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        raise RuleError(name, mark.line + 1 if mark else None, f"YAML 语法错误：{error}") from None
-    if node is None:
-        raise RuleError(name, None, "规则文件为空")
-    try:
-        parsed = RuleFileSpec.model_validate(data, context={"table_names": table_names()})
+        parsed = RuleFileSpec.model_validate(data, context=_validation_context(catalogue))
     except ValidationError as error:
-        # A misspelt key shows up twice (unknown key, required key missing): name the typo first.
-        problems = sorted(error.errors(), key=lambda e: e["type"] != "extra_forbidden")
-        first = problems[0]
-        loc = tuple(first["loc"])
-        where = ".".join(str(k) for k in loc)
-        more = f"（另有 {len(problems) - 1} 处问题）" if len(problems) > 1 else ""
-        raise RuleError(name, _line_of(node, loc), f"{where}: {first['msg']}{more}") from None
-    return [Rule(spec, name, _line_of(node, ("rules", index))) for index, spec in enumerate(parsed.rules)]
+        raise RuleError(name, *first_problem(error, node)) from None
+    return [Rule(spec, name, line_of(node, ("rules", index)), catalogue) for index, spec in enumerate(parsed.rules)]
 
 
-def load_rules(paths: list[Path], base: Sequence[Rule] = ()) -> list[Rule]:
-    """`base` plus the rules of files and folders (every *.yaml/*.yml inside, sorted); ids must be unique."""
+def load_rules(paths: list[Path], base: Sequence[Rule] = (), catalogue: Catalogue | None = None) -> list[Rule]:
+    """`base` plus the rules of files and folders (every *.yaml/*.yml inside, sorted); ids must be unique.
+    Their tables are those of `catalogue`, by default the built-in one with the paths' tables.yaml added."""
+    catalogue = catalogue or merged_catalogue(catalogue_files(paths))
     rules: list[Rule] = list(base)
     for path in paths:
         for file in rule_files(path):
-            rules.extend(load_rule_file(file))
+            rules.extend(load_rule_file(file, catalogue=catalogue))
     seen: dict[str, Rule] = {}
     for rule in rules:
         if rule.id in seen:
@@ -236,14 +207,25 @@ def load_rules(paths: list[Path], base: Sequence[Rule] = ()) -> list[Rule]:
 
 
 def rule_files(path: Path) -> list[Path]:
-    """A rule file as given, or every *.yaml/*.yml under a folder (sorted; the table catalogue left out)."""
+    """A rule file as given, or every *.yaml/*.yml under a folder (sorted); data files (the table
+    catalogue, the vocabulary) are no rule files."""
     if not path.is_dir():
-        return [path]
-    files = sorted(p for p in path.rglob("*")
-                   if p.suffix in (".yaml", ".yml") and p.name not in ("tables.yaml", "vocabulary.yaml"))
-    if not files:
+        return [] if path.name in DATA_FILES else [path]
+    files = sorted(p for p in path.rglob("*") if p.suffix in (".yaml", ".yml") and p.name not in DATA_FILES)
+    if not files and not catalogue_files([path]):
         raise RuleError(str(path), None, "文件夹中没有规则文件（*.yaml）")
     return files
+
+
+def catalogue_files(paths: Sequence[Path]) -> list[Path]:
+    """The users' table catalogues among rule paths: a tables.yaml given, or under a folder given."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found += sorted(path.rglob(CATALOGUE_FILE))
+        elif path.name == CATALOGUE_FILE:
+            found.append(path)
+    return found
 
 
 @cache
@@ -251,7 +233,7 @@ def builtin_rules() -> tuple[Rule, ...]:
     root = builtin_rules_dir()
     rules: list[Rule] = []
     for entry in sorted(root.iterdir(), key=lambda e: e.name):
-        if entry.name.endswith(".yaml") and entry.name not in ("tables.yaml", "vocabulary.yaml"):
+        if entry.name.endswith(".yaml") and entry.name not in DATA_FILES:
             rules.extend(load_rule_file(f"rules/{entry.name}", entry.read_text(encoding="utf-8")))
     return tuple(rules)
 
@@ -342,7 +324,7 @@ def with_parameters(rules: list[Rule], values: Mapping[str, Decimal]) -> list[Ru
         if isinstance(check, AssertCheck) and check.parameters.keys() & values.keys():
             parameters = {k: values.get(k, v) for k, v in check.parameters.items()}
             check = AssertCheck.model_validate({**check.model_dump(by_alias=True), "parameters": parameters},
-                                               context={"table_names": table_names()})
+                                               context=_validation_context(rule.catalogue))
             rule = _with_spec(rule, check=check)
         changed.append(rule)
     return changed
