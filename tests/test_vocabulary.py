@@ -1,6 +1,7 @@
 """The words claims are read by are data (rules/vocabulary.yaml): loaded, validated, and what they say
 is what the claim readers recognise."""
 
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,6 @@ from pydantic import ValidationError
 import validator.claims.vocabulary as vocabulary_module
 from validator.claims import extract_claims
 from validator.claims.vocabulary import VOCABULARY_FILE, VocabularyFile, vocabulary
-from validator.engine import MONEY_UNITS
 from validator.model import Source, TextLine
 from validator.packs import builtin_rules_dir
 from validator.ruleset import builtin_rules, rule_files
@@ -46,8 +46,9 @@ def test_the_builtin_vocabulary_loads_and_is_read_once():
     assert words.units.index("万元") < words.units.index("万"), "a longer unit is read before its prefix"
 
 
-def test_the_money_factors_are_the_ones_the_engine_converts_with():
-    assert vocabulary().money_factors == MONEY_UNITS
+def test_the_money_factors_say_what_a_money_unit_is_worth_in_wan_yuan():
+    assert vocabulary().money_factors == {"元": Decimal("0.0001"), "万元": 1, "亿元": 10000}
+    assert {"个", "人次", "团组"} <= vocabulary().exact_counts
 
 
 def test_a_direction_added_to_the_vocabulary_is_recognised_in_a_change(edited_vocabulary):

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from .catalogue import Catalogue
 from .claim_kinds import CLAIM_ROLES
+from .claims.vocabulary import vocabulary
 from .expression import Absent, Resolver, ScannedRowAbsent, TableAbsent
 from .interval import ZERO, CellRef, FigureRef, NotComputable, Quantity
 from .labels import normalise, normalise_code, split_ordinal
@@ -24,11 +25,6 @@ from .targets import Measure, measure
 
 if TYPE_CHECKING:
     from .claims import Claim, Figure
-
-# Money units of prose figures, in 万元 (the tables' unit), so a claim may mix 元 and 万元.
-MONEY_UNITS = {"元": Decimal("0.0001"), "万元": Decimal(1), "亿元": Decimal(10000)}
-COUNT_UNITS = frozenset("人 人次 名 个 项 次 家 户 所 辆 台 套 件 份 场 批 组 间 处 座 条 篇 期 宗 起 团组".split())
-
 
 @dataclass(frozen=True, slots=True)
 class RowBinding:
@@ -339,12 +335,14 @@ def _figure_quantity(claim: Claim, role: str, figure: Figure) -> Quantity:
     if not isinstance(parsed, Amount):
         raise NotComputable(f"“{figure.text}”不是可用的数字")
     ref = FigureRef(Cell(figure.text, parsed, figure.source, parsed.decimals), role, claim)
-    if figure.unit in COUNT_UNITS:  # 51 个 is exactly 51: a head count is not a rounded figure
+    words = vocabulary()
+    if figure.unit in words.exact_counts:  # 51 个 is exactly 51: a head count is not a rounded figure
         return Quantity(parsed.value, parsed.value, parsed.value, (ref,), 0, ZERO)
     quantity = Quantity.of_cell(ref)
     base = _money_unit(claim)
-    if figure.unit in MONEY_UNITS and base is not None and figure.unit != base:
-        quantity = quantity.scaled(MONEY_UNITS[figure.unit] / MONEY_UNITS[base])
+    # Prose figures in 元 and 万元 are compared in one unit, so a claim may mix them.
+    if figure.unit in words.money_factors and base is not None and figure.unit != base:
+        quantity = quantity.scaled(words.money_factors[figure.unit] / words.money_factors[base])
     return quantity
 
 
@@ -352,6 +350,6 @@ def _money_unit(claim: Claim) -> str | None:
     """The claim's first money unit: its other money figures are converted to it."""
     for value in claim.figures.values():
         for figure in value if isinstance(value, tuple) else (value,):
-            if figure.unit in MONEY_UNITS:
+            if figure.unit in vocabulary().money_factors:
                 return figure.unit
     return None

@@ -30,6 +30,7 @@ class _Units(_Strict):
     percent: list[str]
     other: list[str]
     latin: list[str]
+    exact_counts: list[str]
 
 
 class _Names(_Strict):
@@ -121,6 +122,7 @@ class Vocabulary:
     units: tuple[str, ...]  # every unit, longest first
     unit_family: dict[str, str]  # unit -> "money" | "people" | "percent"
     money_factors: dict[str, Decimal]  # money unit -> its worth in 万元
+    exact_counts: frozenset[str]  # units of figures that are counted, not rounded
     # names
     leading: re.Pattern[str]
     trailing: re.Pattern[str]
@@ -163,6 +165,7 @@ def compile_vocabulary(words: VocabularyFile) -> Vocabulary:
         units=tuple(sorted([*units.money, *units.people, *units.percent, *units.other], key=len, reverse=True)),
         unit_family=family,
         money_factors={unit: factor for unit, factor in units.money.items() if factor is not None},
+        exact_counts=frozenset(units.exact_counts),
         leading=re.compile(rf"^(?:{either(words.names.openers)})[：:，,]?\s*|^(?:截至|截止)?\s*\d{{4}}\s*年(?:度)?"
                            r"(?:\s*\d{1,2}\s*月)?(?:\s*\d{1,2}\s*日)?(?:底|末|期末)?[，,]?\s*"),
         trailing=re.compile(rf"(?:{either(words.names.links)}|：|:|\s)+$"),
