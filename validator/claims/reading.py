@@ -11,12 +11,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..claim_kinds import CLAIM_KINDS
 from ..model import Source
 from .figures import Figure, at_column
 from .paragraphs import Paragraph, Token, clean, label_start_of
 from .vocabulary import vocabulary
 
-KINDS = ("parts", "formula", "ratio", "change", "share", "grade", "score", "balance")
+KINDS = tuple(CLAIM_KINDS)  # in the order claims of one place are listed
 _NAME_END = "，,；;。！？!?：:<>\t"  # a subject may hold 、: "收、支总计"
 
 
