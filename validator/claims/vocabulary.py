@@ -1,7 +1,8 @@
 """The words claims are read by (rules/vocabulary.yaml), validated once and compiled into patterns.
 
-The YAML is for a clerk: plain lists of words with what each list is for. Everything here turns those
-lists into regular expressions; no Chinese word is written in the code that reads claims.
+The YAML is for a clerk: plain lists of words with what each list is for; this module turns them into
+regular expressions. What stays in the patterns is sentence grammar, not vocabulary: the particles
+为/是/了/的, dates (截至…年…月), the frame 与…相比, 占 of a share and 分 of a score.
 """
 
 from __future__ import annotations
