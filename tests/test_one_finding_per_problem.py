@@ -199,3 +199,24 @@ def test_a_group_message_with_an_unknown_placeholder_is_a_rule_file_error():
 """
     with pytest.raises(RuleError, match="texts"):
         load_rule_file("my.yaml", rule)
+
+
+# -- one wrong figure shared by two sums in prose (C-01) --------------------------------------------
+
+def test_a_figure_wrong_in_a_sum_and_in_the_sum_around_it_is_one_finding(tmp_path):
+    # 80 should be 90: the inner sum (50 + 40) and the outer one (80 + 20 = 110) both fail because of it
+    text = tmp_path / "nested.txt"
+    text.write_text("情况说明\n项目总面积约为110平方米，其中地上面积为80平方米（其中办公面积50平方米，"
+                    "设备面积40平方米），地下面积为20平方米。\n", encoding="utf-8")
+    (finding,) = check([text], select_ids=["C-01"]).findings
+    assert "“地上面积”为 80" in finding.message and "“项目总面积”为 110" in finding.message
+    assert "共用“80平方米”" in finding.message
+    figures = [place.value for place in finding.locations if len(place.value) < 8]
+    assert figures == ["110平方米", "80平方米", "20平方米", "50平方米", "40平方米"]
+
+
+def test_two_wrong_sums_without_a_shared_figure_stay_two_findings(tmp_path):
+    text = tmp_path / "apart.txt"
+    text.write_text("情况说明\n项目总面积为110平方米，其中地上面积80平方米，地下面积20平方米。\n"
+                    "办公面积为60平方米，其中东楼30平方米，西楼20平方米。\n", encoding="utf-8")
+    assert len(check([text], select_ids=["C-01"]).findings) == 2

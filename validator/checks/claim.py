@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from collections.abc import Iterator
 from typing import Literal
 
@@ -52,6 +53,10 @@ class ClaimCheck(Strict):
 
 
 def evaluate(check: ClaimCheck, run: RuleRun) -> Iterator[Finding]:
+    yield from one_per_mistake(list(_each_claim(check, run)))
+
+
+def _each_claim(check: ClaimCheck, run: RuleRun) -> Iterator[Finding]:
     resolver = run.file.resolvers[0]  # claims are about the file's first disclosure
     for claim in run.file.claims:
         if (claim.kind != check.claim or any(claim.words.get(k) not in v for k, v in check.when.items())
@@ -70,3 +75,26 @@ def evaluate(check: ClaimCheck, run: RuleRun) -> Iterator[Finding]:
 
 
 KIND = CheckKind(ClaimCheck, evaluate)
+
+
+def one_per_mistake(findings: list[Finding]) -> list[Finding]:
+    """Failing claims that share a printed figure (8013 the total of one sum and a part of the sum
+    around it) are one mistake seen twice: one finding with every claim's message and place."""
+    merged: list[Finding] = []
+    for finding in findings:
+        figures = _figures(finding)
+        index = next((i for i, kept in enumerate(merged) if figures & _figures(kept)), None)
+        if index is None:
+            merged.append(finding)
+            continue
+        kept = merged[index]
+        shared = "、".join(f"“{value}”" for _, value in sorted(figures & _figures(kept), key=str))
+        merged[index] = replace(
+            kept, message=f"{kept.message}；{finding.message}（两处共用{shared}，可能是同一处错误）",
+            locations=(*kept.locations, *(place for place in finding.locations if place not in kept.locations)))
+    return merged
+
+
+def _figures(finding: Finding) -> set[tuple[object, str | None]]:
+    """The printed figures a claim finding names (its places after the sentence), by where they are."""
+    return {(place.source, place.value) for place in finding.locations[1:]}
