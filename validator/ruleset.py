@@ -145,6 +145,8 @@ class RuleSpec(_Strict):
     aliases: list[str] = []
     check: Check
     group: Grouping | None = None
+    # a rule whose finding on the same table already reports this rule's failure there (one mistake)
+    same_mistake_as: str | None = None
     examples: Examples
 
     @field_validator("message")
@@ -205,6 +207,9 @@ def load_rules(paths: list[Path], base: Sequence[Rule] = (), catalogue: Catalogu
         if rule.id in seen:
             raise RuleError(rule.path, rule.line, f"规则编号 {rule.id} 重复（已在 {seen[rule.id].path} 定义）")
         seen[rule.id] = rule
+    for rule in rules:
+        if rule.spec.same_mistake_as and rule.spec.same_mistake_as not in seen:
+            raise RuleError(rule.path, rule.line, f"same_mistake_as 指的规则 {rule.spec.same_mistake_as} 不存在")
     return rules
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 from collections.abc import Iterator
 from typing import Literal
 
@@ -11,7 +10,7 @@ from pydantic import Field, PrivateAttr, ValidationInfo, field_validator, model_
 
 from ..claim_kinds import CLAIM_KINDS, CLAIM_ROLES
 from ..expression import Assertion, ExpressionError, compile_assertion
-from ..findings import Finding
+from ..findings import Finding, joined
 from ..labels import normalise
 from .common import CheckKind, RuleRun, Strict, known_tables, regex_error, with_span
 
@@ -87,14 +86,11 @@ def one_per_mistake(findings: list[Finding]) -> list[Finding]:
         if index is None:
             merged.append(finding)
             continue
-        kept = merged[index]
-        shared = "、".join(f"“{value}”" for _, value in sorted(figures & _figures(kept), key=str))
-        merged[index] = replace(
-            kept, message=f"{kept.message}；{finding.message}（两处共用{shared}，可能是同一处错误）",
-            locations=(*kept.locations, *(place for place in finding.locations if place not in kept.locations)))
+        shared = "、".join(f"“{value}”" for _, value in sorted(figures & _figures(merged[index]), key=str))
+        merged[index] = joined(merged[index], finding, f"（两处共用{shared}，可能是同一处错误）")
     return merged
 
 
 def _figures(finding: Finding) -> set[tuple[object, str | None]]:
-    """The printed figures a claim finding names (its places after the sentence), by where they are."""
-    return {(place.source, place.value) for place in finding.locations[1:]}
+    """The printed figures a claim finding compared (its places after the judged sentences)."""
+    return {(place.source, place.value) for place in finding.locations[finding.judged:]}
