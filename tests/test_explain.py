@@ -22,6 +22,11 @@ def test_every_rule_explains_itself(rule_id):
     assert failing.count("→") >= len(rule.spec.examples.failing)  # each failing example shows its finding
 
 
+def test_a_rule_with_graded_severity_says_which_differences_are_milder():
+    assert "印出的数只因截尾（未四舍五入）或末位相差 1 而不符时，报为警告并说明。" in explain(RULES["C-08"])
+    assert "截尾" not in explain(RULES["C-01"])
+
+
 @pytest.mark.parametrize("rule_id, judged, checked", [
     ("T1-01", "2,644.57", ["2,587.46", "55.70", "0.42"]),  # 本年收入合计 against the incomes above it
     ("SE-09", "99.89", ["85", "3.89"]),  # 总分 against the scores

@@ -17,7 +17,7 @@ from validator.excel_annotation import annotate_workbook
 from validator.explain import explain
 from validator.grouping import page_ranges
 from validator.readers import pdf_ocr
-from validator.ruleset import builtin_rules, load_rule_file
+from validator.ruleset import builtin_rules, load_rule_file, load_rules
 
 FIXTURES = Path(__file__).parent / "fixtures"
 TEMPLATE = FIXTURES / "real" / "shanghai-2024-final-accounts-template.pdf"  # Shanghai's blank 2024 决算 template
@@ -199,3 +199,58 @@ def test_a_group_message_with_an_unknown_placeholder_is_a_rule_file_error():
 """
     with pytest.raises(RuleError, match="texts"):
         load_rule_file("my.yaml", rule)
+
+
+# -- one wrong figure shared by two sums in prose (C-01) --------------------------------------------
+
+def test_a_figure_wrong_in_a_sum_and_in_the_sum_around_it_is_one_finding(tmp_path):
+    # 80 should be 90: the inner sum (50 + 40) and the outer one (80 + 20 = 110) both fail because of it
+    text = tmp_path / "nested.txt"
+    text.write_text("情况说明\n项目总面积约为110平方米，其中地上面积为80平方米（其中办公面积50平方米，"
+                    "设备面积40平方米），地下面积为20平方米。\n", encoding="utf-8")
+    (finding,) = check([text], select_ids=["C-01"]).findings
+    assert "“地上面积”为 80" in finding.message and "“项目总面积”为 110" in finding.message
+    assert "共用“80平方米”" in finding.message
+    figures = [place.value for place in finding.locations if len(place.value) < 8]
+    assert figures == ["110平方米", "80平方米", "20平方米", "50平方米", "40平方米"]
+
+
+def test_two_wrong_sums_without_a_shared_figure_stay_two_findings(tmp_path):
+    text = tmp_path / "apart.txt"
+    text.write_text("情况说明\n项目总面积为110平方米，其中地上面积80平方米，地下面积20平方米。\n"
+                    "办公面积为60平方米，其中东楼30平方米，西楼20平方米。\n", encoding="utf-8")
+    assert len(check([text], select_ids=["C-01"]).findings) == 2
+
+
+# -- a 自评表 row listed twice breaks 分值 and 得分 alike: SE-09 folded into SE-08 (same_mistake_as) ------
+
+def _self_evaluation_findings(example_of: str, name: str):
+    from validator.engine import Engine
+    from validator.examples import example_document
+
+    rules = {rule.id: rule for rule in builtin_rules()}
+    (example,) = [e for e in rules[example_of].spec.examples.failing if e.name == name]
+    document = example_document(rules[example_of], example)
+    return Engine([rules["SE-08"], rules["SE-09"]], rules["SE-08"].catalogue).run(document)[0]
+
+
+def test_a_table_failing_both_sums_is_one_finding_naming_both_totals():
+    # 满意度指标 listed twice: 分值 add up to 105 and 得分 to 105, against 100 and 100
+    (finding,) = _self_evaluation_findings("SE-08", "满意度指标重复列出，分值合计 105")
+    assert finding.rule == "SE-08"
+    assert "各项分值之和为 105" in finding.message and "各项得分之和为 105" in finding.message
+    assert [(place.row, place.column) for place in finding.locations[:finding.judged]] == \
+        [("总分", "分值"), ("总分", "得分")]
+
+
+def test_a_table_failing_only_its_scores_keeps_its_own_finding():
+    (finding,) = _self_evaluation_findings("SE-09", "总分按 99.89 填报")  # its 分值 add up to 100
+    assert finding.rule == "SE-09"
+
+
+def test_same_mistake_as_must_name_a_rule(tmp_path):
+    text = (Path(__file__).parent.parent / "rules" / "self_evaluation.yaml").read_text(encoding="utf-8")
+    path = tmp_path / "rules.yaml"
+    path.write_text(text.replace("same_mistake_as: SE-08", "same_mistake_as: SE-88"), encoding="utf-8")
+    with pytest.raises(RuleError, match="same_mistake_as 指的规则 SE-88 不存在"):
+        load_rules([path])

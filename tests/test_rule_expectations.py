@@ -63,6 +63,7 @@ expect:
 @pytest.mark.parametrize("expect", [
     BOTH_ROWS,
     "findings: 2\n" + BOTH_ROWS,
+    "severity: warning\n" + BOTH_ROWS,
     # the same places as a clerk reads them: the 栏次-free header end, the label is ambiguous so codes
     "expect:\n  - {table: 一般公共预算财政拨款支出决算表, row: 2010301, column: 项目支出}\n"
     "  - {row: \"2080501\", column: 项目支出}\n",
@@ -83,6 +84,8 @@ def test_findings_blaming_exactly_the_expected_places_pass(tmp_path, expect):
     # the cell the finding was compared with (小计) is not a place it blames
     (BOTH_ROWS + "  - {row: \"2010301\", column: 小计}\n", "栏“小计”"),
     ("findings: 1\n" + BOTH_ROWS, "期望：1 个 MY-02 问题，指出"),
+    # the rule's findings are warnings, not the errors the example states
+    ("severity: error\n" + BOTH_ROWS, "期望：MY-02 问题（错误），指出"),
 ])
 def test_findings_blaming_other_places_fail_saying_what_was_expected_and_blamed(tmp_path, expect, wanted):
     result = run_rule_file(tmp_path, failing=expect)

@@ -11,7 +11,7 @@ from .catalogue import Catalogue
 from .checks.common import FileContext, RuleRun, location_of, table_title
 from .checks.registry import evaluate
 from .findings import Finding, Skip
-from .grouping import merged
+from .grouping import folded, merged
 from .model import Document
 from .resolver import TableResolver, disclosure_groups
 from .ruleset import Rule
@@ -38,6 +38,7 @@ class Engine:
             findings.extend(merged(rule.spec.group, found) if rule.spec.group else found)
             if run.outcome.evaluated == 0 and run.outcome.reason:
                 skips.append(Skip(rule.id, document.path, run.outcome.reason, run.outcome.skipped))
+        findings = folded({r.id: r.spec.same_mistake_as for r in self.rules if r.spec.same_mistake_as}, findings)
         findings.sort(key=Finding.sort_key)
         self.claim_counts = file.claim_counts()
         return findings, skips

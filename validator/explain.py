@@ -65,6 +65,11 @@ def explain(rule: Rule) -> str:
         lines += ["", "金额按显示的位数四舍五入而来：四舍五入造成的尾差（见下例中的“尾差容许”）不算错误。"]
     if spec.tolerance:
         lines += ["", f"本规则另外容许的误差：{spec.tolerance}"]
+    if spec.minor:
+        kinds = [name for name, applies in (("截尾（未四舍五入）", spec.minor.truncated),
+                                            ("末位相差 1", spec.minor.last_digit is not None)) if applies]
+        explained = "或".join(kinds)
+        lines += ["", f"印出的数只因{explained} 而不符时，报为{SEVERITY_WORDS[spec.minor.severity]}并说明。"]
     lines += ["", "通过的例子", *(line for example, _ in passing for line in example)]
     lines += ["", "不通过的例子", *(line for example, _ in failing for line in example)]
     lines += ["", f"定义于 {rule.path}" + (f" 第{rule.line}行" if rule.line else "")]

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Literal
 
 from .model import Document, Source
@@ -263,3 +263,12 @@ def exit_code(report: Report, fail_on: str, *, interrupted: bool = False, baseli
     if baseline_written or not report.worst_at_least(fail_on):
         return EXIT_CLEAN
     return EXIT_FINDINGS
+
+
+def joined(first: Finding, second: Finding, note: str = "") -> Finding:
+    """Two findings of one mistake as one: both messages, the places each found wrong first, then
+    what they were compared with; the first finding's rule, severity and figures."""
+    judged = tuple(dict.fromkeys((*first.locations[:first.judged], *second.locations[:second.judged])))
+    compared = (*first.locations[first.judged:], *second.locations[second.judged:])
+    return replace(first, message=f"{first.message}；{second.message}{note}", judged=len(judged),
+                   locations=(*judged, *(place for place in dict.fromkeys(compared) if place not in judged)))

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import replace
 
-from .findings import Finding, Location
+from .findings import Finding, Location, joined
 from .ruleset import Grouping
 
 # Characters of places named in a merged message; the locations carry every place.
@@ -27,10 +27,27 @@ def merged(group: Grouping, findings: list[Finding]) -> list[Finding]:
 
 
 def _bucket(group: Grouping, finding: Finding) -> tuple[object, ...]:
+    return finding.severity, _table_of(finding) if group.by == "table" else None
+
+
+def _table_of(finding: Finding) -> tuple[object, ...]:
     first = finding.locations[0] if finding.locations else Location()
     # two workbook sheets may hold tables printed alike
-    table = (first.table, first.table_title, first.source.sheet) if group.by == "table" else None
-    return finding.severity, table
+    return first.table, first.table_title, first.source.sheet
+
+
+def folded(same_mistake_as: dict[str, str], findings: list[Finding]) -> list[Finding]:
+    """A rule's finding on a table where the rule it names under `same_mistake_as` also failed is
+    that rule's finding's second half (a 自评表 row listed twice breaks both 分值 and 得分)."""
+    kept = list(findings)
+    for finding in findings:
+        into = same_mistake_as.get(finding.rule)
+        index = next((i for i, other in enumerate(kept) if other.rule == into
+                      and _table_of(other) == _table_of(finding)), None)
+        if index is not None:
+            kept[index] = joined(kept[index], finding)
+            kept.remove(finding)
+    return kept
 
 
 def _merge(group: Grouping, members: list[Finding]) -> Finding:

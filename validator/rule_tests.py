@@ -15,7 +15,7 @@ from .catalogue import merged_catalogue
 from .errors import RuleError
 from .examples import example_document, run_on
 from .expectations import ambiguous, as_expected, blamed, describe
-from .findings import Finding, Skip
+from .findings import SEVERITY_WORDS, Finding, Skip
 from .model import Document, Table
 from .ruleset import Example, Rule, catalogue_files, load_rules, rule_files
 
@@ -184,13 +184,16 @@ def judged(rule: Rule, outcome: str, example: Example, findings: list[Finding],
     if outcome == "fail" and not findings:
         return ExampleFailure(outcome, example.name, _wanted(rule, example),
                               [f"没有问题（{skipped}）" if skipped else "没有问题"])
-    if outcome == "fail" and not as_expected(example.expect, findings, example.findings):
+    if outcome == "fail" and (not as_expected(example.expect, findings, example.findings)
+                              or example.severity and any(f.severity != example.severity for f in findings)):
         return ExampleFailure(outcome, example.name, _wanted(rule, example), [_described(f) for f in findings])
     return None
 
 
 def _wanted(rule: Rule, example: Example) -> str:
     count = f"{example.findings} 个 {rule.id} 问题" if example.findings else None
+    if example.severity:
+        count = f"{count or rule.id + ' 问题'}（{SEVERITY_WORDS[example.severity]}）"
     if example.expect is None:
         return count or f"至少一个 {rule.id} 问题"
     return f"{count or f'{rule.id} 问题'}，指出 " + "；".join(describe(p) for p in example.expect)

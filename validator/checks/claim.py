@@ -10,7 +10,7 @@ from pydantic import Field, PrivateAttr, ValidationInfo, field_validator, model_
 
 from ..claim_kinds import CLAIM_KINDS, CLAIM_ROLES
 from ..expression import Assertion, ExpressionError, compile_assertion
-from ..findings import Finding
+from ..findings import Finding, joined
 from ..labels import normalise
 from .common import CheckKind, RuleRun, Strict, known_tables, regex_error, with_span
 
@@ -52,6 +52,10 @@ class ClaimCheck(Strict):
 
 
 def evaluate(check: ClaimCheck, run: RuleRun) -> Iterator[Finding]:
+    yield from one_per_mistake(list(_each_claim(check, run)))
+
+
+def _each_claim(check: ClaimCheck, run: RuleRun) -> Iterator[Finding]:
     resolver = run.file.resolvers[0]  # claims are about the file's first disclosure
     for claim in run.file.claims:
         if (claim.kind != check.claim or any(claim.words.get(k) not in v for k, v in check.when.items())
@@ -70,3 +74,23 @@ def evaluate(check: ClaimCheck, run: RuleRun) -> Iterator[Finding]:
 
 
 KIND = CheckKind(ClaimCheck, evaluate)
+
+
+def one_per_mistake(findings: list[Finding]) -> list[Finding]:
+    """Failing claims that share a printed figure (8013 the total of one sum and a part of the sum
+    around it) are one mistake seen twice: one finding with every claim's message and place."""
+    merged: list[Finding] = []
+    for finding in findings:
+        figures = _figures(finding)
+        index = next((i for i, kept in enumerate(merged) if figures & _figures(kept)), None)
+        if index is None:
+            merged.append(finding)
+            continue
+        shared = "、".join(f"“{value}”" for _, value in sorted(figures & _figures(merged[index]), key=str))
+        merged[index] = joined(merged[index], finding, f"（两处共用{shared}，可能是同一处错误）")
+    return merged
+
+
+def _figures(finding: Finding) -> set[tuple[object, str | None]]:
+    """The printed figures a claim finding compared (its places after the judged sentences)."""
+    return {(place.source, place.value) for place in finding.locations[finding.judged:]}

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from functools import cached_property
 from typing import TYPE_CHECKING, Generic, Protocol, TypeVar, get_args
 
@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, ValidationInfo
 
 from ..catalogue import Catalogue
 from ..expression import Absent, Assertion
-from ..findings import Finding, Location
+from ..findings import Finding, Location, Severity
 from ..interval import CellRef, Comparison, FigureRef, NotComputable, Quantity, Ref, compare
 from ..model import LOW_CONFIDENCE, Cell, Document, Table
 from ..resolver import TableResolver
@@ -45,6 +45,17 @@ def regex_error(pattern: str) -> str | None:
     return None
 
 
+class Minor(Strict):
+    """A difference the printed figure (the assertion's left side) explains by its last digit: reported
+    with `severity` and a note saying so, instead of the rule's own. `truncated`: the printed figure is
+    the true value cut off, not rounded (16.0776 → 16.07). `last_digit`: it is one unit of its last
+    digit off, at most this far beyond the rounding tolerance (66.6809 printed 66.69; not 29.15 as 30)."""
+
+    severity: Severity
+    truncated: bool = False
+    last_digit: Decimal | None = None
+
+
 class RuleWords(Protocol):
     """What an evaluation reads of a rule: its id and the words and tolerance of its findings."""
 
@@ -60,6 +71,8 @@ class RuleWords(Protocol):
     def hint(self) -> str | None: ...
     @property
     def tolerance(self) -> Decimal: ...
+    @property
+    def minor(self) -> Minor | None: ...
 
 
 def message_values(judged: Location) -> dict[str, str]:
@@ -158,6 +171,8 @@ class RuleRun:
                           **figures)
         else:
             finding = self.finding(locations, **figures, **(context or {}))
+            if self.rule.minor and (note := _minor_note(self.rule.minor, left, right, result)):
+                finding = replace(finding, severity=self.rule.minor.severity, message=f"{finding.message}（{note}）")
             yield _doubtful_reading(finding, refs, result.difference, result.tolerance)
 
     def cells_where(self, wrong: Callable[[Cell], bool]) -> Iterator[Finding]:
@@ -219,6 +234,22 @@ def _plain(value: Decimal, decimals: int) -> str:
     """A tolerance shown to two more places than the figures."""
     places = Decimal(1).scaleb(-(decimals + 2))
     return f"{value.quantize(places, rounding=ROUND_HALF_UP).normalize():f}"
+
+
+def _minor_note(minor: Minor, printed: Quantity, computed: Quantity, result: Comparison) -> str | None:
+    """Why the printed figure's last digit explains the difference (truncated, or one unit off), or None."""
+    if len(printed.cells) != 1:  # only a figure as printed has a last digit
+        return None
+    unit = Decimal(1).scaleb(-printed.decimals)
+    rounded = computed.shown.quantize(unit, rounding=ROUND_HALF_UP)
+    value = printed.shown
+    truncations = (computed.lo.quantize(unit, rounding=ROUND_DOWN), computed.hi.quantize(unit, rounding=ROUND_DOWN))
+    if minor.truncated and min(truncations) <= value <= max(truncations):
+        return f"按截尾（未四舍五入）计算得 {value}，四舍五入应为 {rounded}"
+    beyond = abs(result.difference) - result.tolerance
+    if minor.last_digit is not None and beyond <= min(unit, minor.last_digit) and abs(value - rounded) == unit:
+        return f"末位相差 1：按所列数字四舍五入应为 {rounded}"
+    return None
 
 
 def _doubtful_reading(finding: Finding, refs: list[Ref], difference: Decimal, tolerance: Decimal) -> Finding:
