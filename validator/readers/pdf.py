@@ -1,9 +1,11 @@
 """Published PDFs with a text layer: the tables on each page (pdf_pdfium finds them from PDFium's
 character boxes and ruling lines), page number and box kept for every cell.
 
-Text above a table on its page gives the title, 公开NN表 label and 单位/年度 lines; a table that
-starts a page with no title above it continues the previous page's table (its repeated header rows
-are dropped by the shared recognition). Pages without a text layer (scans) are read by OCR when the
+Each page's own title starts a table: printed above the grid, inside its frame (a merged first row,
+often run together with its 表号 and 部门/单位 lines, which become the table's label and metadata),
+in a row of its own between two tables sharing a frame, or under the last table of the previous
+page. A table that starts a page with no title, or under its own title and header repeated,
+continues the previous page's table (its repeated header rows are dropped by the shared recognition). Pages without a text layer (scans) are read by OCR when the
 `ocr` extra is installed (pdf_ocr: the same page description, every cell with a confidence), and
 otherwise kept as a problem of the document (one per page; rule D-04 reports them as one finding
 with the install command), never skipped. BUDGETLINT_OCR=0 turns OCR off.
@@ -94,23 +96,24 @@ def _read_page(page: PageLayout, raws: list[RawTable], document: Document,
         if page.has_images:  # rule D-04 reports these pages, with the ocr extra's install command
             document.problems.append(Note(f"第{number}页为扫描图像，无文字层，无法读取其中的表格", Source(page=number)))
         return []
-    lines = carried + page.lines
     top = 0.0
     for index, table in enumerate(page.tables):
         above = [ln for ln in page.lines if top <= ln.bbox[1] and ln.bbox[3] <= table.bbox[1] + 1]
+        before_frame = (carried if index == 0 else []) + above
         for part, rows in enumerate(_split_at_titles(table.rows)):
             caption, rows = _caption_rows(rows, table.bbox)
             grid = [[GridCell(cell.text, _placed(cell.bbox, cell.confidence, page)) for cell in row] for row in rows]
-            raw = _start_table((carried if index == 0 else []) + above + caption if part == 0 else caption,
-                               page, raws, document,
+            raw = _start_table((before_frame if part == 0 else []) + caption, page, raws, document,
                                first_on_page=index == 0 and part == 0, grid=grid)
             raw.grid.extend(grid)
         top = table.bbox[3]
-    below = [ln for ln in page.lines if ln.bbox[1] >= top - 1] if page.tables else lines
+    if not page.tables:
+        _trailing_lines(carried + page.lines, page, raws, document, has_table=False)
+        return []
+    below = [ln for ln in page.lines if ln.bbox[1] >= top - 1]
     titles = [i for i, ln in enumerate(below) if is_title(ln.text) and not is_meta(ln.text)]
-    next_title = below[titles[-1]:] if page.tables and titles and all(
-        is_meta(ln.text) for ln in below[titles[-1] + 1:]) else []
-    _trailing_lines(below[:len(below) - len(next_title)], page, raws, document, has_table=bool(page.tables))
+    next_title = below[titles[-1]:] if titles and all(is_meta(ln.text) for ln in below[titles[-1] + 1:]) else []
+    _trailing_lines(below[:len(below) - len(next_title)], page, raws, document, has_table=True)
     return next_title
 
 
