@@ -113,3 +113,10 @@ def test_caption_parts_title_label_and_metadata():
     assert is_title("一般公共预算支出预算表（功能科目）") and not is_title("公开表五")
     assert is_meta("部门名称：某某 单位：万元") and is_meta("附表1") and is_meta("表八")
     assert not is_meta("部门预算编制说明：本部门共有单位3个")
+
+
+def test_a_title_marked_continued_over_the_next_page_continues_the_table():
+    _, raws = _read(_page(1, _table([HEADER, ["合计", "", "10.00"]]), lines=(_line("收入支出决算表", 60),)),
+                    _page(2, _table([["一、财政拨款收入", "", "4.00"]]), lines=(_line("收入支出决算表（续）", 60),)))
+    assert [r.title for r in raws] == ["收入支出决算表"]
+    assert _texts(raws[0])[-1][0] == "一、财政拨款收入"

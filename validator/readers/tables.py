@@ -30,8 +30,10 @@ _NOTE = re.compile(r"^(?:注|说明|备注)\d*[:：]")
 _CAPTION_PART = re.compile(rf"{_META_KEY}|公开\s*(?:{_NUMERAL}\s*表|表\s*{_NUMERAL})")
 _LEADING_LABEL = re.compile(rf"^\s*(?:公开|附)?\s*(?:表\s*{_NUMERAL}|{_NUMERAL}\s*表)")
 _UNIT = re.compile(r"^(亿元|万元|千元|元)")
-# A title may end in a parenthesised qualifier: 财政拨款支出预算表（功能科目）.
+# A title may end in a parenthesised qualifier: 财政拨款支出预算表（功能科目）; but "收入支出决算表（续）"
+# over the next page of a table names no new table.
 _QUALIFIER = re.compile(r"\([^()]*\)$")
+_CONTINUED = re.compile(r"\((?:续|续表|续前表)\)$")
 
 
 def caption_parts(text: str) -> list[str]:
@@ -49,7 +51,8 @@ def caption_of(text: str) -> list[str] | None:
 
 def is_title(text: str) -> bool:
     compact = normalise(text)
-    return _QUALIFIER.sub("", compact).endswith("表") and not _LABEL.match(compact)
+    return (_QUALIFIER.sub("", compact).endswith("表") and not _LABEL.match(compact)
+            and not _CONTINUED.search(compact))
 
 
 def is_meta(text: str) -> bool:
