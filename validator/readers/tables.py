@@ -57,7 +57,7 @@ def is_title(text: str) -> bool:
 
 def is_meta(text: str) -> bool:
     """A 表号, 部门/单位/年度 line or a run of them ("部门：X 单位：万元")."""
-    return all(_is_meta_part(part) for part in caption_parts(text)) if normalise(text).strip("()") else False
+    return bool(normalise(text).strip("()")) and all(_is_meta_part(part) for part in caption_parts(text))
 
 
 def _is_meta_part(part: str) -> bool:
