@@ -1,9 +1,11 @@
 """Published PDFs with a text layer: the tables on each page (pdf_pdfium finds them from PDFium's
 character boxes and ruling lines), page number and box kept for every cell.
 
-Text above a table on its page gives the title, 公开NN表 label and 单位/年度 lines; a table that
-starts a page with no title above it continues the previous page's table (its repeated header rows
-are dropped by the shared recognition). Pages without a text layer (scans) are read by OCR when the
+Each page's own title starts a table: printed above the grid, inside its frame (a merged first row,
+often run together with its 表号 and 部门/单位 lines, which become the table's label and metadata),
+in a row of its own between two tables sharing a frame, or under the last table of the previous
+page. A table that starts a page with no title, or under its own title and header repeated,
+continues the previous page's table (its repeated header rows are dropped by the shared recognition). Pages without a text layer (scans) are read by OCR when the
 `ocr` extra is installed (pdf_ocr: the same page description, every cell with a confidence), and
 otherwise kept as a problem of the document (one per page; rule D-04 reports them as one finding
 with the install command), never skipped. BUDGETLINT_OCR=0 turns OCR off.
@@ -18,20 +20,23 @@ from pathlib import Path
 
 from ..catalogue import Catalogue
 from ..errors import ReadError
+from ..labels import normalise
 from ..model import Document, Note, Source, TextLine
 from . import pdf_ocr, pdf_pdfium
-from .pdf_page import Box, LayoutLine, PageLayout
+from .pdf_page import Box, LayoutCell, LayoutLine, LayoutTable, PageLayout
 from .table_building import add_table
 from .tables import (
     GridCell,
     RawTable,
     add_meta,
+    caption_of,
     is_meta,
     is_note,
     is_title,
 )
 
 MAX_PAGES = 2000
+MAX_CAPTION_ROWS = 3
 
 
 def read(path: Path, catalogue: Catalogue, max_bytes: int) -> Document:
@@ -61,8 +66,9 @@ def from_layouts(path: Path, layouts: Iterable[PageLayout]) -> tuple[Document, l
     """The document and its tables as found, from the layouts of its pages in order."""
     document = Document(path=str(path), format="pdf")
     raws: list[RawTable] = []
+    carried: list[LayoutLine] = []
     for page in layouts:
-        _read_page(page, raws, document)
+        carried = _read_page(page, raws, document, carried)
     return document, raws
 
 
@@ -81,40 +87,100 @@ def _box(bbox: Box) -> tuple[float, float, float, float]:
     return tuple(round(v, 2) for v in bbox)  # type: ignore[return-value]
 
 
-def _read_page(page: PageLayout, raws: list[RawTable], document: Document) -> None:
+def _read_page(page: PageLayout, raws: list[RawTable], document: Document,
+               carried: list[LayoutLine]) -> list[LayoutLine]:
+    """Reads the page; returns the title (and its 部门/单位 lines) printed under its last table, which
+    belongs to the table at the top of the next page."""
     number = page.number
     if not page.has_text:
         if page.has_images:  # rule D-04 reports these pages, with the ocr extra's install command
             document.problems.append(Note(f"第{number}页为扫描图像，无文字层，无法读取其中的表格", Source(page=number)))
-        return
-    lines = page.lines
+        return []
     top = 0.0
     for index, table in enumerate(page.tables):
-        above = [ln for ln in lines if top <= ln.bbox[1] and ln.bbox[3] <= table.bbox[1] + 1]
-        raw = _start_table(above, page, raws, document, first_on_page=index == 0)
-        for row in table.rows:
-            raw.grid.append([GridCell(cell.text, _placed(cell.bbox, cell.confidence, page)) for cell in row])
+        above = [ln for ln in page.lines if top <= ln.bbox[1] and ln.bbox[3] <= table.bbox[1] + 1]
+        before_frame = (carried if index == 0 else []) + above
+        for part, rows in enumerate(_split_at_titles(table.rows)):
+            caption, rows = _caption_rows(rows, table.bbox)
+            grid = [[GridCell(cell.text, _placed(cell.bbox, cell.confidence, page)) for cell in row] for row in rows]
+            raw = _start_table((before_frame if part == 0 else []) + caption, page, raws, document,
+                               first_on_page=index == 0 and part == 0, grid=grid)
+            raw.grid.extend(grid)
         top = table.bbox[3]
-    below = [ln for ln in lines if ln.bbox[1] >= top - 1]
-    _trailing_lines(below, page, raws, document, has_table=bool(page.tables))
+    if not page.tables:
+        _trailing_lines(carried + page.lines, page, raws, document, has_table=False)
+        return []
+    below = [ln for ln in page.lines if ln.bbox[1] >= top - 1]
+    titles = [i for i, ln in enumerate(below) if is_title(ln.text) and not is_meta(ln.text)]
+    next_title = below[titles[-1]:] if titles and all(is_meta(ln.text) for ln in below[titles[-1] + 1:]) else []
+    _trailing_lines(below[:len(below) - len(next_title)], page, raws, document, has_table=True)
+    return next_title
+
+
+def _split_at_titles(rows: list[list[LayoutCell]]) -> list[list[list[LayoutCell]]]:
+    """One ruled frame holding several tables (the next table's title printed in a row of its own)
+    split at each such title row."""
+    parts: list[list[list[LayoutCell]]] = [[]]
+    titles = [_caption_of_row(row, title=True) is not None for row in rows]
+    for index, row in enumerate(rows):
+        filled_above = any(c.text.strip() for r in parts[-1] for c in r)
+        # …but a run of titles is a list of tables (a 目录), not one
+        if titles[index] and filled_above and not titles[index - 1] and index + 1 < len(rows) and not titles[index + 1]:
+            parts.append([])
+        parts[-1].append(row)
+    return parts
+
+
+def _caption_rows(rows: list[list[LayoutCell]], frame: Box) -> tuple[list[LayoutLine], list[list[LayoutCell]]]:
+    """The title, 表号 and 部门/单位 lines printed inside the table's frame above its header (one
+    merged cell each, or 部门 and 单位 in cells of one row), as lines; and the rows under them."""
+    lines: list[LayoutLine] = []
+    taken = 0
+    for index, row in enumerate(rows[:MAX_CAPTION_ROWS]):
+        if not any(c.text.strip() for c in row):
+            continue
+        parts = _caption_of_row(row, title=False)
+        if parts is None:
+            break
+        first = next(c for c in row if c.text.strip())
+        lines.extend(LayoutLine(part, first.bbox or frame) for part in parts)
+        taken = index + 1
+    return lines, rows[taken:]
+
+
+def _caption_of_row(row: list[LayoutCell], title: bool) -> list[str] | None:
+    """The caption parts of a grid row (`title`: only a row carrying a table title), else None. A title
+    stands alone in its row; 部门 and 单位 may share one."""
+    filled = [c.text.strip() for c in row if c.text.strip()]
+    parts = caption_of(" ".join(filled)) if filled else None
+    has_title = parts is not None and any(is_title(p) and not is_meta(p) for p in parts)
+    if parts is None or has_title and len(filled) > 1 or title and not has_title:
+        return None
+    return parts
 
 
 def _start_table(lines: list[LayoutLine], page: PageLayout, raws: list[RawTable], document: Document,
-                 first_on_page: bool) -> RawTable:
+                 first_on_page: bool, grid: list[list[GridCell]]) -> RawTable:
+    lines = [LayoutLine(part, ln.bbox, ln.confidence) for ln in lines for part in caption_of(ln.text) or [ln.text]]
     # The title nearest the table: a part heading such as "XX部 2024 年度部门决算表" may stand above it.
     titles = [i for i, ln in enumerate(lines) if is_title(ln.text) and not is_meta(ln.text)]
     title_at = titles[-1] if titles else None
-    if title_at is None and first_on_page and raws:
-        for line in lines:  # a running header or page number above a continued table
+    if first_on_page and raws and (title_at is None or _repeats(raws[-1], lines[title_at].text, grid)):
+        for line in lines:  # a running header, page number or the repeated title above a continued table
             document.text.append(TextLine(line.text, _line_source(line, page)))
         return raws[-1]
-    for line in lines[:title_at] if title_at is not None else lines:
-        _leftover(line, page, raws, document)
     if title_at is None:
+        for line in lines:
+            _leftover(line, page, raws, document)
         raw = RawTable("（无标题表格）", Source(page=page.number), [])
     else:
         title = lines[title_at]
         raw = RawTable(title.text.strip(), _line_source(title, page), [])
+        for line in lines[:title_at]:
+            if is_meta(line.text):  # the 表号 printed above the title: 公开01表, 表一
+                add_meta(raw, line.text)
+            else:
+                _leftover(line, page, raws, document)
         for line in lines[title_at + 1:]:
             if is_meta(line.text):
                 add_meta(raw, line.text)
@@ -122,6 +188,13 @@ def _start_table(lines: list[LayoutLine], page: PageLayout, raws: list[RawTable]
                 document.text.append(TextLine(line.text, _line_source(line, page)))
     raws.append(raw)
     return raw
+
+
+def _repeats(previous: RawTable, title: str, grid: list[list[GridCell]]) -> bool:
+    """The previous page's table printed again under its own title and header: one table across pages."""
+    same_header = bool(grid and previous.grid) and [normalise(c.text) for c in grid[0]] == [
+        normalise(c.text) for c in previous.grid[0]]
+    return normalise(title) == normalise(previous.title) and same_header
 
 
 def _trailing_lines(lines: list[LayoutLine], page: PageLayout, raws: list[RawTable], document: Document,

@@ -17,18 +17,51 @@ from ..numbers import NO_CACHE, Amount, Garbled, parse_number
 
 MAX_HEADER_ROWS = 6
 
-# The lines around a grid, in every format: title, 公开NN表 label, 单位/年度/金额单位, notes.
-_LABEL = re.compile(r"^(?:公开|附)?\d{1,2}表$")
-_META = re.compile(r"^(?:(?:金额)?单位[:：].*|(?:编制单位|部门|单位名称)[:：].*|\d{4}年度?)$")
+# The lines around a grid, in every format: title, 表号 (公开NN表, 公开表一, 表一, 附表1), 部门/单位/年度/
+# 金额单位 lines, notes. A caption printed as one run ("收支预算总表公开表一部门：X 单位：万元") is split
+# into these parts first.
+_NUMERAL = r"(?:\d{1,2}|[一二三四五六七八九]?十[一二三四五六七八九]?|[一二三四五六七八九])"
+_LABEL = re.compile(rf"^(?:(?:公开|附)?\d{{1,2}}表|(?:公开|附)?表{_NUMERAL})$")
+_META_KEY = r"(?:金额单位|编制单位|单位名称|部门名称|部门|单位)\s*[:：]"
+_META = re.compile(rf"^(?:{_META_KEY}.*|\d{{4}}年度?)$")
 _NOTE = re.compile(r"^(?:注|说明|备注)\d*[:：]")
+# Where a part of a caption begins: a 公开 表号 after a title, or a 部门/单位 key; a 表号 that opens the
+# caption ("表一收支预算总表") is a part of its own.
+_CAPTION_PART = re.compile(rf"{_META_KEY}|公开\s*(?:{_NUMERAL}\s*表|表\s*{_NUMERAL})")
+_LEADING_LABEL = re.compile(rf"^\s*(?:公开|附)?\s*(?:表\s*{_NUMERAL}|{_NUMERAL}\s*表)")
+_UNIT = re.compile(r"^(亿元|万元|千元|元)")
+# A title may end in a parenthesised qualifier: 财政拨款支出预算表（功能科目）; but "收入支出决算表（续）"
+# over the next page of a table names no new table.
+_QUALIFIER = re.compile(r"\([^()]*\)$")
+_CONTINUED = re.compile(r"\((?:续|续表|续前表)\)$")
+
+
+def caption_parts(text: str) -> list[str]:
+    """A caption line split where a 表号 or a 部门/单位 key begins, each part as printed."""
+    leading = _LEADING_LABEL.match(text)
+    starts = sorted({0, *(m.start() for m in _CAPTION_PART.finditer(text)), *([leading.end()] if leading else [])})
+    return [part for a, b in zip(starts, [*starts[1:], len(text)]) if (part := text[a:b].strip())]
+
+
+def caption_of(text: str) -> list[str] | None:
+    """The parts of a caption line (title, 表号, 部门/单位 lines run together); None for other text."""
+    parts = caption_parts(text)
+    return parts if all(is_title(p) or is_meta(p) for p in parts) else None
 
 
 def is_title(text: str) -> bool:
-    return normalise(text).endswith("表") and not _LABEL.match(normalise(text))
+    compact = normalise(text)
+    return (_QUALIFIER.sub("", compact).endswith("表") and not _LABEL.match(compact)
+            and not _CONTINUED.search(compact))
 
 
 def is_meta(text: str) -> bool:
-    compact = normalise(text).strip("()")  # "（2023年度）" under a 自评表 title
+    """A 表号, 部门/单位/年度 line or a run of them ("部门：X 单位：万元")."""
+    return bool(normalise(text).strip("()")) and all(_is_meta_part(part) for part in caption_parts(text))
+
+
+def _is_meta_part(part: str) -> bool:
+    compact = normalise(part).strip("()")  # "（2023年度）" under a 自评表 title
     return bool(_LABEL.match(compact) or _META.match(compact))
 
 
@@ -62,18 +95,18 @@ class RawTable:
 
 
 def add_meta(raw: RawTable, text: str) -> None:
-    """Record a 公开NN表 label, 年度, 金额单位 or 单位 line found between the title and the grid."""
-    compact = normalise(text).strip("()")
-    if not compact:
-        return
-    if _LABEL.match(compact):
-        raw.label = compact
-    elif re.match(r"^\d{4}年", compact):
-        raw.meta["年度"] = compact
-    elif compact.startswith(("金额单位", "单位:万元", "单位:元")):
-        raw.meta["金额单位"] = compact.split(":", 1)[-1]
-    else:
-        raw.meta["单位"] = compact.split(":", 1)[-1]
+    """Record the 表号, 年度, 金额单位 and 部门/单位 of a line found between the title and the grid."""
+    for part in caption_parts(text):
+        compact = normalise(part).strip("()")
+        key, _, value = compact.partition(":")
+        if _LABEL.match(compact):
+            raw.label = compact
+        elif re.match(r"^\d{4}年", compact):
+            raw.meta["年度"] = compact
+        elif key in ("金额单位", "单位") and (unit := _UNIT.match(value)):
+            raw.meta["金额单位"] = unit.group(1)
+        elif value:
+            raw.meta["单位"] = value
 
 
 def build_grid_table(raw: RawTable, kind: str | None) -> Table:
