@@ -85,6 +85,11 @@ class _Pdfium:
         self.count_objects = _c_function(raw.FPDFPage_CountObjects, i, ptr)
         self.page_object = _c_function(raw.FPDFPage_GetObject, ptr, ptr, i)
         self.object_type = _c_function(raw.FPDFPageObj_GetType, i, ptr)
+        self.render_mode = _c_function(raw.FPDFTextObj_GetTextRenderMode, i, ptr)
+        self.clip_path = _c_function(raw.FPDFPageObj_GetClipPath, ptr, ptr)
+        self.count_clip_paths = _c_function(raw.FPDFClipPath_CountPaths, i, ptr)
+        self.count_clip_segments = _c_function(raw.FPDFClipPath_CountPathSegments, i, ptr, i)
+        self.clip_segment = _c_function(raw.FPDFClipPath_GetPathSegment, ptr, ptr, i, i)
         self.count_form_objects = _c_function(raw.FPDFFormObj_CountObjects, i, ptr)
         self.form_object = _c_function(raw.FPDFFormObj_GetObject, ptr, ptr, ctypes.c_ulong)
         self.count_segments = _c_function(raw.FPDFPath_CountSegments, i, ptr)
@@ -138,7 +143,8 @@ def page_layout(page: object, number: int, zero_metrics: frozenset[str]) -> Page
     objects = _read_objects(api, page.raw, to_page, fonts)  # type: ignore[attr-defined]
     textpage = page.get_textpage()  # type: ignore[attr-defined]
     try:
-        chars = _read_chars(api, textpage, to_page, fonts)
+        # Text over a scan that is not drawn is its OCR layer, the page's text; elsewhere it is hidden.
+        chars = _read_chars(api, textpage, to_page, fonts, _visible_box(page), objects.has_images)
     finally:
         textpage.close()
     if not chars:
@@ -254,7 +260,54 @@ def _add_edges(points: list[tuple[float, float]], horizontal: list[Edge],
             horizontal.append((ay, min(ax, bx), max(ax, bx)))
 
 
-def _read_chars(api: _Pdfium, textpage: object, to_page: Matrix, fonts: _Fonts) -> list[Char]:
+Area = tuple[float, float, float, float]  # left, bottom, right, top in PDF user space
+
+
+def _visible_box(page: object) -> Area:
+    """The part of the page a viewer shows (CropBox within MediaBox)."""
+    media = page.get_mediabox()  # type: ignore[attr-defined]
+    crop = page.get_cropbox()  # type: ignore[attr-defined]  # the MediaBox when there is none
+    return _within(_area(media), _area(crop))
+
+
+def _area(points: tuple[float, ...]) -> Area:
+    """The box around points given as x, y, x, y, …"""
+    xs, ys = points[0::2], points[1::2]
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+def _within(first: Area, second: Area) -> Area:
+    return max(first[0], second[0]), max(first[1], second[1]), min(first[2], second[2]), min(first[3], second[3])
+
+
+_NOT_DRAWN = (3, 7)  # text render modes invisible and clip-only (PDF 9.3.6): nothing is painted
+
+
+def _shown_area(api: _Pdfium, text_object: int, visible: Area, keep_undrawn: bool) -> Area | None:
+    """Where a text object's characters can be seen: the visible page within the boxes of its clipping
+    paths (the print area an export clips to); None when it is drawn invisibly."""
+    if not keep_undrawn and api.render_mode(text_object) in _NOT_DRAWN:
+        return None
+    clip = api.clip_path(text_object)
+    if not clip:
+        return visible
+    x, y = ctypes.c_float(), ctypes.c_float()
+    shown = visible
+    for path in range(api.count_clip_paths(clip)):
+        points = []
+        for index in range(api.count_clip_segments(clip, path)):
+            api.segment_point(api.clip_segment(clip, path, index), ctypes.byref(x), ctypes.byref(y))
+            points += [x.value, y.value]
+        if points:
+            shown = _within(shown, _area(tuple(points)))
+    return shown
+
+
+def _read_chars(api: _Pdfium, textpage: object, to_page: Matrix, fonts: _Fonts, visible: Area,
+                keep_undrawn: bool) -> list[Char]:
+    """The characters a reader of the page sees: not those placed outside the visible page or the
+    area they are clipped to (text an export spilled past its print area) nor, unless
+    `keep_undrawn`, those drawn in an invisible mode."""
     raw = api.raw
     handle = ctypes.cast(textpage.raw, ctypes.c_void_p).value  # type: ignore[attr-defined]
     count = raw.FPDFText_CountChars(textpage.raw)  # type: ignore[attr-defined]
@@ -264,6 +317,7 @@ def _read_chars(api: _Pdfium, textpage: object, to_page: Matrix, fonts: _Fonts) 
     rect = raw.FS_RECTF()
     prect = ctypes.byref(rect)
     lines: dict[int, tuple[bool, float, float]] = {}
+    shown_areas: dict[int, Area | None] = {}
     chars: list[Char] = []
     for index in range(count):
         text_object = api.text_object(handle, index)
@@ -276,7 +330,15 @@ def _read_chars(api: _Pdfium, textpage: object, to_page: Matrix, fonts: _Fonts) 
             continue  # the second half of a surrogate pair, joined to the first below
         if "\ud800" <= char < "\udc00" and index + 1 < count:
             char += text[index + 1]
+        if text_object not in shown_areas:
+            shown_areas[text_object] = _shown_area(api, text_object, visible, keep_undrawn)
+        shown = shown_areas[text_object]
+        if shown is None:
+            continue
         api.loose_box(handle, index, prect)
+        if not (shown[0] <= (rect.left + rect.right) / 2 <= shown[2]
+                and shown[1] <= (rect.bottom + rect.top) / 2 <= shown[3]):
+            continue  # no viewer shows it
         line = lines.get(text_object)
         if line is None:
             line = lines[text_object] = _text_line(api, handle, index, text_object, fonts)
