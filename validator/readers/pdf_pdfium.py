@@ -19,10 +19,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import ReadError
-from .pdf_page import Edge, LayoutLine, PageLayout
+from .pdf_page import Edge, LayoutLine, LayoutTable, PageLayout
 from .pdf_ruled_tables import centre_in, filled, find_tables
 from .pdf_unruled_tables import unruled_table
 from .pdf_words import Char, extract_words, lines_of, union
+from .tables import is_contents
 
 _PDFIUM_ERRORS = {2: "无法打开文件", 3: "数据格式错误，文件不完整或已损坏", 6: "不支持的加密方式"}
 
@@ -158,7 +159,28 @@ def page_layout(page: object, number: int, zero_metrics: frozenset[str]) -> Page
         if table is not None:
             tables.append(table)
     lines = [LayoutLine(" ".join(w.text for w in line), union(line)) for line in lines_of(words, in_order=True)]
+    tables, lines = contents_as_text(tables, lines)
     return PageLayout(number, lines, tables, True, objects.has_images)
+
+
+def contents_as_text(tables: list[LayoutTable], lines: list[LayoutLine]) -> tuple[list[LayoutTable], list[LayoutLine]]:
+    """A 目录 printed in a ruled grid is a list of names, not a table: its rows become lines of text."""
+    contents = [t for t in tables if is_contents([[c.text for c in row] for row in t.rows])]
+    if not contents:
+        return tables, lines
+    rows = [line for t in contents for line in _row_lines(t)]
+    return [t for t in tables if t not in contents], sorted(lines + rows, key=lambda ln: ln.bbox[1])
+
+
+def _row_lines(table: LayoutTable) -> list[LayoutLine]:
+    lines = []
+    for row in table.rows:
+        cells = [c for c in row if c.text.strip() and c.bbox is not None]
+        if cells:
+            box = (min(c.bbox[0] for c in cells), min(c.bbox[1] for c in cells),
+                   max(c.bbox[2] for c in cells), max(c.bbox[3] for c in cells))
+            lines.append(LayoutLine(" ".join(c.text.strip() for c in cells), box))
+    return lines
 
 
 @dataclass(slots=True)
