@@ -5,7 +5,7 @@ too, even when its last sentence ends in 表."""
 from validator.model import Source, TextLine
 from validator.readers.excel import split_sheet
 from validator.readers.pdf_page import LayoutCell, LayoutLine, LayoutTable
-from validator.readers.pdf_pdfium import contents_as_text
+from validator.readers.pdf_pdfium import contents_as_text, titles_out_of_grids
 from validator.readers.tables import GridCell, RawTable
 
 
@@ -44,3 +44,21 @@ def test_a_contents_page_in_a_ruled_grid_becomes_lines_of_text():
     tables, lines = contents_as_text([contents, table], [heading])
     assert tables == [table]
     assert [ln.text for ln in lines] == ["部门预算", "目 录", "一、部门主要职能", "1. 2025年部门收入预算总表"]
+
+
+def _row(top, *texts):
+    return [LayoutCell(text, (50 + 100 * j, top, 150 + 100 * j, top + 20)) for j, text in enumerate(texts)]
+
+
+def test_a_title_printed_in_the_first_rows_of_the_grid_becomes_the_line_above_it():
+    rows = [_row(100, "", ""), _row(120, "2025年财政拨款收支预算总表", ""), _row(140, "编制单位：某局", "单位：元"),
+            _row(160, "项目", "预算数"), _row(180, "合计", "1.00")]
+    (table,), lines = titles_out_of_grids([LayoutTable((50, 100, 250, 200), rows)], [])
+    assert [ln.text for ln in lines] == ["2025年财政拨款收支预算总表", "编制单位：某局", "单位：元"]
+    assert table.rows == rows[3:] and table.bbox == (50, 160, 250, 200)
+
+
+def test_a_grid_without_a_title_in_it_is_left_as_it_is():
+    rows = [_row(100, "编制单位：某局", "单位：元"), _row(120, "项目", "预算数"), _row(140, "合计", "1.00")]
+    grid = LayoutTable((50, 100, 250, 160), rows)
+    assert titles_out_of_grids([grid], []) == ([grid], [])

@@ -61,3 +61,12 @@ def test_an_invisible_text_layer_over_a_scan_is_its_text(tmp_path):
     scan = "q 612 0 0 792 0 0 cm BI /W 1 /H 1 /CS /G /BPC 8 ID \x80 EI Q\n"
     pdf = _pdf(tmp_path / "a.pdf", scan + _text(72, 650, "Recognised", mode=3))
     assert _lines(pdf) == ["Recognised"]
+
+
+def test_a_ruled_grid_whose_text_is_all_hidden_is_no_table(tmp_path):
+    grid = "100 300 m 300 300 l 100 340 m 300 340 l 100 380 m 300 380 l 100 300 m 100 380 l " \
+           "200 300 m 200 380 l 300 300 m 300 380 l S\n"
+    hidden = "q 0 0 612 100 re W n " + _text(110, 350, "Gone") + _text(210, 310, "12") + "Q\n"
+    pdf = _pdf(tmp_path / "a.pdf", _text(72, 700, "Shown") + grid + hidden)
+    (page,) = pdf_pdfium.read_pages(pdf, 10)
+    assert page.tables == [] and [line.text for line in page.lines] == ["Shown"]
