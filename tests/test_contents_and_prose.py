@@ -5,7 +5,7 @@ too, even when its last sentence ends in 表."""
 from validator.model import Source, TextLine
 from validator.readers.excel import split_sheet
 from validator.readers.pdf_page import LayoutCell, LayoutLine, LayoutTable
-from validator.readers.pdf_pdfium import contents_as_text, titles_out_of_grids
+from validator.readers.pdf_grid_text import contents_as_text, titles_out_of_grids
 from validator.readers.tables import GridCell, RawTable
 
 

@@ -5,7 +5,8 @@ without rules where a page has none, and the text lines outside the tables.
 Boxes are the ones pdfminer draws, since pdfplumber's output is the reference the tests compare
 with: advance width across, font size up from the font's declared descent. Ruling lines are the
 horizontal and vertical edges of lines, rectangle sides and straight curve segments. Pages are read
-one at a time and every PDFium page and text page is closed before the next.
+one at a time and every PDFium page and text page is closed before the next. Text no viewer shows
+(off the page, outside its clipping path, drawn invisibly over no scan) is not read.
 """
 
 from __future__ import annotations
@@ -19,11 +20,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import ReadError
-from .pdf_page import Edge, LayoutCell, LayoutLine, LayoutTable, PageLayout
+from .pdf_grid_text import contents_as_text, titles_out_of_grids
+from .pdf_page import Edge, LayoutLine, PageLayout
 from .pdf_ruled_tables import centre_in, filled, find_tables
 from .pdf_unruled_tables import unruled_table
 from .pdf_words import Char, extract_words, lines_of, union
-from .tables import is_contents, is_meta, is_title
 
 _PDFIUM_ERRORS = {2: "无法打开文件", 3: "数据格式错误，文件不完整或已损坏", 6: "不支持的加密方式"}
 
@@ -164,61 +165,6 @@ def page_layout(page: object, number: int, zero_metrics: frozenset[str]) -> Page
     tables, lines = contents_as_text(tables, lines)
     tables, lines = titles_out_of_grids(tables, lines)
     return PageLayout(number, lines, tables, True, objects.has_images)
-
-
-def titles_out_of_grids(tables: list[LayoutTable],
-                        lines: list[LayoutLine]) -> tuple[list[LayoutTable], list[LayoutLine]]:
-    """A title printed inside the ruled grid, in its first rows (with the 编制单位/单位 rows under it,
-    as an export from Excel draws them), is the table's title: those rows become the lines above it,
-    where the reader looks for a title, so that a new title on a page starts a new table."""
-    kept, lifted = [], []
-    for table in tables:
-        lead = _title_rows(table.rows)
-        if not lead:
-            kept.append(table)
-            continue
-        rest = table.rows[lead:]
-        lifted += [LayoutLine(c.text.strip(), c.bbox) for row in table.rows[:lead] for c in row
-                   if c.text.strip() and c.bbox is not None]
-        tops = [c.bbox[1] for row in rest for c in row if c.bbox is not None]
-        if tops:
-            kept.append(LayoutTable((table.bbox[0], min(tops), table.bbox[2], table.bbox[3]), rest))
-    if not lifted:
-        return tables, lines
-    return kept, sorted(lines + lifted, key=lambda ln: (ln.bbox[1], ln.bbox[0]))
-
-
-def _title_rows(rows: list[list[LayoutCell]]) -> int:
-    """How many leading rows are blank, a title (one cell) or meta lines, when a title is among them."""
-    count, titled = 0, False
-    for row in rows:
-        texts = [c.text for c in row if c.text.strip()]
-        if len(texts) == 1 and is_title(texts[0]) and not is_meta(texts[0]) and not titled:
-            titled = True
-        elif texts and not all(is_meta(t) for t in texts):
-            break
-        count += 1
-    return count if titled else 0
-
-
-def contents_as_text(tables: list[LayoutTable], lines: list[LayoutLine]) -> tuple[list[LayoutTable], list[LayoutLine]]:
-    """A 目录 printed in a ruled grid is a list of names, not a table: its rows become lines of text."""
-    contents = [t for t in tables if is_contents([[c.text for c in row] for row in t.rows])]
-    if not contents:
-        return tables, lines
-    rows = [line for t in contents for line in _row_lines(t)]
-    return [t for t in tables if t not in contents], sorted(lines + rows, key=lambda ln: ln.bbox[1])
-
-
-def _row_lines(table: LayoutTable) -> list[LayoutLine]:
-    lines = []
-    for row in table.rows:
-        cells = [c for c in row if c.text.strip() and c.bbox is not None]
-        if cells:
-            box = (min(c.bbox[0] for c in cells), min(c.bbox[1] for c in cells),
-                   max(c.bbox[2] for c in cells), max(c.bbox[3] for c in cells))
-            lines.append(LayoutLine(" ".join(c.text.strip() for c in cells), box))
-    return lines
 
 
 @dataclass(slots=True)
