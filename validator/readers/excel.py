@@ -30,6 +30,7 @@ from .tables import (
     GridCell,
     RawTable,
     add_meta,
+    is_contents,
     is_meta,
     is_note,
     is_title,
@@ -64,7 +65,13 @@ def sheet_grids(path: Path, max_bytes: int) -> list[tuple[str, list[list[GridCel
 
 
 def split_sheet(name: str, grid: list[list[GridCell]]) -> Iterator[RawTable | TextLine]:
-    """Tables on one sheet: a title row, label/meta rows, the grid, then 注/说明 rows."""
+    """Tables on one sheet: a title row, label/meta rows, the grid, then 注/说明 rows. A contents
+    sheet (目录) is text, and so is a cell of prose outside a table, whatever its last word."""
+    if is_contents([[c.text for c in row] for row in grid]):
+        for row in grid:
+            if any(c.text.strip() for c in row):
+                yield TextLine(" ".join(c.text.strip() for c in row if c.text.strip()), row[0].source)
+        return
     table: RawTable | None = None
     in_notes = False
     for row in grid:
@@ -72,7 +79,7 @@ def split_sheet(name: str, grid: list[list[GridCell]]) -> Iterator[RawTable | Te
         if not filled:
             continue
         first = filled[0]
-        if len(filled) == 1 and is_title(first.text) and not is_note(first.text):
+        if len(filled) == 1 and is_title(first.text) and not is_note(first.text) and not _is_prose(first.text):
             if table is not None:
                 yield table
             table, in_notes = RawTable(first.text.strip(), first.source, []), False
@@ -90,6 +97,11 @@ def split_sheet(name: str, grid: list[list[GridCell]]) -> Iterator[RawTable | Te
             table = RawTable(name, Source(sheet=name), [row])
     if table is not None:
         yield table
+
+
+def _is_prose(text: str) -> bool:
+    """Several lines of text in one cell: a narrative (项目经费情况说明), never a table's title."""
+    return sum(1 for line in text.splitlines() if line.strip()) > 2
 
 
 def display(value: Any, number_format: str | None) -> str:

@@ -5,7 +5,8 @@ without rules where a page has none, and the text lines outside the tables.
 Boxes are the ones pdfminer draws, since pdfplumber's output is the reference the tests compare
 with: advance width across, font size up from the font's declared descent. Ruling lines are the
 horizontal and vertical edges of lines, rectangle sides and straight curve segments. Pages are read
-one at a time and every PDFium page and text page is closed before the next.
+one at a time and every PDFium page and text page is closed before the next. Text no viewer shows
+(off the page, outside its clipping path, drawn invisibly over no scan) is not read.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import ReadError
+from .pdf_grid_text import contents_as_text, titles_out_of_grids
 from .pdf_page import Edge, LayoutLine, PageLayout
 from .pdf_ruled_tables import centre_in, filled, find_tables
 from .pdf_unruled_tables import unruled_table
@@ -85,6 +87,11 @@ class _Pdfium:
         self.count_objects = _c_function(raw.FPDFPage_CountObjects, i, ptr)
         self.page_object = _c_function(raw.FPDFPage_GetObject, ptr, ptr, i)
         self.object_type = _c_function(raw.FPDFPageObj_GetType, i, ptr)
+        self.render_mode = _c_function(raw.FPDFTextObj_GetTextRenderMode, i, ptr)
+        self.clip_path = _c_function(raw.FPDFPageObj_GetClipPath, ptr, ptr)
+        self.count_clip_paths = _c_function(raw.FPDFClipPath_CountPaths, i, ptr)
+        self.count_clip_segments = _c_function(raw.FPDFClipPath_CountPathSegments, i, ptr, i)
+        self.clip_segment = _c_function(raw.FPDFClipPath_GetPathSegment, ptr, ptr, i, i)
         self.count_form_objects = _c_function(raw.FPDFFormObj_CountObjects, i, ptr)
         self.form_object = _c_function(raw.FPDFFormObj_GetObject, ptr, ptr, ctypes.c_ulong)
         self.count_segments = _c_function(raw.FPDFPath_CountSegments, i, ptr)
@@ -138,13 +145,16 @@ def page_layout(page: object, number: int, zero_metrics: frozenset[str]) -> Page
     objects = _read_objects(api, page.raw, to_page, fonts)  # type: ignore[attr-defined]
     textpage = page.get_textpage()  # type: ignore[attr-defined]
     try:
-        chars = _read_chars(api, textpage, to_page, fonts)
+        # Text over a scan that is not drawn is its OCR layer, the page's text; elsewhere it is hidden.
+        chars = _read_chars(api, textpage, to_page, fonts, _visible_box(page), objects.has_images)
     finally:
         textpage.close()
     if not chars:
         return PageLayout(number, [], [], False, objects.has_images)
     chars += objects.spaces
     tables = [filled(cells, chars) for cells in find_tables(objects.horizontal, objects.vertical)]
+    # a grid with nothing in it to read: ruling drawn round hidden text, or off the page
+    tables = [t for t in tables if any(c.text.strip() for row in t.rows for c in row)]
     outside = [c for c in chars if not any(centre_in(c, t.bbox) for t in tables)]
     words = extract_words(outside)
     if not tables:
@@ -152,6 +162,8 @@ def page_layout(page: object, number: int, zero_metrics: frozenset[str]) -> Page
         if table is not None:
             tables.append(table)
     lines = [LayoutLine(" ".join(w.text for w in line), union(line)) for line in lines_of(words, in_order=True)]
+    tables, lines = contents_as_text(tables, lines)
+    tables, lines = titles_out_of_grids(tables, lines)
     return PageLayout(number, lines, tables, True, objects.has_images)
 
 
@@ -254,7 +266,54 @@ def _add_edges(points: list[tuple[float, float]], horizontal: list[Edge],
             horizontal.append((ay, min(ax, bx), max(ax, bx)))
 
 
-def _read_chars(api: _Pdfium, textpage: object, to_page: Matrix, fonts: _Fonts) -> list[Char]:
+Area = tuple[float, float, float, float]  # left, bottom, right, top in PDF user space
+
+
+def _visible_box(page: object) -> Area:
+    """The part of the page a viewer shows (CropBox within MediaBox)."""
+    media = page.get_mediabox()  # type: ignore[attr-defined]
+    crop = page.get_cropbox()  # type: ignore[attr-defined]  # the MediaBox when there is none
+    return _within(_area(media), _area(crop))
+
+
+def _area(points: tuple[float, ...]) -> Area:
+    """The box around points given as x, y, x, y, …"""
+    xs, ys = points[0::2], points[1::2]
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+def _within(first: Area, second: Area) -> Area:
+    return max(first[0], second[0]), max(first[1], second[1]), min(first[2], second[2]), min(first[3], second[3])
+
+
+_NOT_DRAWN = (3, 7)  # text render modes invisible and clip-only (PDF 9.3.6): nothing is painted
+
+
+def _shown_area(api: _Pdfium, text_object: int, visible: Area, keep_undrawn: bool) -> Area | None:
+    """Where a text object's characters can be seen: the visible page within the boxes of its clipping
+    paths (the print area an export clips to); None when it is drawn invisibly."""
+    if not keep_undrawn and api.render_mode(text_object) in _NOT_DRAWN:
+        return None
+    clip = api.clip_path(text_object)
+    if not clip:
+        return visible
+    x, y = ctypes.c_float(), ctypes.c_float()
+    shown = visible
+    for path in range(api.count_clip_paths(clip)):
+        points = []
+        for index in range(api.count_clip_segments(clip, path)):
+            api.segment_point(api.clip_segment(clip, path, index), ctypes.byref(x), ctypes.byref(y))
+            points += [x.value, y.value]
+        if points:
+            shown = _within(shown, _area(tuple(points)))
+    return shown
+
+
+def _read_chars(api: _Pdfium, textpage: object, to_page: Matrix, fonts: _Fonts, visible: Area,
+                keep_undrawn: bool) -> list[Char]:
+    """The characters a reader of the page sees: not those placed outside the visible page or the
+    area they are clipped to (text an export spilled past its print area) nor, unless
+    `keep_undrawn`, those drawn in an invisible mode."""
     raw = api.raw
     handle = ctypes.cast(textpage.raw, ctypes.c_void_p).value  # type: ignore[attr-defined]
     count = raw.FPDFText_CountChars(textpage.raw)  # type: ignore[attr-defined]
@@ -264,6 +323,7 @@ def _read_chars(api: _Pdfium, textpage: object, to_page: Matrix, fonts: _Fonts) 
     rect = raw.FS_RECTF()
     prect = ctypes.byref(rect)
     lines: dict[int, tuple[bool, float, float]] = {}
+    shown_areas: dict[int, Area | None] = {}
     chars: list[Char] = []
     for index in range(count):
         text_object = api.text_object(handle, index)
@@ -276,7 +336,15 @@ def _read_chars(api: _Pdfium, textpage: object, to_page: Matrix, fonts: _Fonts) 
             continue  # the second half of a surrogate pair, joined to the first below
         if "\ud800" <= char < "\udc00" and index + 1 < count:
             char += text[index + 1]
+        if text_object not in shown_areas:
+            shown_areas[text_object] = _shown_area(api, text_object, visible, keep_undrawn)
+        shown = shown_areas[text_object]
+        if shown is None:
+            continue
         api.loose_box(handle, index, prect)
+        if not (shown[0] <= (rect.left + rect.right) / 2 <= shown[2]
+                and shown[1] <= (rect.bottom + rect.top) / 2 <= shown[3]):
+            continue  # no viewer shows it
         line = lines.get(text_object)
         if line is None:
             line = lines[text_object] = _text_line(api, handle, index, text_object, fonts)

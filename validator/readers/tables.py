@@ -65,6 +65,12 @@ def _is_meta_part(part: str) -> bool:
     return bool(_LABEL.match(compact) or _META.match(compact))
 
 
+def is_contents(grid: list[list[str]]) -> bool:
+    """A table of contents: headed 目录/目次. It lists parts and tables by name; it is not a table."""
+    first = next((text for row in grid for text in row if text.strip()), "")
+    return normalise(first) in ("目录", "目次")
+
+
 def is_note(text: str) -> bool:
     return bool(_NOTE.match(normalise(text)))
 
