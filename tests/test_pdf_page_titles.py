@@ -120,3 +120,10 @@ def test_a_title_marked_continued_over_the_next_page_continues_the_table():
                     _page(2, _table([["一、财政拨款收入", "", "4.00"]]), lines=(_line("收入支出决算表（续）", 60),)))
     assert [r.title for r in raws] == ["收入支出决算表"]
     assert _texts(raws[0])[-1][0] == "一、财政拨款收入"
+
+
+def test_a_title_reaching_past_the_top_edge_of_the_page_still_starts_its_table():
+    _, raws = _read(_page(1, _table([HEADER, ["收入总计", "", "10.00"]]), lines=(_line("收入预算总表", 40),)),
+                    _page(2, _table([HEADER, ["支出总计", "", "10.00"]], top=30.0),
+                          lines=(LayoutLine("支出预算总表", (50.0, -4.0, 300.0, 8.0)),)))
+    assert [r.title for r in raws] == ["收入预算总表", "支出预算总表"]

@@ -96,7 +96,7 @@ def _read_page(page: PageLayout, raws: list[RawTable], document: Document,
         if page.has_images:  # rule D-04 reports these pages, with the ocr extra's install command
             document.problems.append(Note(f"第{number}页为扫描图像，无文字层，无法读取其中的表格", Source(page=number)))
         return []
-    top = 0.0
+    top = float("-inf")  # a title may reach past the page's top edge
     for index, table in enumerate(page.tables):
         above = [ln for ln in page.lines if top <= ln.bbox[1] and ln.bbox[3] <= table.bbox[1] + 1]
         before_frame = (carried if index == 0 else []) + above
