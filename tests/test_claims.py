@@ -139,6 +139,7 @@ def test_parts_with_their_shares():
     assert claims_in("2023年度支出合计3,088.57万元，其中：基本支出2,035.84万元，占65.92%；项目支出1,052.73万元，占34.08%。") == [
         ("parts", "支出合计", {"total": "3,088.57万元", "parts": ("2,035.84万元", "1,052.73万元")}, {}),
         ("share", "基本支出", {"part": "2,035.84万元", "rate": "65.92%", "whole": "3,088.57万元"}, {}),
+        ("share_sum", "支出合计", {"shares": ("65.92%", "34.08%")}, {}),
         ("share", "项目支出", {"part": "1,052.73万元", "rate": "34.08%", "whole": "3,088.57万元"}, {})]
 
 
@@ -273,6 +274,40 @@ def test_share_of_a_count_without_its_whole():
         ("share", "应急管理局绩效目标表共定性评价三级指标", {"part": "11 项", "rate": "31%"}, {})]
 
 
+
+# --- share sums: every part of one total with its share --------------------------------------
+
+def test_a_share_sum_when_every_part_states_its_share_of_the_total():
+    claims = claims_in("2023年度支出合计3,088.57万元，其中：基本支出2,035.84万元，占65.92%；项目支出1,052.73万元，占34.08%。")
+    assert ("share_sum", "支出合计", {"shares": ("65.92%", "34.08%")}, {}) in claims
+
+
+def test_no_share_sum_when_a_part_states_no_share():
+    claims = claims_in("支出合计100.00万元，其中：基本支出60.00万元，占60.00%；项目支出40.00万元。")
+    assert "share_sum" not in [c[0] for c in claims]
+
+
+def test_no_share_sum_when_the_list_may_be_incomplete():
+    for text in ("2024年度财政拨款支出307.82万元，主要用于以下方面：一般公共服务支出（类）264.87万元，占86.05%；"
+                 "社会保障和就业支出（类）10.82万元，占3.52%。",
+                 "支出合计100.00万元，其中：基本支出60.00万元，占60.00%；项目支出30.00万元，占30.00%等。"):
+        assert "share_sum" not in [c[0] for c in claims_in(text)], text
+
+
+def test_no_share_sum_when_a_part_is_a_share_of_another_whole():
+    claims = claims_in("支出合计100.00万元，其中：基本支出60.00万元，占60.00%；项目支出40.00万元，占本年预算的50.00%。")
+    assert "share_sum" not in [c[0] for c in claims]
+
+
+def test_no_share_sum_when_a_part_is_itself_a_total():
+    # the closing 合计 restates the total; 总额 inside the list makes it no breakdown
+    claims = claims_in("支出100.00万元，其中：基本支出总额60.00万元，占60.00%；项目支出40.00万元，占40.00%。")
+    assert "share_sum" not in [c[0] for c in claims]
+
+
+def test_no_share_sum_for_a_single_share_or_shares_without_a_list():
+    assert "share_sum" not in [c[0] for c in claims_in("基本支出60.00万元，占60.00%；项目支出40.00万元，占40.00%。")]
+
 def test_balance():
     # seed 003, line 43 (the balance and the breakdown of the balance)
     assert claims_in("本年年初预算批复1,101.72万元，预算调整数1,470.93万元，总支出1,294.61万元，年末预算结余176.32万元"
@@ -379,7 +414,7 @@ def test_table_cells_are_read_one_by_one_with_their_columns():
 EXPECTED_COUNTS = {
     "000": {"grade": 8, "parts": 2, "ratio": 2, "change": 1, "share": 1},
     "001": {"grade": 9, "parts": 10, "ratio": 3, "formula": 1, "balance": 1},
-    "002": {"ratio": 14, "score": 14, "share": 13, "parts": 5, "change": 5},
+    "002": {"ratio": 14, "score": 14, "share": 13, "parts": 5, "change": 5, "share_sum": 2},
     "003": {"grade": 6, "parts": 10, "balance": 1},
     "004": {"grade": 6, "parts": 3, "ratio": 1},
 }

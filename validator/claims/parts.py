@@ -125,7 +125,7 @@ def _add_parts(reading: Reading, total: Token, parts: list[Token], start: int, e
     reading.claim("parts", reading.name(total) or words.trailing.sub("", total.label), start, end,
                   {"total": total.figure, "parts": tuple(t.figure for t in parts)})
     reading.part_members.update(t.start for t in parts)
-    reading.part_lists.append((*region, total))
+    reading.part_lists.append((*region, total, tuple(parts)))
 
 
 def _pieces(reading: Reading, start: int, end: int, depth: int, family: str,

@@ -39,7 +39,7 @@ class Reading:
         self.p = paragraph
         self.found: list[tuple[int, Claim]] = []
         self.part_members: set[int] = set()  # token starts listed as parts
-        self.part_lists: list[tuple[int, int, Token]] = []  # (list start, list end, total)
+        self.part_lists: list[tuple[int, int, Token, tuple[Token, ...]]] = []  # (list start, end, total, parts)
         self.used_rates: set[int] = set()  # rate tokens read as a formula
 
     def claims(self) -> list[Claim]:

@@ -46,6 +46,7 @@ class _Parts(_Strict):
     total_hints: list[str]
     closing_totals: list[str]
     total_names: list[str]
+    not_exhaustive: list[str]
 
 
 class _Changes(_Strict):
