@@ -223,6 +223,7 @@ def check_json(*args):
     return json.loads(result.stdout)
 
 
+@pytest.mark.slow  # end to end and heavy; a lighter test of this module stays in the fast layer
 def test_annotating_an_annotated_copy_replaces_its_legend(checked, tmp_path):
     _, copy, original, _ = checked
     second = tmp_path / "second.xlsx"
@@ -234,6 +235,7 @@ def test_annotating_an_annotated_copy_replaces_its_legend(checked, tmp_path):
     assert findings(check_json(second)) == findings(original)
 
 
+@pytest.mark.slow  # end to end and heavy; a lighter test of this module stays in the fast layer
 def test_a_sheet_of_the_workbook_named_like_the_legend_is_kept_and_read(tmp_path):
     workbook, copy = tmp_path / "final_accounts.xlsx", tmp_path / "annotated.xlsx"
     book = openpyxl.load_workbook(SEED, data_only=True)

@@ -58,6 +58,7 @@ def misbehaving_reader(misbehave):
     return read
 
 
+@pytest.mark.slow  # end to end and heavy; a lighter test of this module stays in the fast layer
 def test_a_file_that_kills_its_worker_is_read_01_and_the_rest_is_checked(folder, monkeypatch):
     (folder / "crash.txt").write_text("anything", encoding="utf-8")
     monkeypatch.setattr(checking, "read_document", misbehaving_reader(lambda path: os._exit(1)))
@@ -69,6 +70,7 @@ def test_a_file_that_kills_its_worker_is_read_01_and_the_rest_is_checked(folder,
     assert all(by_file[str(folder / name)].error is None for name in ("a-seed.txt", "d-workbook.xlsx", "f-seed-again.txt"))
 
 
+@pytest.mark.slow  # end to end and heavy; a lighter test of this module stays in the fast layer
 def test_a_file_out_of_time_is_read_01(folder, monkeypatch):
     (folder / "slow.txt").write_text("anything", encoding="utf-8")
     monkeypatch.setattr(checking, "read_document", misbehaving_reader(lambda path: time.sleep(30)))
@@ -79,6 +81,7 @@ def test_a_file_out_of_time_is_read_01(folder, monkeypatch):
     assert slow.rule == "READ-01" and "0.5 秒" in slow.message
 
 
+@pytest.mark.slow  # end to end and heavy; a lighter test of this module stays in the fast layer
 def test_rules_are_loaded_once_per_worker(folder, monkeypatch, tmp_path):
     loads = tmp_path / "loads"
     real = batch.configured_rules
@@ -126,6 +129,7 @@ def test_ctrl_c_on_the_command_line_exits_130_with_a_partial_report(folder, monk
     assert "已中断" in result.stderr
 
 
+@pytest.mark.slow  # end to end and heavy; a lighter test of this module stays in the fast layer
 def test_statistics_per_rule_and_per_file(folder):
     result = run("check", "--format", "json", "--statistics", folder)
     report = json.loads(result.stdout)

@@ -80,6 +80,7 @@ def test_annotated_copy_marks_exactly_the_located_cells(tmp_path, mutated):
     assert "2,653.57" in marked["公开01表", "C33"]  # the message with its figures
 
 
+@pytest.mark.slow  # end to end and heavy; a lighter test of this module stays in the fast layer
 def test_annotated_copy_keeps_the_workbook(tmp_path, mutated):
     target = tmp_path / "annotated.xlsx"
     run("check", "--annotate-excel", target, mutated)

@@ -240,6 +240,7 @@ def test_ctrl_c_while_starting_is_exit_130_not_clicks_aborted_1(in_tmp, monkeypa
     assert "已中断" in result.stderr and "Aborted" not in result.output
 
 
+@pytest.mark.slow  # end to end and heavy; a lighter test of this module stays in the fast layer
 def test_a_reader_closing_the_output_is_exit_141_without_a_traceback():
     """`budgetlint check . | head`: the reader goes away before the report is written; that is
     neither a finding nor a bug."""

@@ -85,6 +85,7 @@ def test_the_readme_first_command_shows_the_report_and_exits_1():
     assert any(line.startswith("检查 ") and "2/2" in line for line in lines)  # and the progress bar was shown
 
 
+@pytest.mark.slow  # end to end and heavy; a lighter test of this module stays in the fast layer
 def test_the_progress_bar_shows_each_path_relative_to_the_working_directory(tmp_path):
     work, elsewhere = tmp_path / "work", tmp_path / "elsewhere"
     (work / "公开").mkdir(parents=True)
@@ -100,6 +101,7 @@ def test_the_progress_bar_shows_each_path_relative_to_the_working_directory(tmp_
     assert any(line.endswith(" ../elsewhere/b.txt") for line in bar), bar
 
 
+@pytest.mark.slow  # end to end and heavy; a lighter test of this module stays in the fast layer
 def test_a_long_path_is_cut_at_its_start_so_the_bar_keeps_one_line_and_the_file_name(tmp_path):
     deep = tmp_path / "各部门" / ("很长的文件夹名称" * 4) / "2023"
     deep.mkdir(parents=True)
@@ -116,6 +118,7 @@ def test_no_progress_bar_when_stderr_is_not_a_terminal():
     assert result.returncode == 1 and result.stderr == ""
 
 
+@pytest.mark.slow  # end to end and heavy; a lighter test of this module stays in the fast layer
 def test_annotate_excel_writes_its_copy_when_stdout_is_a_terminal(tmp_path):
     code, written = in_terminal("check", "--show-rounding", WORKBOOK, "--annotate-excel", "标注/副本.xlsx",
                                 cwd=tmp_path)
@@ -197,6 +200,7 @@ def test_a_write_that_fails_after_the_check_is_exit_2_without_a_traceback(tmp_pa
 
 # -- python -m validator --------------------------------------------------------------------------------
 
+@pytest.mark.slow  # end to end and heavy; a lighter test of this module stays in the fast layer
 def test_python_m_validator_is_the_budgetlint_command():
     help_text = subprocess.run([sys.executable, "-m", "validator", "--help"], capture_output=True, text=True,
                                check=True).stdout
