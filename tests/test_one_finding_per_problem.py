@@ -222,6 +222,16 @@ def test_two_wrong_sums_without_a_shared_figure_stay_two_findings(tmp_path):
     assert len(check([text], select_ids=["C-01"]).findings) == 2
 
 
+def test_rounding_tails_shown_on_request_are_no_mistake_and_are_not_joined(tmp_path):
+    # 110.01 ≈ 80.00 + 30.00 and 80.00 ≈ 50.01 + 29.98: two tails sharing 80.00, neither an error
+    text = tmp_path / "tails.txt"
+    text.write_text("情况说明\n项目总额为110.01万元，其中甲项80.00 万元（其中办公50.01万元，设备29.98万元），"
+                    "乙项30.00万元。\n", encoding="utf-8")
+    tails = check([text], select_ids=["C-01"], show_rounding=True).findings
+    assert [f.severity for f in tails] == ["info", "info"]
+    assert not any("同一处错误" in f.message for f in tails)
+
+
 # -- a 自评表 row listed twice breaks 分值 and 得分 alike: SE-09 folded into SE-08 (same_mistake_as) ------
 
 def _self_evaluation_findings(example_of: str, name: str):

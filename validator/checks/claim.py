@@ -78,17 +78,25 @@ KIND = CheckKind(ClaimCheck, evaluate)
 
 def one_per_mistake(findings: list[Finding]) -> list[Finding]:
     """Failing claims that share a printed figure (8013 the total of one sum and a part of the sum
-    around it) are one mistake seen twice: one finding with every claim's message and place."""
+    around it) are one mistake seen twice: one finding with every claim's message and place. A rounding
+    tail shown with --show-rounding (info) is no mistake and stays on its own."""
     merged: list[Finding] = []
     for finding in findings:
         figures = _figures(finding)
-        index = next((i for i, kept in enumerate(merged) if figures & _figures(kept)), None)
+        index = next((i for i, kept in enumerate(merged)
+                      if finding.severity != "info" and kept.severity == finding.severity
+                      and figures & _figures(kept)), None)
         if index is None:
             merged.append(finding)
             continue
-        shared = "、".join(f"“{value}”" for _, value in sorted(figures & _figures(merged[index]), key=str))
+        shared = "、".join(f"“{_unspaced(value)}”" for _, value in sorted(figures & _figures(merged[index]), key=str))
         merged[index] = joined(merged[index], finding, f"（两处共用{shared}，可能是同一处错误）")
     return merged
+
+
+def _unspaced(value: object) -> str:
+    """A figure as quoted in a note: "307.82 万元" and "307.82万元" (text layer or OCR) alike."""
+    return re.sub(r"\s+", "", str(value))
 
 
 def _figures(finding: Finding) -> set[tuple[object, str | None]]:
