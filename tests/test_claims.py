@@ -254,6 +254,44 @@ def test_two_changes_of_one_amount():
          {"direction": "增加", "against": "2022年度"})]
 
 
+# --- comparison: a direction stated between two printed amounts, with no change figure ---------
+
+
+def comparisons_in(text: str) -> list[tuple]:
+    return [claim for claim in claims_in(text) if claim[0] == "comparison"]
+
+
+def test_a_level_comparison_of_two_named_periods():
+    assert comparisons_in("本年支出120万元，上年支出100万元，与上年持平。") == [
+        ("comparison", "本年支出", {"current": "120万元", "base": "100万元"}, {"direction": "持平", "trend": "level"})]
+
+
+def test_a_comparison_with_the_base_after_the_comparison_word():
+    assert comparisons_in("本年95万元，较上年100万元有所增加。") == [
+        ("comparison", "本年", {"current": "95万元", "base": "100万元"}, {"direction": "增加", "trend": "rises"})]
+
+
+def test_a_comparison_with_the_base_in_brackets_and_a_reason_after_it():
+    # the reason's own 增加 (人员增加) has no comparison word of its own and is no claim
+    assert comparisons_in("本年支出95万元，比上年（100万元）增长，主要原因是人员增加。") == [
+        ("comparison", "本年支出", {"current": "95万元", "base": "100万元"}, {"direction": "增长", "trend": "rises"})]
+
+
+@pytest.mark.parametrize("text", [
+    pytest.param("本年支出120万元，上年支出100万元，与上年基本持平。", id="hedged level: 基本持平"),
+    pytest.param("本年支出120万元，上年支出100万元，与上年大致相同。", id="hedged level: 大致相同"),
+    pytest.param("本年支出95万元，较上年有所增加。", id="no base printed"),
+    pytest.param("上年支出100万元。本年支出95万元，较上年有所增加。", id="base in the sentence before"),
+    pytest.param("基本支出95万元，较项目支出100万元有所增加。", id="two subjects, base after the comparison"),
+    pytest.param("基本支出120万元，项目支出100万元，与上年持平。", id="two subjects, neither named 上年"),
+    pytest.param("本年支出95万元，较上年100元有所增加。", id="mixed units"),
+    pytest.param("本年支出95万元，较上年100万元增加5万元。", id="a change figure: read as a change"),
+    pytest.param("超过7天与15天的监控数量减少。", id="a bare 与 joining two figures is 'and'"),
+])
+def test_no_comparison_is_read_without_both_figures_of_one_subject(text):
+    assert comparisons_in(text) == []
+
+
 def test_shares_with_a_named_whole():
     # seed 002, line 428: the whole is named but not stated here
     assert claims_in("2023年度一般公共预算财政拨款支出2,587.46万元，占本年支出合计的83.78%。")[0] == (

@@ -10,4 +10,4 @@ CLAIM_ROLES = {"total": "合计数", "parts": "分项", "numerator": "分子", "
                "shares": "各项占比"}
 CLAIM_KINDS = {"parts": "合计与分项", "formula": "比率公式", "ratio": "完成率或执行率", "change": "增减变动",
                "share": "占比", "grade": "得分与等级", "score": "自评得分", "balance": "预算、支出与结余",
-               "share_sum": "各项占比之和"}
+               "share_sum": "各项占比之和", "comparison": "比较方向"}

@@ -9,7 +9,8 @@ Where each part lives (each module's documentation gives the patterns it recogni
   built from it;
 - figures: a number with its unit; paragraphs: lines joined into sentences, the words naming a figure;
 - reading: the `Claim` and what the kind readers share while reading one paragraph;
-- one reader per kind: parts, rates (formula, ratio), changes, shares, grades (grade, score), balances.
+- one reader per kind: parts, rates (formula, ratio), changes, shares, grades (grade, score), balances,
+  comparisons.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from collections.abc import Iterable
 from ..model import TextLine
 from .balances import read_balances
 from .changes import read_changes
+from .comparisons import read_comparisons
 from .figures import Figure, figures_in
 from .grades import read_grades_and_scores
 from .paragraphs import paragraphs
@@ -31,7 +33,8 @@ __all__ = ["KINDS", "Claim", "Figure", "extract_claims", "figures_in"]
 
 # Parts are read first: their members are not spending figures, and shares inside a list are of its
 # total. Formulas before ratios: a rate read as a formula is not read again.
-_READERS = (read_parts, read_grades_and_scores, read_formulas, read_ratios, read_changes, read_shares, read_balances)
+_READERS = (read_parts, read_grades_and_scores, read_formulas, read_ratios, read_changes, read_shares, read_balances,
+            read_comparisons)
 
 
 def extract_claims(lines: Iterable[TextLine]) -> list[Claim]:

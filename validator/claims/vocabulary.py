@@ -54,6 +54,14 @@ class _Changes(_Strict):
     comparisons: list[str]
 
 
+class _Comparisons(_Strict):
+    rises: list[str]
+    falls: list[str]
+    level: list[str]
+    level_hedges: list[str]
+    periods: list[str]
+
+
 class _MoneyWords(_Strict):
     spent: list[str]
     budget: dict[str, int]
@@ -94,6 +102,7 @@ class VocabularyFile(_Strict):
     names: _Names
     parts: _Parts
     changes: _Changes
+    comparisons: _Comparisons
     money_words: _MoneyWords
     rates: _Rates
     balances: _Balances
@@ -140,6 +149,10 @@ class Vocabulary:
     direction_between: re.Pattern[str]
     direction_at_end: re.Pattern[str]
     comparison: re.Pattern[str]
+    # comparisons
+    stated_direction: re.Pattern[str]
+    compared_with: re.Pattern[str]
+    period: re.Pattern[str]
     # money words, rates, balances
     money_word: re.Pattern[str]
     rate_name: re.Pattern[str]
@@ -185,6 +198,16 @@ def compile_vocabulary(words: VocabularyFile) -> Vocabulary:
         direction_at_end=re.compile(rf"({directions})$"),
         comparison=re.compile(rf"与(?P<against>[^，,；;。]{{0,10}}?)相比|{either(changes.comparisons)}"
                               rf"|与(?=[^，,；;。]{{0,10}}?(?:{directions}))"),
+        # "与上年持平" "较上年有所增加" "比上年（100万元）增长": a direction that no figure follows
+        stated_direction=re.compile(
+            rf"(?P<hedge>{either(words.comparisons.level_hedges)})?(?:有所|了)?"
+            rf"(?P<direction>{either([*words.comparisons.rises, *words.comparisons.falls, *words.comparisons.level])})"
+            r"(?![率幅额值量\d０-９])"),
+        compared_with=re.compile(rf"与(?P<against>[^，,；;。]{{0,10}}?)相比|同比|环比|较|(?<![占对])比(?![例重率])"
+                                 r"|与(?=[^，,；;。]{0,16}?(?:" + either(
+                                     [*words.comparisons.rises, *words.comparisons.falls, *words.comparisons.level])
+                                 + "))"),
+        period=re.compile(rf"\d{{4}}\s*年度?|{either(words.comparisons.periods)}"),
         money_word=re.compile(_money_word_pattern(money)),
         rate_name=re.compile(
             "(?P<rate>(?:" + "|".join(f"[\u4e00-\u9fff]{{0,4}}{re.escape(word)}"
