@@ -79,6 +79,8 @@ def read_changes(reading: Reading) -> None:
             start = current.label_start if current is not None and current.start < anchor.start() else anchor.start()
             if current is not None and current.start < sentence_start:
                 start = anchor.start()
+            if base is not None:  # a base named before the current amount opens the claim
+                start = min(start, base.label_start)
             reading.claim("change", subject, start, group[-1].end, figures,
                           {"direction": direction.group(1), "against": against})
 
