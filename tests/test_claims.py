@@ -210,6 +210,23 @@ def test_completion_of_the_budget_names_the_item():
          {"numerator": "1,358.74万元", "denominator": "1341.80万元", "rate": "101.26%"}, {})]
 
 
+def test_completion_of_a_budget_stated_with_its_figure():
+    # issue 14: the spending, the budget and the rate all in the sentence, the budget just before 的
+    for verb in ("为", "完成", "占"):
+        assert claims_in(f"2023年度支出决算95.00万元，{verb}年初预算100.00万元的95.00%。") == [
+            ("ratio", "支出决算", {"numerator": "95.00万元", "denominator": "100.00万元", "rate": "95.00%"}, {})]
+
+
+def test_completion_of_a_budget_abstains_without_one_spending_figure_or_the_budget_figure():
+    # the budget not stated: nothing to check against
+    assert claims_in("本年支出95万元，完成年初预算的95%。") == []
+    # two spending figures before the budget: which one is completed is not said
+    assert [c for c in claims_in("基本支出40.00万元，项目支出55.00万元，为年初预算100.00万元的95.00%。")
+            if c[0] == "ratio"] == []
+    # the figure before 的 is no budget
+    assert [c for c in claims_in("本年支出95.00万元，为上年支出100.00万元的95.00%。") if c[0] == "ratio"] == []
+
+
 def test_completion_rate_of_counts_finds_the_whole_by_what_it_counts():
     # seed 000, lines 448-454: 7个部门 is not the whole, 18 个项目 is
     assert claims_in("2022 年济源营商环境资金 2839.63 万元，主要用于支持市场监督管\n\n理局、公共资源交易中心等 7个部门共 18 个"
@@ -290,6 +307,27 @@ def test_a_comparison_with_the_base_in_brackets_and_a_reason_after_it():
 ])
 def test_no_comparison_is_read_without_both_figures_of_one_subject(text):
     assert comparisons_in(text) == []
+
+
+def test_change_against_a_base_named_earlier_in_the_sentence():
+    # issue 14 (普陀区万里街道 2023 部门预算 p.6): the base is stated before the current amount, named as the
+    # comparison names it but for 预算/当年 and the year
+    assert claims_in("2022年当年预算执行数为11.67万元，2023年预算安排45.41万元，比2022年预算执行数增加314.82%。") == [
+        ("change", "预算安排", {"base": "11.67万元", "current": "45.41万元", "rate": "314.82%"},
+         {"direction": "增加", "against": "2022年预算执行数"})]
+    assert claims_in("上年预算执行数为120.00万元，本年预算安排108.00万元，比上年执行数减少12.00万元，下降10.00%。") == [
+        ("change", "本年预算安排", {"base": "120.00万元", "current": "108.00万元", "change": "12.00万元", "rate": "10.00%"},
+         {"direction": "减少", "against": "上年执行数"})]
+
+
+@pytest.mark.parametrize("sentence", [
+    "2021年预算执行数为120.00万元，2023年预算安排132.00万元，比2022年预算执行数增加10.00%。",  # another year
+    "上年决算数为120.00万元，本年预算安排132.00万元，比上年执行数增加10.00%。",  # another figure
+    "上年预算执行数为120.00万元，上年执行数为110.00万元，本年预算安排132.00万元，比上年执行数增加10.00%。",  # two
+    "本年预算安排132.00万元，上年预算执行数为120.00万元，比上年执行数增加10.00%。",  # the base after the current
+])
+def test_change_abstains_from_a_named_base_that_is_not_the_one_earlier_amount_of_that_name(sentence):
+    assert all("base" not in c[2] for c in claims_in(sentence))
 
 
 def test_shares_with_a_named_whole():

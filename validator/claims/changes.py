@@ -4,16 +4,22 @@ Anchored by 较/比/同比/相比/与…相比; words direction (增长/增加/�
 (what it is compared with: "2021年", "上年度", "年初预算"): "决算数为 116.28 万元，较2021年 93.61万元
 增长24.22%", "收、支总计均为3,088.57万元。与上年度相比，收、支总计各减少5,571.48万元，下降64.34%".
 The current amount is the last one before the comparison (or the one amount of the sentence before,
-when the comparison opens the sentence). Percentages of percentages ("比例为 44.50%，较 2021 年下降了
+when the comparison opens the sentence). A base not stated after the comparison is the one earlier
+amount of the sentence named as the comparison names it: "上年预算执行数为120万元，本年预算安排132万元，
+比上年执行数增加10%". Percentages of percentages ("比例为 44.50%，较 2021 年下降了
 22.01%") are not read: points or per cent cannot be told apart. The words are changes.* in
 rules/vocabulary.yaml.
 """
 
 from __future__ import annotations
 
-from .paragraphs import Token
+import re
+
+from .paragraphs import Token, clean
 from .reading import Reading
 from .vocabulary import vocabulary
+
+_YEAR = re.compile(r"\d{4}\s*年度?")
 
 
 def read_changes(reading: Reading) -> None:
@@ -52,6 +58,8 @@ def read_changes(reading: Reading) -> None:
                 current = _current(reading, sentence_start, anchor.start(), consumed)
             if current is None and not text[sentence_start:anchor.start()].strip():
                 current = reading.lone_amount_before(anchor.start())
+            if base is None and current is not None:
+                base = _named_base(reading, text[anchor.end():first.start], sentence_start, current)
             amounts = [t for t in (base, current, change) if t is not None]
             if not amounts or len({t.family for t in amounts}) != 1 or (change is None and rate is None):
                 continue
@@ -71,8 +79,31 @@ def read_changes(reading: Reading) -> None:
             start = current.label_start if current is not None and current.start < anchor.start() else anchor.start()
             if current is not None and current.start < sentence_start:
                 start = anchor.start()
+            if base is not None:  # a base named before the current amount opens the claim
+                start = min(start, base.label_start)
             reading.claim("change", subject, start, group[-1].end, figures,
                           {"direction": direction.group(1), "against": against})
+
+
+def _named_base(reading: Reading, against: str, sentence_start: int, current: Token) -> Token | None:
+    """The one earlier amount of the sentence named as what it is compared with ("上年预算执行数为120万元，
+    本年预算安排132万元，比上年执行数增加10%"): names equal but for changes.base_name_optional words, and
+    a year the comparison names also in the amount's label ("2022年当年预算执行数为…比2022年预算执行数")."""
+    against = vocabulary().direction.sub("", against)
+    key, years = _name_key(against), set(_YEAR.findall(against))
+    if len(key) < 2:
+        return None
+    named = [t for t in reading.p.tokens_in(sentence_start, current.start)
+             if t.is_amount and t.depth == 0 and t.family == current.family and years <= set(_YEAR.findall(t.label))
+             and key in (_name_key(reading.name(t)), _name_key(clean(t.label)))]
+    return named[0] if len(named) == 1 else None
+
+
+def _name_key(name: str) -> str:
+    name = _YEAR.sub("", name)
+    for word in vocabulary().words.changes.base_name_optional:
+        name = name.replace(word, "")
+    return re.sub(r"\s", "", name)
 
 
 def _current(reading: Reading, start: int, end: int, consumed: set[int]) -> Token | None:

@@ -8,6 +8,8 @@
     决算/使用) and a budget figure (到位, else 调整后预算/预算调整数, else 预算; one of the best
     kind): "实际到位金额 980 万元，实际支出金额 845.24 万元，预算执行率为 86.25%", "年初预算为
     2,532.20万元，支出决算为2,587.46万元，完成年初预算的102.18%";
+  - a spending figure, then 为/完成/占 (年初)预算 Y 的 X%, the budget stated with its figure: "本年支出 95 万元，
+    为年初预算 100 万元的 95.00%";
   - 完成率 X% after a count "完成项目 14 个", whose whole is the one earlier figure of the same unit
     in the paragraph naming the same thing: "共 18 个项目…已完成项目 14 个，完成率 77.78%".
 The words are rates.* and money_words.* in rules/vocabulary.yaml.
@@ -69,6 +71,7 @@ def read_ratios(reading: Reading) -> None:
             continue
         label = words.rate_name.search(rate.label)
         if label is None:
+            _read_rate_of_stated_budget(reading, rate)
             continue
         in_brackets = _IN_BRACKETS.match(text[rate.end:])
         if in_brackets:
@@ -88,6 +91,22 @@ def read_ratios(reading: Reading) -> None:
         subject = clean(label.group("rate")) if of_count else _ratio_subject(reading, denominator, label.group("rate"))
         reading.claim("ratio", subject, start, rate.end,
                       {"numerator": numerator.figure, "denominator": denominator.figure, "rate": rate.figure})
+
+
+def _read_rate_of_stated_budget(reading: Reading, rate: Token) -> None:
+    """"支出95万元，为年初预算100万元的95%": the budget figure just before 的, the one spending figure before it."""
+    if rate.label.strip() != "的":
+        return
+    before = [t for t in reading.sentence_tokens(rate.start) if t.start < rate.start]
+    if not before or not before[-1].is_amount or not vocabulary().stated_budget.match(clean(before[-1].label)):
+        return
+    budget = before[-1]
+    spent = [t for t in before[:-1] if t.is_amount and t.depth == 0 and t.start not in reading.part_members
+             and reading.money_word(t) in vocabulary().words.money_words.spent]
+    if len(spent) != 1 or spent[0].family != budget.family:
+        return
+    reading.claim("ratio", reading.name(spent[0]), spent[0].label_start, rate.end,
+                  {"numerator": spent[0].figure, "denominator": budget.figure, "rate": rate.figure})
 
 
 def _spent_of_budget(reading: Reading, before: list[Token]) -> tuple[Token, Token] | None:

@@ -52,6 +52,7 @@ class _Parts(_Strict):
 class _Changes(_Strict):
     directions: list[str]
     comparisons: list[str]
+    base_name_optional: list[str]
 
 
 class _Comparisons(_Strict):
@@ -72,6 +73,7 @@ class _Rates(_Strict):
     of_money: list[str]
     of_count: list[str]
     of_budget: list[str]
+    of_stated_budget: list[str]
     planned_count: list[str]
     budget_periods: list[str]
     budget_names: list[str]
@@ -156,6 +158,7 @@ class Vocabulary:
     # money words, rates, balances
     money_word: re.Pattern[str]
     rate_name: re.Pattern[str]
+    stated_budget: re.Pattern[str]
     planned_count: re.Pattern[str]
     budget_name: re.Pattern[str]
     left_over: re.Pattern[str]
@@ -213,6 +216,8 @@ def compile_vocabulary(words: VocabularyFile) -> Vocabulary:
             "(?P<rate>(?:" + "|".join(f"[\u4e00-\u9fff]{{0,4}}{re.escape(word)}"
                                       for word in [*words.rates.of_money, *words.rates.of_count])
             + f"|{either(words.rates.of_budget)}))" + r"的?\s*(?:为|达到了?|达|是|：|:)?$"),
+        stated_budget=re.compile(rf"^(?:{either(words.rates.of_stated_budget)})\s*"
+                                 rf"(?:{either(words.rates.budget_periods)})?(?:{either(words.rates.budget_names)})\s*$"),
         planned_count=re.compile(either(words.rates.planned_count)),
         budget_name=re.compile(rf"(?:的)?(?:{either(words.rates.budget_periods)})?"
                                rf"(?:{either(words.rates.budget_names)})$"),
