@@ -120,12 +120,14 @@ def build_grid_table(raw: RawTable, kind: str | None) -> Table:
     grid = _drop_empty_columns(_pad(raw.grid))
     header_count, number_row = _header_block(grid)
     headers = grid[:header_count]
-    columns = _columns(headers, number_row, grid[header_count:])
     header_signatures = {_signature(r) for r in headers}
+    # A header repeated where the table runs onto the next page is not data, nor evidence of a column's kind.
+    body = [r for r in grid[header_count:] if _signature(r) not in header_signatures]
+    columns = _columns(headers, number_row, body)
     rows: list[Row] = []
-    for grid_row in grid[header_count:]:
-        if _signature(grid_row) in header_signatures:
-            continue  # header repeated where the table runs onto the next page
+    for grid_row in body:
+        if _is_header_like(grid_row, columns):
+            continue  # a header row printed again in the middle, in words that differ from the first
         rows.extend(_rows_of(grid_row, columns, len(rows), strict=kind is not None))
     apply_column_precision(rows)
     return Table(kind, raw.title, raw.label, columns, rows, raw.source, raw.notes, raw.meta)
@@ -145,6 +147,14 @@ def _drop_empty_columns(grid: list[list[GridCell]]) -> list[list[GridCell]]:
 
 def _signature(row: list[GridCell]) -> tuple[str, ...]:
     return tuple(normalise(c.text) for c in row)
+
+
+def _is_header_like(row: list[GridCell], columns: list[Column]) -> bool:
+    """Words (预算数, 合计, 金额) where the amounts go and no figure at all: a header, not data."""
+    cells = [row[c.index] for c in columns if c.role == "amount"]
+    parsed = [parse_number(c.text) for c in cells]
+    return (any(p is None for p in parsed) and not any(c.problem for c in cells)
+            and not any(isinstance(p, Amount | Garbled) for p in parsed))
 
 
 def _is_number_row(row: list[GridCell]) -> list[int | None] | None:
@@ -290,9 +300,17 @@ def _join_spanning_labels(rows: list[Row]) -> list[Row]:
 
 def make_cell(text: str, source: Source, strict: bool, problem: str | None = None) -> Cell:
     parsed = Garbled(text, problem) if problem else parse_number(text)
-    if parsed is None and strict:
-        parsed = Garbled(text, "金额栏内不是数字")
+    if parsed is None and strict and looks_numeric(text):
+        parsed = Garbled(text, "数字中夹有其他字符")
     return Cell(text, parsed, source)
+
+
+def looks_numeric(text: str) -> bool:
+    """Digits with a stray character or two ("5O0.00", "12.3a"): an OCR or typing slip in a number.
+    Words (合计, 预算数, 见说明) are never taken for a number, however they sit in an amount column."""
+    compact = normalise(text).replace(" ", "")
+    digits = sum(ch.isdigit() for ch in compact)
+    return digits >= 2 and digits * 2 > len(compact) and not re.search(r"[\u3400-\u9fff]", compact)
 
 
 def apply_column_precision(rows: list[Row]) -> None:
