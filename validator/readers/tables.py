@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from ..labels import normalise, normalise_code, split_ordinal
 from ..model import Cell, Column, Note, Row, Source, Table
-from ..numbers import NO_CACHE, Amount, Garbled, parse_number
+from ..numbers import BLANK, NO_CACHE, Amount, Garbled, parse_number
 
 MAX_HEADER_ROWS = 6
 
@@ -151,10 +151,12 @@ def _signature(row: list[GridCell]) -> tuple[str, ...]:
 
 def _is_header_like(row: list[GridCell], columns: list[Column]) -> bool:
     """Words (预算数, 合计, 金额) where the amounts go and no figure at all: a header, not data."""
-    cells = [row[c.index] for c in columns if c.role == "amount"]
-    parsed = [parse_number(c.text) for c in cells]
-    return (any(p is None for p in parsed) and not any(c.problem for c in cells)
-            and not any(isinstance(p, Amount | Garbled) for p in parsed))
+    filled = [c for c in (row[c.index] for c in columns if c.role == "amount") if parse_number(c.text) is not BLANK]
+    return bool(filled) and all(_is_word(c) for c in filled)
+
+
+def _is_word(cell: GridCell) -> bool:
+    return cell.problem is None and parse_number(cell.text) is None and not looks_numeric(cell.text)
 
 
 def _is_number_row(row: list[GridCell]) -> list[int | None] | None:
