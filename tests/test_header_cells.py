@@ -1,9 +1,9 @@
 """Header cells are never data: words in an amount column (合计, 预算数, 无) are not unreadable amounts
 (N-01 is for text shaped like a number), and a header printed again mid-table is dropped."""
 
+from validator import check
 from validator.catalogue import builtin_catalogue
 from validator.readers import read_document
-from validator import check
 
 GRID = """format: budgetlint-document/1
 tables:
@@ -29,7 +29,7 @@ def write(tmp_path, last):
 
 
 def unreadable(path):
-    return [f for f in check([path], select_ids=["N-01"]).findings]
+    return check([path], select_ids=["N-01"]).findings
 
 
 def test_header_words_repeated_mid_table_are_not_unreadable_amounts(tmp_path):
@@ -50,3 +50,30 @@ def test_digits_with_stray_characters_are_still_n01(tmp_path):
     for slip in ("12..5", "5,00.00", "5O0.00"):
         (finding,) = unreadable(write(tmp_path, slip))
         assert slip in finding.message
+
+
+NUMBERED = """format: budgetlint-document/1
+tables:
+  - title: 一般公共预算财政拨款支出决算表
+    label: 公开05表
+    grid:
+      - [项目, "", 本年支出, "", ""]
+      - [功能分类科目编码, 科目名称, 小计, 基本支出, 项目支出]
+      - ["", 栏次, 1, 2, 3]
+      - ["", 合计, "1,000.00", "800.00", "200.00"]
+      - ["201", 一般公共服务支出, "1,000.00", "800.00", "200.00"]
+      - [功能分类科目编码, 科目名称, 小计, 基本支出, 项目支出]
+      - ["", "", 1, 2, 3]
+      - ["20103", 政府办公厅（室）及相关机构事务, "1,000.00", "800.00", "200.00"]
+      - ["2010301", 行政运行, "800.00", "800.00", "0.00"]
+      - ["2010302", 一般行政管理事务, "200.00", "0.00", "200.00"]
+"""
+
+
+def test_column_numbers_repeated_after_a_page_break_are_not_a_row_of_amounts(tmp_path):
+    path = tmp_path / "numbered.yaml"
+    path.write_text(NUMBERED, encoding="utf-8")
+    (table,) = read_document(path, builtin_catalogue()).tables
+    assert [r.label for r in table.rows] == ["合计", "一般公共服务支出", "政府办公厅（室）及相关机构事务",
+                                             "行政运行", "一般行政管理事务"]
+    assert check([path]).findings == []

@@ -121,8 +121,10 @@ def build_grid_table(raw: RawTable, kind: str | None) -> Table:
     header_count, number_row = _header_block(grid)
     headers = grid[:header_count]
     header_signatures = {_signature(r) for r in headers}
-    # A header repeated where the table runs onto the next page is not data, nor evidence of a column's kind.
-    body = [r for r in grid[header_count:] if _signature(r) not in header_signatures]
+    # A header repeated where the table runs onto the next page is not data, nor evidence of a column's
+    # kind: its rows as printed, or its 栏次 numbers printed again without the word 栏次.
+    body = [r for r in grid[header_count:] if _signature(r) not in header_signatures
+            and (number_row is None or _is_number_row(r) != number_row)]
     columns = _columns(headers, number_row, body)
     rows: list[Row] = []
     for grid_row in body:
