@@ -26,7 +26,7 @@ def evaluate(check: GarbledCheck, run: RuleRun) -> Iterator[Finding]:
 
 
 def _misprinted(cell: Cell) -> bool:
-    """A malformed number ("5,00.00") or text in an amount cell; a formula without its value is not."""
+    """A malformed number ("5,00.00", "5O0.00") in an amount cell; words and a formula without its value are not."""
     return isinstance(cell.parsed, Garbled) and cell.parsed.reason != NO_CACHE
 
 
