@@ -246,7 +246,7 @@ def test_filters_offer_each_severity_and_rule(mutated):
 
 
 def test_texts_from_the_input_are_escaped(tmp_path):
-    path = expenditure_table(tmp_path, "hostile", [f"合计{HOSTILE}", "10.00"], ["一般公共服务支出", HOSTILE])
+    path = expenditure_table(tmp_path, "hostile", [f"合计{HOSTILE}", "10.00"], [f"一般公共服务支出{HOSTILE}", "1,0.00"])
     report, html = html_report(path)
     assert any(f.rule == "N-01" and HOSTILE in f.message for f in report.findings)
     assert HOSTILE not in html
