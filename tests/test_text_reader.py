@@ -229,7 +229,7 @@ def test_zero_in_a_two_decimal_column_stands_for_two_decimals():
     assert by_label["丙"].cells[rate].precision == 1
 
 
-def test_text_in_an_amount_column_of_a_standard_table_is_garbled():
+def test_text_in_an_amount_column_of_a_standard_table_is_text_not_a_garbled_number():
     raw = RawTable("收入决算表", Source(line=1), _grid([
         ["科目名称", "本年收入合计"],
         ["甲", "1.50"],
@@ -239,7 +239,8 @@ def test_text_in_an_amount_column_of_a_standard_table_is_garbled():
     built = build_table(raw, builtin_catalogue())
     by_label = {r.label: r for r in built.rows}
     (index,) = [c.index for c in built.columns if c.role == "amount"]
-    assert by_label["乙"].cells[index].is_garbled
+    cell = by_label["乙"].cells[index]
+    assert cell.parsed is None and not cell.is_garbled
 
 
 # -- encodings and unreadable files -----------------------------------------------------------------

@@ -152,9 +152,11 @@ def _signature(row: list[GridCell]) -> tuple[str, ...]:
 
 
 def _is_header_like(row: list[GridCell], columns: list[Column]) -> bool:
-    """Words (预算数, 合计, 金额) where the amounts go and no figure at all: a header, not data."""
+    """Words (预算数, 合计, 金额) where the amounts go and no figure at all: a header, not data. A single
+    word beside a label ("乙 | 见附注") is a data row whose amount is text."""
     filled = [c for c in (row[c.index] for c in columns if c.role == "amount") if parse_number(c.text) is not BLANK]
-    return bool(filled) and all(_is_word(c) for c in filled)
+    labelled = any(row[c.index].text.strip() for c in columns if c.role != "amount")
+    return bool(filled) and all(_is_word(c) for c in filled) and (len(filled) > 1 or not labelled)
 
 
 def _is_word(cell: GridCell) -> bool:
