@@ -68,6 +68,7 @@ class Resolver:
     def evaluation_total(self, bindings: dict[str, Any]) -> Quantity: ...
     def subject_row(self, bindings: dict[str, Any], table: Any, column_selector: Any) -> CellRef: ...
     def subject(self, bindings: dict[str, Any]) -> str: ...
+    def cell_quantity(self, ref: CellRef, bindings: dict[str, Any]) -> Quantity: ...
 
 
 Env = tuple[Resolver, dict[str, Any]]  # resolver, loop bindings
@@ -198,7 +199,7 @@ class _Compiler:
             return lambda env: operation(left(env), right(env))
         if isinstance(node, ast.Subscript):
             ref = _compile_ref(node)
-            return lambda env: Quantity.of_cell(ref(env))
+            return lambda env: env[0].cell_quantity(ref(env), env[1])
         if isinstance(node, ast.Call):
             return self.call(node)
         raise ExpressionError(f"这里需要一个数值：{ast.unparse(node)}")
@@ -344,7 +345,7 @@ def _subject_row(compiler: _Compiler, args: list[ast.expr]) -> Compiled | None:
     if not isinstance(args[0], ast.Name):
         return None
     table_name, selector = args[0].id, _selector(args[1])
-    return lambda env: Quantity.of_cell(env[0].subject_row(env[1], env[0].table(table_name), selector(env)))
+    return lambda env: env[0].cell_quantity(env[0].subject_row(env[1], env[0].table(table_name), selector(env)), env[1])
 
 
 FUNCTIONS = {f.name: f for f in (

@@ -8,7 +8,7 @@ header path. Whatever is not there raises Absent, so the check is skipped, never
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -77,6 +77,10 @@ class TableResolver(Resolver):
         self.catalogue = catalogue
         self.self_evaluations = self_evaluations  # every 自评表 of the file, for claims naming a project
         self._indexes: dict[int, _TableIndex] = {}
+        units = Counter(t.meta.get("金额单位") for t in tables.values()
+                        if t.meta.get("金额单位") in vocabulary().money_factors)
+        # Tables printed in another unit than most (a 三公 table in 万元 beside tables in 元) are compared in it
+        self.money_unit = units.most_common(1)[0][0] if units else None
 
     def index(self, table: Table) -> _TableIndex:
         found = self._indexes.get(id(table))
@@ -181,7 +185,7 @@ class TableResolver(Resolver):
         total = Quantity.exact(0)
         for row in ref.table.rows:
             if row.segment == ref.row.segment and row.position < ref.row.position and ref.column.index in row.cells:
-                total = total + Quantity.of_cell(CellRef(ref.table, row, ref.column, row.cells[ref.column.index]))
+                total = total + self.cell_quantity(CellRef(ref.table, row, ref.column, row.cells[ref.column.index]))
         return total
 
     def sum_below(self, ref: CellRef) -> Quantity:
@@ -191,7 +195,7 @@ class TableResolver(Resolver):
             if row.group != ref.row.group:
                 break
             if ref.column.index in row.cells:
-                total = total + Quantity.of_cell(CellRef(ref.table, row, ref.column, row.cells[ref.column.index]))
+                total = total + self.cell_quantity(CellRef(ref.table, row, ref.column, row.cells[ref.column.index]))
         return total
 
     def sum_group(self, table: Table, column_selector: object, groups: str) -> Quantity:
@@ -204,7 +208,7 @@ class TableResolver(Resolver):
                 if not present:  # a row the reader could not lay out: the sum would be short
                     raise NotComputable(f"{row.label}行无法确定各栏")
                 for index in present:
-                    total = total + Quantity.of_cell(CellRef(table, row, columns[index], row.cells[index]))
+                    total = total + self.cell_quantity(CellRef(table, row, columns[index], row.cells[index]))
         return total
 
     def attainment(self, target: CellRef, result: CellRef) -> Quantity:
@@ -269,6 +273,18 @@ class TableResolver(Resolver):
             raise Absent(f"{table.name}中没有唯一的“{claim.subject}”行")
         return self.row_cell(RowBinding(table, rows[0]), column_selector)
 
+    def cell_quantity(self, ref: CellRef, bindings: dict[str, object] | None = None) -> Quantity:
+        """A table cell as a number in the unit it is compared in: a sentence's money unit when a claim
+        is checked, else the unit most tables of the disclosure are printed in (金额单位 lines)."""
+        quantity = Quantity.of_cell(ref)
+        claim: Any = (bindings or {}).get("claim")
+        factors = vocabulary().money_factors
+        table_unit = ref.table.meta.get("金额单位")
+        compared_in = (_money_unit(claim) if claim is not None else None) or self.money_unit
+        if table_unit in factors and compared_in in factors and table_unit != compared_in:
+            return quantity.scaled(factors[table_unit] / factors[compared_in])
+        return quantity
+
     def subject(self, bindings: dict[str, object]) -> str:
         """What a sentence is about, as a header or label: "因公出国（境）费支出决算" → 因公出国（境）费."""
         claim: Any = bindings["claim"]
@@ -280,7 +296,7 @@ class TableResolver(Resolver):
         for row in table.rows:
             if row.level == level:
                 for index in row.cells.keys() & columns.keys():
-                    total = total + Quantity.of_cell(CellRef(table, row, columns[index], row.cells[index]))
+                    total = total + self.cell_quantity(CellRef(table, row, columns[index], row.cells[index]))
         return total
 
 

@@ -17,8 +17,9 @@ from .common import CheckKind, RuleRun, Strict, known_tables, regex_error, with_
 
 class ClaimCheck(Strict):
     """A relation among the figures of one sentence (validator.claims), for every claim of a kind:
-    `claim: parts` with `assert: total == sum(parts)`. `when` keeps claims whose words match
-    (`direction: [下降, 减少]`); `without` drops claims that state one of those roles."""
+    `claim: parts` with `assert: total == sum(parts)`. `when` keeps claims whose words match, compared
+    without spaces and quotes (`direction: [下降, 减少]`, `whole: [三公经费]`); `without` drops claims
+    that state one of those roles."""
 
     kind: Literal["claim"]
     claim: str
@@ -58,7 +59,8 @@ def evaluate(check: ClaimCheck, run: RuleRun) -> Iterator[Finding]:
 def _each_claim(check: ClaimCheck, run: RuleRun) -> Iterator[Finding]:
     resolver = run.file.resolvers[0]  # claims are about the file's first disclosure
     for claim in run.file.claims:
-        if (claim.kind != check.claim or any(claim.words.get(k) not in v for k, v in check.when.items())
+        if (claim.kind != check.claim
+                or any(normalise(claim.words.get(k) or "") not in map(normalise, v) for k, v in check.when.items())
                 or any(role in claim.figures for role in check.without)
                 or check.subject and not (re.search(check.subject, claim.subject)
                                           or re.search(check.subject, normalise(claim.subject)))):
