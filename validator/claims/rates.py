@@ -83,10 +83,14 @@ def read_ratios(reading: Reading) -> None:
             continue
         before = [t for t in reading.sentence_tokens(rate.start) if t.start < rate.start]
         of_count = any(word in label.group("rate") for word in words.words.rates.of_count)
-        pair = _counted(reading, before) if of_count else _spent_of_budget(reading, before)
+        pair = _counted(reading, before) if of_count else _spent_of_budget(reading, before, rate)
         if pair is None:
             continue
         numerator, denominator = pair
+        if denominator is None:  # "支出决算6.39万元，完成预算的100.00%": the budget is in a table
+            reading.claim("ratio", _spent_subject(reading, numerator), numerator.label_start, rate.end,
+                          {"numerator": numerator.figure, "rate": rate.figure})
+            continue
         start = min(numerator.label_start, denominator.label_start)
         subject = clean(label.group("rate")) if of_count else _ratio_subject(reading, denominator, label.group("rate"))
         reading.claim("ratio", subject, start, rate.end,
@@ -109,12 +113,17 @@ def _read_rate_of_stated_budget(reading: Reading, rate: Token) -> None:
                   {"numerator": spent[0].figure, "denominator": budget.figure, "rate": rate.figure})
 
 
-def _spent_of_budget(reading: Reading, before: list[Token]) -> tuple[Token, Token] | None:
-    """The one spending figure and the one budget figure of the best rank (到位 before 调整后 before 预算)."""
+def _spent_of_budget(reading: Reading, before: list[Token], rate: Token) -> tuple[Token, Token | None] | None:
+    """The one spending figure and the one budget figure of the best rank (到位 before 调整后 before 预算);
+    the spending figure alone when it is its clause's only amount and the sentence names no budget
+    figure (the budget is left to a table)."""
     money = vocabulary().words.money_words
     candidates = [t for t in before if t.is_amount and t.depth == 0 and t.start not in reading.part_members]
     spent = [t for t in candidates if reading.money_word(t) in money.spent]
     budgets = [t for t in candidates if reading.money_word(t) in money.budget]
+    in_clause = [t for t in before if t.is_amount and t.start >= reading.clause_start(rate.start)]
+    if not budgets and len(in_clause) == 1 and in_clause[0] in spent:
+        return in_clause[0], None
     if len(spent) != 1 or not budgets:
         return None
     best = min(money.budget[reading.money_word(t)] for t in budgets)
@@ -143,6 +152,12 @@ def _counted(reading: Reading, before: list[Token]) -> tuple[Token, Token] | Non
 def _words_after(reading: Reading, token: Token) -> str:
     after = re.match(rf"[^{re.escape(CLAUSE_END)}{DIGITS}]{{0,6}}", reading.p.text[token.end:])
     return after.group() if after else ""
+
+
+def _spent_subject(reading: Reading, spent: Token) -> str:
+    """What a spending figure is of, without its spending words: "因公出国（境）费支出决算" → 因公出国（境）费."""
+    name = reading.name(spent)
+    return vocabulary().spent_name.sub("", name).strip() or name
 
 
 def _ratio_subject(reading: Reading, denominator: Token, rate_words: str) -> str:

@@ -61,6 +61,12 @@ class Reading:
         start, end = self.p.sentences[self.p.sentence_of(offset)]
         return self.p.tokens_in(start, end)
 
+    def clause_start(self, offset: int) -> int:
+        """Where the clause holding `offset` begins: after the last "；" of its sentence at its depth."""
+        p = self.p
+        start = p.sentences[p.sentence_of(offset)][0]
+        return max([start] + [i + 1 for i in range(start, offset) if p.text[i] in "；;" and p.depth[i] == p.depth[offset]])
+
     def token_at(self, offset: int) -> Token | None:
         return next((t for t in self.p.tokens if t.start == offset), None)
 

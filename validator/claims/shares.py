@@ -30,10 +30,8 @@ def read_shares(reading: Reading) -> None:
         if share is None:
             continue
         whole_words = re.sub(r"的\s*$", "", share.group("whole")).strip()
-        sentence_start = p.sentences[p.sentence_of(rate.start)][0]
-        clause_start = max([sentence_start] + [i + 1 for i in range(sentence_start, rate.start)
-                                               if text[i] in "；;" and p.depth[i] == p.depth[rate.start]])
-        parts = [t for t in p.tokens_in(clause_start, rate.start) if t.is_amount and t.depth == rate.depth]
+        parts = [t for t in p.tokens_in(reading.clause_start(rate.start), rate.start)
+                 if t.is_amount and t.depth == rate.depth]
         if not parts:
             continue
         part = parts[-1]

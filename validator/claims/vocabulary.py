@@ -77,6 +77,7 @@ class _Rates(_Strict):
     planned_count: list[str]
     budget_periods: list[str]
     budget_names: list[str]
+    spent_names: list[str]
 
 
 class _Balances(_Strict):
@@ -161,6 +162,7 @@ class Vocabulary:
     stated_budget: re.Pattern[str]
     planned_count: re.Pattern[str]
     budget_name: re.Pattern[str]
+    spent_name: re.Pattern[str]
     left_over: re.Pattern[str]
     budget_first: re.Pattern[str]
     budget: re.Pattern[str]
@@ -221,6 +223,7 @@ def compile_vocabulary(words: VocabularyFile) -> Vocabulary:
         planned_count=re.compile(either(words.rates.planned_count)),
         budget_name=re.compile(rf"(?:的)?(?:{either(words.rates.budget_periods)})?"
                                rf"(?:{either(words.rates.budget_names)})$"),
+        spent_name=re.compile(rf"(?:{either(words.rates.spent_names)})$"),
         left_over=re.compile(either(words.balances.left_over)),
         budget_first=re.compile(either(words.balances.budget_first)),
         budget=re.compile(either(words.balances.budget)),
