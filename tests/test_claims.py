@@ -569,3 +569,24 @@ def test_every_claim_kind_has_a_name_rule_files_can_use():
     from validator.claim_kinds import CLAIM_KINDS
 
     assert set(CLAIM_KINDS) == set(KINDS)
+
+
+# --- what a change is about --------------------------------------------------------------------
+
+
+def test_a_change_is_about_the_item_its_paragraph_names_not_about_its_money_words():
+    # "2023年预算安排" says only which money: the item is the heading that states the same amount
+    (claim,) = claims_in("3. “一般公共服务支出（类）群众团体事务（款）一般行政管理事务（项）”45.41万元，主要用于群众团体事务。"
+                         "2022年当年预算执行数为11.67万元，2023年预算安排45.41万元，比2022年预算执行数增加314.82%。")
+    assert claim[1] == "一般公共服务支出（类）群众团体事务（款）一般行政管理事务（项）"
+    # the sentence restates another amount than its heading: still the heading's item
+    (claim,) = claims_in("16. “住房保障支出（类）住房改革支出（款）住房公积金（项）”350.35万元，主要用于住房公积金。"
+                         "2023年当年预算执行数为348.52万元，2024年预算安排352.67万元，比2023年预算执行数增加0.53%。")
+    assert claim[1] == "住房保障支出（类）住房改革支出（款）住房公积金（项）"
+
+
+def test_a_change_opening_its_sentence_is_about_the_amount_before_unless_it_names_its_own():
+    (claim,) = claims_in("3．住房保障（类）支出3894.09万元，主要用于住房公积金。与上年相比增加878.93万元，增长30%。")
+    assert claim[1] == "住房保障（类）支出"
+    (claim,) = claims_in("2023年度收、支总计均为3,088.57万元。与上年度相比，收、支总计各减少5,571.48万元，下降64.34%。")
+    assert claim[1] == "收、支总计"

@@ -68,11 +68,7 @@ def read_changes(reading: Reading) -> None:
                 consumed.add(base.start)
             figures = {role: t.figure for role, t in
                        (("base", base), ("current", current), ("change", change), ("rate", rate)) if t is not None}
-            subject_token = current if current is not None and current.start >= sentence_start else (
-                change or base or current)
-            subject = reading.name(subject_token)
-            if subject_token is change:
-                subject = words.direction_at_end.sub("", subject).rstrip("各")
+            subject = _subject(reading, current, change or base or current, sentence_start)
             against = anchor.group("against") or text[anchor.end():first.start].replace(
                 base.figure.text if base else "\0", "")
             against = words.direction.sub("", against.strip(" ，,")).strip()
@@ -83,6 +79,43 @@ def read_changes(reading: Reading) -> None:
                 start = min(start, base.label_start)
             reading.claim("change", subject, start, group[-1].end, figures,
                           {"direction": direction.group(1), "against": against})
+
+
+def _subject(reading: Reading, current: Token | None, other: Token, sentence_start: int) -> str:
+    """What changed: the current amount's name, or the change's ("与上年度相比，收、支总计各减少…") when
+    the current amount is in the sentence before; a name that is only money or comparison words
+    ("2023年预算安排", "与上年相比增加") gives way to the name the same amount has earlier in the
+    paragraph ("“…（项）”45.41万元，…2023年预算安排45.41万元"), or to the paragraph's opening amount's."""
+    words = vocabulary()
+    in_sentence = current is not None and current.start >= sentence_start
+    token = current if in_sentence else other
+    subject = reading.name(token)
+    if token is not current:
+        subject = words.direction_at_end.sub("", subject).rstrip("各")
+        if current is not None and not _specific(subject):
+            token, subject = current, reading.name(current)
+    if not _specific(subject):
+        named = [t for t in reading.p.tokens_in(0, token.start)
+                 if t.is_amount and t.depth == 0 and _specific(reading.name(t))]
+        # the same amount named earlier, else the paragraph's heading amount ("16. “…（项）”220.63万元")
+        heading = named[0] if named and named[0] is reading.p.tokens[0] and named[0].start < sentence_start else None
+        earlier = next((t for t in named if _same_figure(t, token)), heading)
+        if earlier is not None:
+            subject = reading.name(earlier)
+    return re.sub(r"^[“\"](.*)[”\"]$", r"\1", subject)
+
+
+def _same_figure(one: Token, other: Token) -> bool:
+    a, b = one.figure.parsed, other.figure.parsed
+    return one.unit == other.unit and getattr(a, "value", None) is not None and a.value == getattr(b, "value", None)
+
+
+def _specific(name: str) -> bool:
+    """A name that says which item, not only which kind of money or comparison it is."""
+    words = vocabulary()
+    rest = words.comparison.sub("", words.budget_name.sub("", name))
+    rest = words.spent_name.sub("", rest)
+    return len(_YEAR.sub("", rest).strip(" ，,：:为是")) >= 2
 
 
 def _named_base(reading: Reading, against: str, sentence_start: int, current: Token) -> Token | None:
