@@ -4,7 +4,8 @@
 
 Per document (tests/real/docs): tables printed / recognised with their title (tests/real/EXPECTED), errors
 and warnings reported, claims found in the prose / checked by a rule, seconds; then the totals and the
-precision of the errors on the review: confirmed errors / all errors reported.
+precision of the errors on the review (confirmed errors / all errors reported) and the recall on it
+(confirmed findings / confirmed findings and the real problems the review lists as missed).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from validator import api  # noqa: E402
 
 def main() -> None:
     print(f"{'document':62} {'tables':>7} {'errors':>6} {'warn':>5} {'claims':>8} {'seconds':>8}")
-    totals = dict(printed=0, recognised=0, errors=0, warnings=0, confirmed=0, graded=0, false=0, gaps=0, found=0, checked=0,
+    totals = dict(printed=0, recognised=0, errors=0, warnings=0, confirmed=0, graded=0, false=0, gaps=0, missed=0, real=0, found=0, checked=0,
                   seconds=0.0)
     for path in all_expectations():
         expected = load(path)
@@ -39,7 +40,8 @@ def main() -> None:
                    warnings=sum(f["severity"] == "warning" for f in findings),
                    confirmed=sum(finding_identity(f) in confirmed for f in errors),
                    graded=sum(finding_identity(f) in graded for f in errors),
-                   false=len(expected.false_findings), gaps=len(expected.reading_gaps), found=found, checked=checked,
+                   false=len(expected.false_findings), gaps=len(expected.reading_gaps), missed=len(expected.missed),
+                   real=len(expected.findings), found=found, checked=checked,
                    seconds=seconds)
         for key, value in row.items():
             totals[key] += value
@@ -52,6 +54,9 @@ def main() -> None:
     print(f"errors confirmed on the page: {t['confirmed']} of {t['errors']} (precision {precision}), "
           f"{t['graded']} of them a warning by issue 14's grading (truncation, last digit); "
           f"known false findings: {t['false']}; reading gaps: {t['gaps']}")
+    recall = f"{t['real'] / (t['real'] + t['missed']):.0%}" if t["real"] + t["missed"] else "-"
+    print(f"real problems the review found: {t['real'] + t['missed']}, reported: {t['real']} (recall {recall}); "
+          f"missed: {t['missed']} (listed with what would find them)")
 
 
 if __name__ == "__main__":

@@ -9,6 +9,8 @@ One file per document under tests/real/docs/. It says, for a reviewer to read:
   false_findings  findings budgetlint reports that are not real (`reason`, `evidence`): known defects
   reading_gaps    tables misread: not recognised, merged, mis-titled, or something recognised as a table
                   that is none (`recognised` then names what budgetlint makes of it)
+  missed          real problems the review found on the page that budgetlint does not report (`place`,
+                  `what`: the recomputation, `needs`: what reading or rule would find it): the recall side
 A finding is named by rule, severity, place (first location: page, line or sheet!cell, with its table)
 and figures (the numbers of its message, the tolerance left out); a recognised table by title, kind
 and pages (or sheet).
@@ -78,6 +80,12 @@ class ReadingGap(_Strict):
     note: str
 
 
+class Missed(_Strict):
+    place: str
+    what: str
+    needs: str
+
+
 class Expectations(_Strict):
     document: str  # path under tests/real/docs
     what: str
@@ -86,6 +94,7 @@ class Expectations(_Strict):
     findings: tuple[Finding, ...] = ()
     false_findings: tuple[FalseFinding, ...] = ()
     reading_gaps: tuple[ReadingGap, ...] = ()
+    missed: tuple[Missed, ...] = ()
 
     def known(self) -> Counter:
         """Every finding the review knows of (confirmed or known false), by identity."""
