@@ -12,7 +12,9 @@ FIXTURES = Path(__file__).parent / "fixtures"
 EXPECTED = {
     # Nine evaluation summaries: every score matches its grade, every sum and rate holds (the 决算收入
     # of line 18 is 0.01 off its parts: a rounding tail).
-    "seed000.txt": [],
+    "seed000.txt": [
+        ("D-07", "warning", 594),  # “3.持续提高地方团队的科研能力。。”: two full stops
+    ],
     # Project list with prose in its cells.
     "seed001.txt": [
         ("N-02", "error", 13),  # 建设工程款“5,00.00万元”: misplaced thousands separator
