@@ -590,3 +590,25 @@ def test_a_change_opening_its_sentence_is_about_the_amount_before_unless_it_name
     assert claim[1] == "住房保障（类）支出"
     (claim,) = claims_in("2023年度收、支总计均为3,088.57万元。与上年度相比，收、支总计各减少5,571.48万元，下降64.34%。")
     assert claim[1] == "收、支总计"
+
+
+def test_a_rule_requiring_a_role_leaves_claims_without_it_to_others(tmp_path):
+    # C-17 requires a rate: "增加1326.81万元" on 1326.81 with no percentage states nothing wrong
+    from validator.api import check
+
+    without_rate = tmp_path / "a.txt"
+    without_rate.write_text("养老保险缴费支出1326.81万元，与上年相比增加1326.81万元。\n", encoding="utf-8")
+    with_rate = tmp_path / "b.txt"
+    with_rate.write_text("养老保险缴费支出1326.81万元，与上年相比增加1326.81万元，增长100%。\n", encoding="utf-8")
+    report = check([without_rate, with_rate], select_ids=["C-17"])
+    assert [(Path(f.file).name, f.rule) for f in report.findings] == [("b.txt", "C-17")]
+
+
+def test_a_completion_rate_is_of_the_budget_its_words_name():
+    # "完成年初预算的" is of the 年初预算 even when a 全年预算 is stated too (普陀区社会工作部 2024 决算 p.18)
+    (claim,) = [c for c in claims_in("一般公共预算财政拨款支出年初预算为0万元，全年预算为321.02万元，支出决算为307.82万元，"
+                                     "完成年初预算的95.89%。") if c[0] == "ratio"]
+    assert claim[2] == {"numerator": "307.82万元", "denominator": "0万元", "rate": "95.89%"}
+    (claim,) = [c for c in claims_in("年初预算为300.00万元，全年预算为321.02万元，支出决算为307.82万元，"
+                                     "完成全年预算数的95.89%。") if c[0] == "ratio"]
+    assert claim[2]["denominator"] == "321.02万元"

@@ -19,13 +19,14 @@ class ClaimCheck(Strict):
     """A relation among the figures of one sentence (validator.claims), for every claim of a kind:
     `claim: parts` with `assert: total == sum(parts)`. `when` keeps claims whose words match, compared
     without spaces and quotes (`direction: [下降, 减少]`, `whole: [三公经费]`); `without` drops claims
-    that state one of those roles."""
+    that state one of those roles, `requires` those that do not state all of them."""
 
     kind: Literal["claim"]
     claim: str
     assertion: str = Field(alias="assert")
     when: dict[str, list[str]] = {}
     without: list[str] = []  # roles whose presence makes another rule the one that checks the claim
+    requires: list[str] = []  # roles the claim must state for the rule to speak about it
     subject: str | None = None  # regex the claim's subject (normalised) must match: 收、支总计, （项）…
     _compiled: Assertion = PrivateAttr()
 
@@ -62,6 +63,7 @@ def _each_claim(check: ClaimCheck, run: RuleRun) -> Iterator[Finding]:
         if (claim.kind != check.claim
                 or any(normalise(claim.words.get(k) or "") not in map(normalise, v) for k, v in check.when.items())
                 or any(role in claim.figures for role in check.without)
+                or any(role not in claim.figures for role in check.requires)
                 or check.subject and not (re.search(check.subject, claim.subject)
                                           or re.search(check.subject, normalise(claim.subject)))):
             continue

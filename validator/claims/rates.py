@@ -83,7 +83,7 @@ def read_ratios(reading: Reading) -> None:
             continue
         before = [t for t in reading.sentence_tokens(rate.start) if t.start < rate.start]
         of_count = any(word in label.group("rate") for word in words.words.rates.of_count)
-        pair = _counted(reading, before) if of_count else _spent_of_budget(reading, before, rate)
+        pair = _counted(reading, before) if of_count else _spent_of_budget(reading, before, rate, label.group("rate"))
         if pair is None:
             continue
         numerator, denominator = pair
@@ -113,14 +113,20 @@ def _read_rate_of_stated_budget(reading: Reading, rate: Token) -> None:
                   {"numerator": spent[0].figure, "denominator": budget.figure, "rate": rate.figure})
 
 
-def _spent_of_budget(reading: Reading, before: list[Token], rate: Token) -> tuple[Token, Token | None] | None:
-    """The one spending figure and the one budget figure of the best rank (到位 before 调整后 before 预算);
-    the spending figure alone when it is its clause's only amount and the sentence names no budget
-    figure (the budget is left to a table)."""
-    money = vocabulary().words.money_words
+def _spent_of_budget(reading: Reading, before: list[Token], rate: Token,
+                     rate_words: str) -> tuple[Token, Token | None] | None:
+    """The one spending figure and the one budget figure: the one the rate names by its period
+    ("完成年初预算的" → 年初预算, even when a 全年预算 is also stated), else the one of the best rank
+    (到位 before 调整后 before 预算); the spending figure alone when it is its clause's only amount and
+    the sentence names no budget figure (the budget is left to a table)."""
+    words = vocabulary().words
+    money = words.money_words
     candidates = [t for t in before if t.is_amount and t.depth == 0 and t.start not in reading.part_members]
     spent = [t for t in candidates if reading.money_word(t) in money.spent]
     budgets = [t for t in candidates if reading.money_word(t) in money.budget]
+    period = next((p for p in words.rates.budget_periods if p in rate_words), None)
+    if period and any(period in t.label for t in budgets):
+        budgets = [t for t in budgets if period in t.label]
     in_clause = [t for t in before if t.is_amount and t.start >= reading.clause_start(rate.start)]
     if not budgets and len(in_clause) == 1 and in_clause[0] in spent:
         return in_clause[0], None
