@@ -19,7 +19,7 @@ from typing import Annotated, Any, Literal, Union
 
 from pydantic import Field, ValidationError, field_validator, model_validator
 
-from .catalogue import CATALOGUE_FILE, Catalogue, builtin_catalogue, merged_catalogue
+from .catalogue import BUILTIN_CATALOGUE_FILES, CATALOGUE_FILE, Catalogue, builtin_catalogue, merged_catalogue
 from .checks.assertion import AssertCheck
 from .checks.common import PLACEHOLDERS, Minor
 from .checks.common import Strict as _Strict
@@ -33,7 +33,7 @@ from .yamlnodes import first_problem, line_of, load_rule_yaml
 # What a grouped finding's message may name (see Grouping).
 GROUP_PLACEHOLDERS = frozenset({"count", "places", "pages", "table"})
 # Files beside the rules that hold data, not rules: the table catalogue and the claims' vocabulary.
-DATA_FILES = (CATALOGUE_FILE, "vocabulary.yaml")
+DATA_FILES = (*BUILTIN_CATALOGUE_FILES, "vocabulary.yaml")
 
 
 class ExampleTable(_Strict):

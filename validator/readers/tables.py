@@ -34,6 +34,7 @@ _UNIT = re.compile(r"^(亿元|万元|千元|元)")
 # over the next page of a table names no new table.
 _QUALIFIER = re.compile(r"\([^()]*\)$")
 _CONTINUED = re.compile(r"\((?:续|续表|续前表)\)$")
+_CODE_PARTS = ("类", "款", "项")
 
 
 def caption_parts(text: str) -> list[str]:
@@ -239,6 +240,9 @@ def _role(path: list[str], number: int | None, values: list[str], numbered: bool
         return "row_no"
     if "编码" in leaf or "代码" in leaf:
         return "code"
+    # A code printed in three columns under one header (功能分类科目编码/类, 款, 项; 经济分类 类, 款)
+    if leaf in _CODE_PARTS and any("编码" in normalise(p) or "代码" in normalise(p) for p in path[:-1]):
+        return "code"
     if number is not None:
         return "amount"
     if numbered:
@@ -254,7 +258,7 @@ def _rows_of(grid_row: list[GridCell], columns: list[Column], position: int, str
     rows = []
     for segment in sorted({c.segment for c in columns}):
         label_parts: list[str] = []
-        code = None
+        code_parts: list[str] = []
         row_no = None
         cells: dict[int, Cell] = {}
         source = None
@@ -268,11 +272,14 @@ def _rows_of(grid_row: list[GridCell], columns: list[Column], position: int, str
             elif column.role == "row_no":
                 row_no = int(text) if text.isdigit() else None
             elif column.role == "code" and text:
-                code = normalise_code(text)
-                if code is None:
-                    label_parts.append(text)  # "合计" or a label printed in the code column
+                code_parts.append(text)
             elif column.role == "label" and text:
                 label_parts.append(text)
+        # 类, 款 and 项 printed apart ("201", "03", "01") make one code; anything else printed in a
+        # code column ("合计") is a label.
+        code = normalise_code("".join(code_parts)) if code_parts else None
+        if code_parts and code is None:
+            label_parts[:0] = code_parts
         label = " ".join(label_parts)
         # A blank line is padding, except in a table of amounts only (三公经费表), where it is the row.
         labelled = any(c.role != "amount" for c in columns if c.segment == segment)
