@@ -2,7 +2,8 @@
 complete one must publish), of a 部门 or of a 单位.
 
 The recognised tables decide between 预算 and 决算 (a 决算's narrative speaks of 预算 throughout);
-without any, the words of its cover and contents do. 部门 or 单位 is read from the cover ("2025年区级
+without any, the words of its cover and contents do (a report that only mentions 部门预算 in its body,
+such as a performance evaluation, is neither). 部门 or 单位 is read from the cover ("2025年区级
 单位预算", "2024 年度部门决算"), else from the titles ("预算单位财务收支预算总表").
 """
 
@@ -15,8 +16,9 @@ from .catalogue import Catalogue
 from .labels import normalise
 from .model import Document
 
-_SORT_WORDS = {"预算": re.compile(r"(?:部门|单位)预算|预算编制说明|预算情况说明|预算公开"),
-               "决算": re.compile(r"(?:部门|单位)决算|决算情况说明|决算公开")}
+# Headings of a cover or contents: a line ending "2025年区级单位预算", or naming the 说明 part
+_SORT_WORDS = {sort: re.compile(rf"(?:部门|单位){sort}(?:公开)?$|{sort}(?:编制|情况)说明", re.MULTILINE)
+               for sort in ("预算", "决算")}
 _LEVEL = re.compile(r"(部门|单位)(?:预算|决算)")
 # Shanghai's 单位 tables are titled 预算单位…表 ("预算单位构成" in a 部门's contents is no title)
 _TITLE_LEVEL = re.compile(r"(部门|单位)(?:预算|决算)|^(?:\d{4}年度?)?预算(单位)")
@@ -46,7 +48,7 @@ def _sort(document: Document, catalogue: Catalogue) -> str | None:
     votes = Counter(catalogue.kinds[t.kind].document for t in document.tables if t.kind in catalogue.kinds)
     votes.pop(None, None)
     if not votes:
-        text = "\n".join(normalise(line.text) for line in document.text)
+        text = "\n".join(normalise(line.text) for line in document.text[:_COVER_LINES])
         votes = Counter({sort: len(words.findall(text)) for sort, words in _SORT_WORDS.items()})
     (first, count), *rest = votes.most_common() or [(None, 0)]
     if not count or (rest and rest[0][1] == count):

@@ -119,6 +119,11 @@ def add_meta(raw: RawTable, text: str) -> None:
 def build_grid_table(raw: RawTable, kind: str | None) -> Table:
     """The Table of an ordinary grid of the catalogue's `kind` (None: a table no rule knows)."""
     grid = _drop_empty_columns(_pad(raw.grid))
+    notes = list(raw.notes)
+    # A note printed inside the table's last ruled row ("注：本部门无相关收支项目") is a note, not a row.
+    while grid and len(filled := [c for c in grid[-1] if c.text.strip()]) == 1 and is_note(filled[0].text):
+        notes.insert(0, Note(filled[0].text.strip(), filled[0].source))
+        grid.pop()
     header_count, number_row = _header_block(grid)
     headers = grid[:header_count]
     header_signatures = {_signature(r) for r in headers}
@@ -133,7 +138,7 @@ def build_grid_table(raw: RawTable, kind: str | None) -> Table:
             continue  # a header row printed again in the middle, in words that differ from the first
         rows.extend(_rows_of(grid_row, columns, len(rows), strict=kind is not None))
     apply_column_precision(rows)
-    return Table(kind, raw.title, raw.label, columns, rows, raw.source, raw.notes, raw.meta)
+    return Table(kind, raw.title, raw.label, columns, rows, raw.source, notes, raw.meta)
 
 
 def _pad(grid: list[list[GridCell]]) -> list[list[GridCell]]:
@@ -248,6 +253,10 @@ def _role(path: list[str], number: int | None, values: list[str], numbered: bool
     if numbered:
         return "label"  # where a 栏次 row exists, every amount column carries its number
     filled = [v for v in values if v.strip()]
+    if not path and filled and all(normalise_code(v) for v in filled):
+        return "code"  # codes printed left of their header's box (an unruled table), under no header
+    if not path and not filled:
+        return "label"  # a gap between columns: nothing in it is an amount
     if not filled:  # an empty table: its header alone tells ("项目/科目名称" but not "本年支出/项目支出")
         return "label" if path and normalise(path[0]).startswith("项目") or leaf.endswith(("项目", "名称")) else "amount"
     numeric = sum(1 for v in filled if isinstance(parse_number(v), Amount | Garbled))
@@ -275,9 +284,9 @@ def _rows_of(grid_row: list[GridCell], columns: list[Column], position: int, str
                 code_parts.append(text)
             elif column.role == "label" and text:
                 label_parts.append(text)
-        # 类, 款 and 项 printed apart ("201", "03", "01") make one code; anything else printed in a
-        # code column ("合计") is a label.
-        code = normalise_code("".join(code_parts)) if code_parts else None
+        # 类, 款 and 项 printed apart ("201", "03", "01") make one code, a 款 or 项 printed as a number
+        # ("2" for "02") too; anything else printed in a code column ("合计") is a label.
+        code = normalise_code(_joined_code(code_parts)) if code_parts else None
         if code_parts and code is None:
             label_parts[:0] = code_parts
         label = " ".join(label_parts)
@@ -292,6 +301,10 @@ def _rows_of(grid_row: list[GridCell], columns: list[Column], position: int, str
     for offset, row in enumerate(joined):
         row.position = position + offset
     return joined
+
+
+def _joined_code(parts: list[str]) -> str:
+    return parts[0] + "".join(p.zfill(2) if p.isdigit() else p for p in parts[1:])
 
 
 def _join_spanning_labels(rows: list[Row]) -> list[Row]:
