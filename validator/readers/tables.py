@@ -24,7 +24,8 @@ _NUMERAL = r"(?:\d{1,2}|[一二三四五六七八九]?十[一二三四五六七�
 _LABEL = re.compile(rf"^(?:(?:公开|附)?\d{{1,2}}表|(?:公开|附)?表{_NUMERAL})$")
 _META_KEY = r"(?:金额单位|编制单位|单位名称|部门名称|部门|单位)\s*[:：]"
 _META = re.compile(rf"^(?:{_META_KEY}.*|\d{{4}}年度?)$")
-_NOTE = re.compile(r"^(?:注|说明|备注)\d*[:：]")
+# 注：…, or a remark printed wholly in brackets under the table: "（无政府性基金支出）"
+_NOTE = re.compile(r"^(?:(?:注|说明|备注)\d*[:：]|\([^()]*\)$)")
 # Where a part of a caption begins: a 公开 表号 after a title, or a 部门/单位 key; a 表号 that opens the
 # caption ("表一收支预算总表") is a part of its own.
 _CAPTION_PART = re.compile(rf"{_META_KEY}|公开\s*(?:{_NUMERAL}\s*表|表\s*{_NUMERAL})")
@@ -137,6 +138,7 @@ def build_grid_table(raw: RawTable, kind: str | None) -> Table:
         if _is_header_like(grid_row, columns):
             continue  # a header row printed again in the middle, in words that differ from the first
         rows.extend(_rows_of(grid_row, columns, len(rows), strict=kind is not None))
+    rows = _join_split_rows(rows)
     apply_column_precision(rows)
     return Table(kind, raw.title, raw.label, columns, rows, raw.source, notes, raw.meta)
 
@@ -150,7 +152,30 @@ def _drop_empty_columns(grid: list[list[GridCell]]) -> list[list[GridCell]]:
     if not grid:
         return grid
     keep = [j for j in range(len(grid[0])) if any(r[j].text.strip() for r in grid)]
-    return [[r[j] for j in keep] for r in grid]
+    return _merge_inset_columns([[r[j] for j in keep] for r in grid])
+
+
+def _merge_inset_columns(grid: list[list[GridCell]]) -> list[list[GridCell]]:
+    """One printed column split in two by a box drawn inside some of its cells (a bold 合计 row framed
+    again): its texts fall in two grid columns, never both in one row, and one column's texts lie
+    within the other's cells on the page. Such a pair is one column."""
+    j = 1
+    while grid and j < len(grid[0]):
+        if _inset(grid, j - 1, j) or _inset(grid, j, j - 1):
+            grid = [[*r[:j - 1], r[j - 1] if r[j - 1].text.strip() else r[j], *r[j + 1:]] for r in grid]
+        else:
+            j += 1
+    return grid
+
+
+def _inset(grid: list[list[GridCell]], outer: int, inner: int) -> bool:
+    if any(r[outer].text.strip() and r[inner].text.strip() for r in grid):
+        return False
+    spans = [r[outer].source.bbox for r in grid if r[outer].text.strip()]
+    insets = [r[inner].source.bbox for r in grid if r[inner].text.strip()]
+    if not spans or not insets or None in spans or None in insets:
+        return False
+    return all(any(o[0] - 1 <= i[0] and i[2] <= o[2] + 1 for o in spans) for i in insets)  # type: ignore[index]
 
 
 def _signature(row: list[GridCell]) -> tuple[str, ...]:
@@ -305,6 +330,38 @@ def _rows_of(grid_row: list[GridCell], columns: list[Column], position: int, str
 
 def _joined_code(parts: list[str]) -> str:
     return parts[0] + "".join(p.zfill(2) if p.isdigit() else p for p in parts[1:])
+
+
+def _join_split_rows(rows: list[Row]) -> list[Row]:
+    """A printed row whose amount sits in a box drawn inside its cell arrives as two grid rows on the
+    same line of the page: the code and label with blank amounts, and the amounts with no label."""
+    joined: list[Row] = []
+    for row in rows:
+        previous = joined[-1] if joined else None
+        if previous is not None and previous.segment == row.segment and _same_line(previous, row):
+            named, figures = (previous, row) if _only_named(previous) else (row, previous)
+            if _only_named(named) and _only_figures(figures):
+                named.cells = figures.cells
+                joined[-1] = named
+                continue
+        joined.append(row)
+    for position, row in enumerate(joined):
+        row.position = position
+    return joined
+
+
+def _only_named(row: Row) -> bool:
+    return bool(row.label or row.code) and all(c.is_blank for c in row.cells.values())
+
+
+def _only_figures(row: Row) -> bool:
+    return not row.label and row.code is None and row.row_no is None and any(not c.is_blank for c in row.cells.values())
+
+
+def _same_line(one: Row, other: Row) -> bool:
+    a, b = one.source.bbox, other.source.bbox
+    return (a is not None and b is not None and one.source.page == other.source.page
+            and a[1] < b[3] and b[1] < a[3])
 
 
 def _join_spanning_labels(rows: list[Row]) -> list[Row]:

@@ -21,8 +21,9 @@ def render(report: Report, verbose: bool = False, color: bool = False, width: in
                       soft_wrap=True)
     kinds = {result.path: result.document_kind for result in report.files}
     for path, in_file in groupby(report.findings, key=lambda f: f.file):
-        kind = f"（{kinds[path]}）" if kinds.get(path) else ""
-        console.print(f"[bold]{escape(path)}[/bold]{kind}")
+        console.print(f"[bold]{escape(path)}[/bold]")
+        if kinds.get(path):
+            console.print(f"  文件类别：{kinds[path]}", style="dim")
         for table, in_table in groupby(in_file, key=_table_of):
             console.print(f"  [bold]{escape(table)}[/bold]")
             for finding in in_table:
