@@ -20,8 +20,9 @@ from .model import Document
 _SORT_WORDS = {sort: re.compile(rf"(?:部门|单位){sort}(?:公开)?$|{sort}(?:编制|情况)说明", re.MULTILINE)
                for sort in ("预算", "决算")}
 _LEVEL = re.compile(r"(部门|单位)(?:预算|决算)")
-# Shanghai's 单位 tables are titled 预算单位…表 ("预算单位构成" in a 部门's contents is no title)
-_TITLE_LEVEL = re.compile(r"(部门|单位)(?:预算|决算)|^(?:\d{4}年度?)?预算(单位)")
+# In a title the level is named before the table: 2025年部门收入预算总表, 预算单位收入预算总表,
+# 单位“三公”经费…, XX法院部门收支预算总表
+_TITLE_LEVEL = re.compile(r"预算(单位)|(部门)|(单位)")
 _COVER_LINES = 12  # the cover and the start of the contents
 
 
@@ -64,5 +65,5 @@ def _level(document: Document) -> str | None:
     for table in document.tables:
         match = _TITLE_LEVEL.search(normalise(table.title))
         if match:
-            return match.group(1) or "单位"
+            return next(group for group in match.groups() if group)
     return None

@@ -150,6 +150,7 @@ class RuleSpec(_Strict):
     tolerance: Decimal = Decimal(0)
     minor: Minor | None = None  # a difference the printed figure's last digit explains: milder severity
     aliases: list[str] = []
+    document: DocumentSort | None = None  # the kind of document it checks, where its file says none
     check: Check
     group: Grouping | None = None
     # a rule whose finding on the same table already reports this rule's failure there (one mistake)
@@ -204,7 +205,7 @@ def load_rule_file(path: Path | str, text: str | None = None, catalogue: Catalog
         parsed = RuleFileSpec.model_validate(data, context=_validation_context(catalogue))
     except ValidationError as error:
         raise RuleError(name, *first_problem(error, node)) from None
-    return [Rule(spec, name, line_of(node, ("rules", index)), catalogue, parsed.document)
+    return [Rule(spec, name, line_of(node, ("rules", index)), catalogue, spec.document or parsed.document)
             for index, spec in enumerate(parsed.rules)]
 
 

@@ -145,7 +145,31 @@ def build_grid_table(raw: RawTable, kind: str | None) -> Table:
 
 def _pad(grid: list[list[GridCell]]) -> list[list[GridCell]]:
     width = max((len(r) for r in grid), default=0)
-    return [r + [GridCell("", r[-1].source if r else Source())] * (width - len(r)) for r in grid]
+    starts = _column_starts(grid, width)
+    return [_placed_by_position(r, starts) or r + [GridCell("", r[-1].source if r else Source())] * (width - len(r))
+            for r in grid]
+
+
+def _column_starts(grid: list[list[GridCell]], width: int) -> list[float] | None:
+    """Where each column starts on the page, from a full row with every cell's box (PDF tables)."""
+    for row in grid:
+        if len(row) == width and all(c.source.bbox for c in row):
+            return [c.source.bbox[0] for c in row]  # type: ignore[index]
+    return None
+
+
+def _placed_by_position(row: list[GridCell], starts: list[float] | None) -> list[GridCell] | None:
+    """A short row (the 合计 row of a table continued on the next page, its label cell merged across
+    the code columns) placed by where its cells start, so each amount lands under its header."""
+    if starts is None or len(row) >= len(starts) or not row or not all(c.source.bbox for c in row):
+        return None
+    placed = [GridCell("", row[-1].source) for _ in starts]
+    for cell in row:
+        matches = [j for j, x in enumerate(starts) if abs(x - cell.source.bbox[0]) <= 2]  # type: ignore[index]
+        if len(matches) != 1 or placed[matches[0]].text:
+            return None
+        placed[matches[0]] = cell
+    return placed
 
 
 def _drop_empty_columns(grid: list[list[GridCell]]) -> list[list[GridCell]]:
