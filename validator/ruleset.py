@@ -183,8 +183,9 @@ class Rule:
         return self.spec.id
 
     def applies_to(self, document_kind: str | None) -> bool:
-        """Whether it checks a document of this kind (部门预算 …); one of unknown kind gets every rule."""
-        return self.document is None or document_kind is None or document_kind.endswith(self.document)
+        """Whether it checks a document of this kind (部门预算 …). A document of unknown kind has no budget
+        table (they would tell its kind), so the budget rules would only be skipped on it: it gets the others."""
+        return self.document is None or (document_kind or "决算").endswith(self.document)
 
 
 def _validation_context(catalogue: Catalogue) -> dict[str, object]:

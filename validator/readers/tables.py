@@ -22,7 +22,7 @@ MAX_HEADER_ROWS = 6
 # into these parts first.
 _NUMERAL = r"(?:\d{1,2}|[一二三四五六七八九]?十[一二三四五六七八九]?|[一二三四五六七八九])"
 _LABEL = re.compile(rf"^(?:(?:公开|附)?\d{{1,2}}表|(?:公开|附)?表{_NUMERAL})$")
-_META_KEY = r"(?:金额单位|编制单位|单位名称|部门名称|部门|单位)\s*[:：]"
+_META_KEY = r"(?:金额单位|编制单位|编制部门|单位名称|部门名称|部门|单位)\s*[:：]"
 _META = re.compile(rf"^(?:{_META_KEY}.*|\d{{4}}年度?)$")
 # 注：…, or a remark printed wholly in brackets under the table: "（无政府性基金支出）"
 _NOTE = re.compile(r"^(?:(?:注|说明|备注)\d*[:：]|\([^()]*\)$)")
