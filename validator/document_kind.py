@@ -17,7 +17,7 @@ from .labels import normalise
 from .model import Document
 
 # Headings of a cover or contents: a line ending "2025年区级单位预算", or naming the 说明 part
-_SORT_WORDS = {sort: re.compile(rf"(?:部门|单位){sort}(?:公开)?$|{sort}(?:编制|情况)说明", re.MULTILINE)
+_SORT_WORDS = {sort: re.compile(rf"(?:部门|单位){sort}(?:公开|表)?$|{sort}(?:编制|情况)说明", re.MULTILINE)
                for sort in ("预算", "决算")}
 _LEVEL = re.compile(r"(部门|单位)(?:预算|决算)")
 # In a title the level is named before the table: 2025年部门收入预算总表, 预算单位收入预算总表,
