@@ -32,7 +32,7 @@ def listing(rules: list[Rule]) -> str:
     lines = []
     for heading, members in groups:
         if len(groups) > 1:
-            lines.append(f"{'' if not lines else chr(10)}{heading}")
+            lines.append(heading)
         lines += [f"{r.id:<{width}}  {SEVERITY_WORDS[r.spec.severity]}  {r.spec.title}" for r in sorted(members, key=_order)]
     return "\n".join(lines) + f"\n共 {len(rules)} 条规则。budgetlint rules 编号 查看详细说明。\n"
 
