@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -23,6 +23,10 @@ from .packs import builtin_rules_dir
 from .yamlnodes import first_problem, line_of, load_rule_yaml
 
 CATALOGUE_FILE = "tables.yaml"
+# The built-in catalogues, one per kind of document: 决算 tables, then 预算 tables
+BUILTIN_CATALOGUE_FILES = (CATALOGUE_FILE, "budget_tables.yaml")
+# What a disclosure is: its tables and their titles differ, so each kind has its own catalogue
+DocumentSort = Literal["决算", "预算"]
 # A leading unit name and year often precede the standard title: "XX局2023年度收入决算表".
 _YEAR_PREFIX = re.compile(r"^.*?\d{4}年(?:度)?")
 # A kind is a name in rule expressions (T5["行政运行", "项目支出"]): upper case, unlike functions and loop variables.
@@ -38,6 +42,7 @@ class _TableSpec(BaseModel):
 
 class _CatalogueFile(BaseModel):
     model_config = ConfigDict(extra="forbid")
+    document: DocumentSort | None = None  # the kind of document its tables belong to (None: any)
     tables: dict[KindId, _TableSpec]
 
 
@@ -47,6 +52,7 @@ class TableKind:
     name: str
     titles: tuple[str, ...]
     row_aliases: dict[str, tuple[str, ...]] = field(default_factory=dict)  # normalised key -> keys
+    document: DocumentSort | None = None  # 决算 or 预算 tables; None: a user's table of either
 
 
 @dataclass(frozen=True)
@@ -78,8 +84,11 @@ _EMPTY = Catalogue({}, ())
 
 @cache
 def builtin_catalogue() -> Catalogue:
-    text = builtin_rules_dir().joinpath(CATALOGUE_FILE).read_text(encoding="utf-8")
-    return extended(_EMPTY, f"rules/{CATALOGUE_FILE}", text)
+    catalogue = _EMPTY
+    for name in BUILTIN_CATALOGUE_FILES:
+        text = builtin_rules_dir().joinpath(name).read_text(encoding="utf-8")
+        catalogue = extended(catalogue, f"rules/{name}", text)
+    return catalogue
 
 
 def merged_catalogue(paths: Sequence[Path]) -> Catalogue:
@@ -114,7 +123,8 @@ def extended(base: Catalogue, name: str, text: str) -> Catalogue:
             key = label_key(label)
             aliases[key] = _added(aliases.get(key, ()), (label_key(a) for a in more))
         kinds[kind_id] = TableKind(kind_id, spec.name or old.name,  # type: ignore[union-attr]
-                                   _added(old.titles if old else (), spec.titles), aliases)
+                                   _added(old.titles if old else (), spec.titles), aliases,
+                                   old.document if old else parsed.document)
     suffixes = sorted(((k.id, normalise(t)) for k in kinds.values() for t in k.titles), key=lambda p: -len(p[1]))
     return Catalogue(kinds, tuple(suffixes))
 

@@ -133,7 +133,8 @@ class FileChecker:
             return unreadable(path, str(error))
         except Exception as error:  # a reader bug must not stop the batch or show a traceback
             return unreadable(path, f"读取时出现内部错误（{type(error).__name__}: {error}），请报告此问题", internal=True)
-        result = FileResult(str(path), document.format, [t.label or t.title for t in document.tables])
+        result = FileResult(str(path), document.format, [t.label or t.title for t in document.tables],
+                            document_kind=document.kind)
         try:
             findings, skips = self.engine.run(document)
         except Exception as error:  # a hostile file that trips the engine is reported, the batch goes on

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import yaml
 
+from .document_kind import keep_own_tables
 from .engine import Engine
 from .findings import Finding, Skip
 from .model import Document, Source
@@ -14,7 +15,13 @@ from .yamlnodes import load_with_nodes
 
 
 def example_document(rule: Rule, example: Example) -> Document:
-    return document_from_data(_document_data(example), f"{rule.id}:{example.name}", rule.catalogue)
+    return _of_its_kind(document_from_data(_document_data(example), f"{rule.id}:{example.name}", rule.catalogue), rule)
+
+
+def _of_its_kind(document: Document, rule: Rule) -> Document:
+    """The example told 预算 or 决算 like any file read, so that the rules of its kind apply to it."""
+    keep_own_tables(document, rule.catalogue)
+    return document
 
 
 def _document_data(example: Example) -> dict[str, object]:
@@ -47,4 +54,4 @@ def example_with_grid_places(rule: Rule, example: Example) -> tuple[Document, di
         for i, row in enumerate(grid.value):
             for j, cell in enumerate(row.value):
                 places[Source(line=cell.start_mark.line + 1, column=cell.start_mark.column + 1)] = (t, i, j)
-    return document_from_data(data, f"{rule.id}:{example.name}", rule.catalogue, node), places
+    return _of_its_kind(document_from_data(data, f"{rule.id}:{example.name}", rule.catalogue, node), rule), places

@@ -20,9 +20,20 @@ _SEVERITY_MEANING = {"error": "错误（公开前必须更正）", "warning": "�
 JUDGED, CHECKED_AGAINST = "▲", "△"
 
 
+# The kinds of document a rule checks, in the order the list shows them (None: every kind)
+_DOCUMENT_HEADINGS = {"决算": "决算公开（部门决算、单位决算）", "预算": "预算公开（部门预算、单位预算）", None: "各类公开通用"}
+
+
 def listing(rules: list[Rule]) -> str:
+    """The rules grouped by the kind of document they check; a group of one kind is shown without heading."""
     width = max((len(r.id) for r in rules), default=4)
-    lines = [f"{r.id:<{width}}  {SEVERITY_WORDS[r.spec.severity]}  {r.spec.title}" for r in sorted(rules, key=_order)]
+    groups = [(heading, [r for r in rules if r.document == sort]) for sort, heading in _DOCUMENT_HEADINGS.items()]
+    groups = [(heading, members) for heading, members in groups if members]
+    lines = []
+    for heading, members in groups:
+        if len(groups) > 1:
+            lines.append(heading)
+        lines += [f"{r.id:<{width}}  {SEVERITY_WORDS[r.spec.severity]}  {r.spec.title}" for r in sorted(members, key=_order)]
     return "\n".join(lines) + f"\n共 {len(rules)} 条规则。budgetlint rules 编号 查看详细说明。\n"
 
 
@@ -44,12 +55,13 @@ def _rule_data(rule: Rule) -> dict[str, object]:
             "basis": spec.basis, "description": spec.description, "message": spec.message, "hint": spec.hint,
             "kind": spec.check.kind,
             "examples": {"pass": len(spec.examples.passing), "fail": len(spec.examples.failing)},
-            "file": rule.path, "line": rule.line}
+            "file": rule.path, "line": rule.line, "document": rule.document}
 
 
 def _order(rule: Rule) -> tuple[int, str]:
-    """Tables first (T1…T9), then cross-table (X), document (D) and number (N) rules."""
-    return ("TXDN".find(rule.id[0]) % 4, rule.id)
+    """Tables first (T1…T9, B1…B9), then cross-table (X, BX), document (D, BD) and number (N) rules."""
+    family = rule.id[1] if rule.id[0] == "B" and rule.id[1] in "XD" else rule.id[0]
+    return ("TXDN".find(family) % 4, rule.id)
 
 
 def explain(rule: Rule) -> str:

@@ -4,7 +4,8 @@ The JSON contract (numbers as strings so no precision is lost):
 {"tool": {"name", "version"}, "files": [{"path", "format", "tables", "error",
  "internal_error" (true when the error is budgetlint's own: a bug to report),
  "claims" ([found, checked] numeric claims in the prose, or null),
- "ocr" ([read, doubtful] table cells OCR'd from scanned pages and those below confidence 0.8, or null)}],
+ "ocr" ([read, doubtful] table cells OCR'd from scanned pages and those below confidence 0.8, or null),
+ "document_kind" (部门预算, 单位预算, 部门决算, 单位决算, or 预算/决算 when the level is not printed; or null)}],
  "findings": [{"rule", "severity", "title", "message", "file", "expected", "actual", "difference",
                "tolerance", "hint", "judged" (how many of the first locations are places found wrong,
                the others being what they were compared with), "locations": [{"table", "table_title", "row", "row_no", "code", "column",
@@ -154,6 +155,7 @@ class FileResult:
     claims: tuple[int, int] | None = None  # claims found in the prose, and how many a rule checked
     ocr: tuple[int, int] | None = None  # table cells read by OCR from scanned pages, and how many doubtfully
     internal_error: bool = False  # reading or checking it failed by a bug of budgetlint (exit code 3)
+    document_kind: str | None = None  # 部门预算, 单位决算, 预算 … as recognised (None: nothing tells)
 
 
 @dataclass(slots=True)

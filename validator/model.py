@@ -153,6 +153,7 @@ class Document:
     text: list[TextLine] = field(default_factory=list)
     # What the reader could not read inside the file (a scanned page with no text layer)
     problems: list[Note] = field(default_factory=list)
+    kind: str | None = None  # 部门预算, 单位决算, 预算 … (document_kind.classify), None when nothing tells
 
     def tables_of(self, kind: str) -> list[Table]:
         return [t for t in self.tables if t.kind == kind]

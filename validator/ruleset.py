@@ -19,7 +19,14 @@ from typing import Annotated, Any, Literal, Union
 
 from pydantic import Field, ValidationError, field_validator, model_validator
 
-from .catalogue import CATALOGUE_FILE, Catalogue, builtin_catalogue, merged_catalogue
+from .catalogue import (
+    BUILTIN_CATALOGUE_FILES,
+    CATALOGUE_FILE,
+    Catalogue,
+    DocumentSort,
+    builtin_catalogue,
+    merged_catalogue,
+)
 from .checks.assertion import AssertCheck
 from .checks.common import PLACEHOLDERS, Minor
 from .checks.common import Strict as _Strict
@@ -33,7 +40,7 @@ from .yamlnodes import first_problem, line_of, load_rule_yaml
 # What a grouped finding's message may name (see Grouping).
 GROUP_PLACEHOLDERS = frozenset({"count", "places", "pages", "table"})
 # Files beside the rules that hold data, not rules: the table catalogue and the claims' vocabulary.
-DATA_FILES = (CATALOGUE_FILE, "vocabulary.yaml")
+DATA_FILES = (*BUILTIN_CATALOGUE_FILES, "vocabulary.yaml")
 
 
 class ExampleTable(_Strict):
@@ -143,6 +150,7 @@ class RuleSpec(_Strict):
     tolerance: Decimal = Decimal(0)
     minor: Minor | None = None  # a difference the printed figure's last digit explains: milder severity
     aliases: list[str] = []
+    document: DocumentSort | None = None  # the kind of document it checks, where its file says none
     check: Check
     group: Grouping | None = None
     # a rule whose finding on the same table already reports this rule's failure there (one mistake)
@@ -156,6 +164,7 @@ class RuleSpec(_Strict):
 
 
 class RuleFileSpec(_Strict):
+    document: DocumentSort | None = None  # its rules check only this kind of document (None: any)
     rules: list[RuleSpec]
 
 
@@ -167,10 +176,16 @@ class Rule:
     path: str
     line: int | None
     catalogue: Catalogue = field(default_factory=builtin_catalogue, compare=False, repr=False)  # its tables
+    document: DocumentSort | None = None  # 决算 or 预算: the kind of document it checks (None: any)
 
     @property
     def id(self) -> str:
         return self.spec.id
+
+    def applies_to(self, document_kind: str | None) -> bool:
+        """Whether it checks a document of this kind (部门预算 …). A document of unknown kind has no budget
+        table (they would tell its kind), so the budget rules would only be skipped on it: it gets the others."""
+        return self.document is None or (document_kind or "决算").endswith(self.document)
 
 
 def _validation_context(catalogue: Catalogue) -> dict[str, object]:
@@ -191,7 +206,8 @@ def load_rule_file(path: Path | str, text: str | None = None, catalogue: Catalog
         parsed = RuleFileSpec.model_validate(data, context=_validation_context(catalogue))
     except ValidationError as error:
         raise RuleError(name, *first_problem(error, node)) from None
-    return [Rule(spec, name, line_of(node, ("rules", index)), catalogue) for index, spec in enumerate(parsed.rules)]
+    return [Rule(spec, name, line_of(node, ("rules", index)), catalogue, spec.document or parsed.document)
+            for index, spec in enumerate(parsed.rules)]
 
 
 def load_rules(paths: list[Path], base: Sequence[Rule] = (), catalogue: Catalogue | None = None) -> list[Rule]:

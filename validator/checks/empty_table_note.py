@@ -1,4 +1,5 @@
-"""`kind: empty_table_note`: a table published empty says why (本单位无…, 故本表为空)."""
+"""`kind: empty_table_note`: a table published empty says why (本单位无…, 故本表为空); with
+`with_data: true`, the opposite: a table with figures must not say it is empty."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ class EmptyTableNoteCheck(Strict):
     kind: Literal["empty_table_note"]
     tables: list[str]
     note: str  # regex a 说明 must match
+    with_data: bool = False  # report a table that has figures and a note matching `note`
 
 
 def evaluate(check: EmptyTableNoteCheck, run: RuleRun) -> Iterator[Finding]:
@@ -21,7 +23,8 @@ def evaluate(check: EmptyTableNoteCheck, run: RuleRun) -> Iterator[Finding]:
     for table in run.document.tables:
         if table.kind in check.tables:
             run.outcome.evaluated += 1
-            if not table.has_data() and not any(pattern.search(n.text) for n in table.notes):
+            noted = any(pattern.search(n.text) for n in table.notes)
+            if (table.has_data() and noted) if check.with_data else (not table.has_data() and not noted):
                 location = Location(table=table.label or table.kind, table_title=table.title, source=table.source)
                 yield run.finding([location])
     if run.outcome.evaluated == 0:

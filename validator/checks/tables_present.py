@@ -19,7 +19,8 @@ def evaluate(check: TablesPresentCheck, run: RuleRun) -> Iterator[Finding]:
     kinds = run.file.catalogue.kinds
     for resolver in run.file.resolvers:
         if check.when not in resolver.tables:
-            run.outcome.skip(f"不是完整的决算公开（没有{kinds[check.when].name}）")
+            sort = kinds[check.when].document or "决算"
+            run.outcome.skip(f"不是完整的{sort}公开（没有{kinds[check.when].name}）")
             continue
         run.outcome.evaluated += 1
         anchor = resolver.tables[check.when]

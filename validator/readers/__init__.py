@@ -6,6 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..catalogue import Catalogue
+from ..document_kind import keep_own_tables
 from ..errors import ReadError
 from ..model import Document
 from . import excel, pdf, structured, text
@@ -50,6 +51,8 @@ def read_document(path: Path, catalogue: Catalogue, max_bytes: int = DEFAULT_MAX
     if reader is None:
         raise ReadError(f"不支持的文件类型“{path.suffix or '无扩展名'}”（支持：{', '.join(sorted(READERS))}）")
     try:
-        return reader(path, catalogue, max_bytes)
+        document = reader(path, catalogue, max_bytes)
     except OSError as error:
         raise ReadError(f"无法打开文件：{error.strerror or error}") from error
+    keep_own_tables(document, catalogue)
+    return document

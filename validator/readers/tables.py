@@ -22,9 +22,10 @@ MAX_HEADER_ROWS = 6
 # into these parts first.
 _NUMERAL = r"(?:\d{1,2}|[一二三四五六七八九]?十[一二三四五六七八九]?|[一二三四五六七八九])"
 _LABEL = re.compile(rf"^(?:(?:公开|附)?\d{{1,2}}表|(?:公开|附)?表{_NUMERAL})$")
-_META_KEY = r"(?:金额单位|编制单位|单位名称|部门名称|部门|单位)\s*[:：]"
+_META_KEY = r"(?:金额单位|编制单位|编制部门|单位名称|部门名称|部门|单位)\s*[:：]"
 _META = re.compile(rf"^(?:{_META_KEY}.*|\d{{4}}年度?)$")
-_NOTE = re.compile(r"^(?:注|说明|备注)\d*[:：]")
+# 注：…, or a remark printed wholly in brackets under the table: "（无政府性基金支出）"
+_NOTE = re.compile(r"^(?:(?:注|说明|备注)\d*[:：]|\([^()]*\)$)")
 # Where a part of a caption begins: a 公开 表号 after a title, or a 部门/单位 key; a 表号 that opens the
 # caption ("表一收支预算总表") is a part of its own.
 _CAPTION_PART = re.compile(rf"{_META_KEY}|公开\s*(?:{_NUMERAL}\s*表|表\s*{_NUMERAL})")
@@ -34,6 +35,7 @@ _UNIT = re.compile(r"^(亿元|万元|千元|元)")
 # over the next page of a table names no new table.
 _QUALIFIER = re.compile(r"\([^()]*\)$")
 _CONTINUED = re.compile(r"\((?:续|续表|续前表)\)$")
+_CODE_PARTS = ("类", "款", "项")
 
 
 def caption_parts(text: str) -> list[str]:
@@ -118,6 +120,11 @@ def add_meta(raw: RawTable, text: str) -> None:
 def build_grid_table(raw: RawTable, kind: str | None) -> Table:
     """The Table of an ordinary grid of the catalogue's `kind` (None: a table no rule knows)."""
     grid = _drop_empty_columns(_pad(raw.grid))
+    notes = list(raw.notes)
+    # A note printed inside the table's last ruled row ("注：本部门无相关收支项目") is a note, not a row.
+    while grid and len(filled := [c for c in grid[-1] if c.text.strip()]) == 1 and is_note(filled[0].text):
+        notes.insert(0, Note(filled[0].text.strip(), filled[0].source))
+        grid.pop()
     header_count, number_row = _header_block(grid)
     headers = grid[:header_count]
     header_signatures = {_signature(r) for r in headers}
@@ -131,20 +138,68 @@ def build_grid_table(raw: RawTable, kind: str | None) -> Table:
         if _is_header_like(grid_row, columns):
             continue  # a header row printed again in the middle, in words that differ from the first
         rows.extend(_rows_of(grid_row, columns, len(rows), strict=kind is not None))
+    rows = _join_split_rows(rows)
     apply_column_precision(rows)
-    return Table(kind, raw.title, raw.label, columns, rows, raw.source, raw.notes, raw.meta)
+    return Table(kind, raw.title, raw.label, columns, rows, raw.source, notes, raw.meta)
 
 
 def _pad(grid: list[list[GridCell]]) -> list[list[GridCell]]:
     width = max((len(r) for r in grid), default=0)
-    return [r + [GridCell("", r[-1].source if r else Source())] * (width - len(r)) for r in grid]
+    starts = _column_starts(grid, width)
+    return [_placed_by_position(r, starts) or r + [GridCell("", r[-1].source if r else Source())] * (width - len(r))
+            for r in grid]
+
+
+def _column_starts(grid: list[list[GridCell]], width: int) -> list[float] | None:
+    """Where each column starts on the page, from a full row with every cell's box (PDF tables)."""
+    for row in grid:
+        if len(row) == width and all(c.source.bbox for c in row):
+            return [c.source.bbox[0] for c in row]  # type: ignore[index]
+    return None
+
+
+def _placed_by_position(row: list[GridCell], starts: list[float] | None) -> list[GridCell] | None:
+    """A short row (the 合计 row of a table continued on the next page, its label cell merged across
+    the code columns) placed by where its cells start, so each amount lands under its header."""
+    if starts is None or len(row) >= len(starts) or not row or not all(c.source.bbox for c in row):
+        return None
+    placed = [GridCell("", row[-1].source) for _ in starts]
+    for cell in row:
+        matches = [j for j, x in enumerate(starts) if abs(x - cell.source.bbox[0]) <= 2]  # type: ignore[index]
+        if len(matches) != 1 or placed[matches[0]].text:
+            return None
+        placed[matches[0]] = cell
+    return placed
 
 
 def _drop_empty_columns(grid: list[list[GridCell]]) -> list[list[GridCell]]:
     if not grid:
         return grid
     keep = [j for j in range(len(grid[0])) if any(r[j].text.strip() for r in grid)]
-    return [[r[j] for j in keep] for r in grid]
+    return _merge_inset_columns([[r[j] for j in keep] for r in grid])
+
+
+def _merge_inset_columns(grid: list[list[GridCell]]) -> list[list[GridCell]]:
+    """One printed column split in two by a box drawn inside some of its cells (a bold 合计 row framed
+    again): its texts fall in two grid columns, never both in one row, and one column's texts lie
+    within the other's cells on the page. Such a pair is one column."""
+    j = 1
+    while grid and j < len(grid[0]):
+        if _inset(grid, j - 1, j) or _inset(grid, j, j - 1):
+            grid = [[*r[:j - 1], r[j - 1] if r[j - 1].text.strip() else r[j], *r[j + 1:]] for r in grid]
+        else:
+            j += 1
+    return grid
+
+
+def _inset(grid: list[list[GridCell]], outer: int, inner: int) -> bool:
+    if any(r[outer].text.strip() and r[inner].text.strip() for r in grid):
+        return False
+    spans = [r[outer].source.bbox for r in grid if r[outer].text.strip()]
+    insets = [r[inner].source.bbox for r in grid if r[inner].text.strip()]
+    if not spans or not insets or None in spans or None in insets:
+        return False
+    return all(any(o[0] - 1 <= i[0] and i[2] <= o[2] + 1 for o in spans) for i in insets)  # type: ignore[index]
 
 
 def _signature(row: list[GridCell]) -> tuple[str, ...]:
@@ -239,11 +294,18 @@ def _role(path: list[str], number: int | None, values: list[str], numbered: bool
         return "row_no"
     if "编码" in leaf or "代码" in leaf:
         return "code"
+    # A code printed in three columns under one header (功能分类科目编码/类, 款, 项; 经济分类 类, 款)
+    if leaf in _CODE_PARTS and any("编码" in normalise(p) or "代码" in normalise(p) for p in path[:-1]):
+        return "code"
     if number is not None:
         return "amount"
     if numbered:
         return "label"  # where a 栏次 row exists, every amount column carries its number
     filled = [v for v in values if v.strip()]
+    if not path and filled and all(normalise_code(v) for v in filled):
+        return "code"  # codes printed left of their header's box (an unruled table), under no header
+    if not path and not filled:
+        return "label"  # a gap between columns: nothing in it is an amount
     if not filled:  # an empty table: its header alone tells ("项目/科目名称" but not "本年支出/项目支出")
         return "label" if path and normalise(path[0]).startswith("项目") or leaf.endswith(("项目", "名称")) else "amount"
     numeric = sum(1 for v in filled if isinstance(parse_number(v), Amount | Garbled))
@@ -254,7 +316,7 @@ def _rows_of(grid_row: list[GridCell], columns: list[Column], position: int, str
     rows = []
     for segment in sorted({c.segment for c in columns}):
         label_parts: list[str] = []
-        code = None
+        code_parts: list[str] = []
         row_no = None
         cells: dict[int, Cell] = {}
         source = None
@@ -268,11 +330,14 @@ def _rows_of(grid_row: list[GridCell], columns: list[Column], position: int, str
             elif column.role == "row_no":
                 row_no = int(text) if text.isdigit() else None
             elif column.role == "code" and text:
-                code = normalise_code(text)
-                if code is None:
-                    label_parts.append(text)  # "合计" or a label printed in the code column
+                code_parts.append(text)
             elif column.role == "label" and text:
                 label_parts.append(text)
+        # 类, 款 and 项 printed apart ("201", "03", "01") make one code, a 款 or 项 printed as a number
+        # ("2" for "02") too; anything else printed in a code column ("合计") is a label.
+        code = normalise_code(_joined_code(code_parts)) if code_parts else None
+        if code_parts and code is None:
+            label_parts[:0] = code_parts
         label = " ".join(label_parts)
         # A blank line is padding, except in a table of amounts only (三公经费表), where it is the row.
         labelled = any(c.role != "amount" for c in columns if c.segment == segment)
@@ -285,6 +350,42 @@ def _rows_of(grid_row: list[GridCell], columns: list[Column], position: int, str
     for offset, row in enumerate(joined):
         row.position = position + offset
     return joined
+
+
+def _joined_code(parts: list[str]) -> str:
+    return parts[0] + "".join(p.zfill(2) if p.isdigit() else p for p in parts[1:])
+
+
+def _join_split_rows(rows: list[Row]) -> list[Row]:
+    """A printed row whose amount sits in a box drawn inside its cell arrives as two grid rows on the
+    same line of the page: the code and label with blank amounts, and the amounts with no label."""
+    joined: list[Row] = []
+    for row in rows:
+        previous = joined[-1] if joined else None
+        if previous is not None and previous.segment == row.segment and _same_line(previous, row):
+            named, figures = (previous, row) if _only_named(previous) else (row, previous)
+            if _only_named(named) and _only_figures(figures):
+                named.cells = figures.cells
+                joined[-1] = named
+                continue
+        joined.append(row)
+    for position, row in enumerate(joined):
+        row.position = position
+    return joined
+
+
+def _only_named(row: Row) -> bool:
+    return bool(row.label or row.code) and all(c.is_blank for c in row.cells.values())
+
+
+def _only_figures(row: Row) -> bool:
+    return not row.label and row.code is None and row.row_no is None and any(not c.is_blank for c in row.cells.values())
+
+
+def _same_line(one: Row, other: Row) -> bool:
+    a, b = one.source.bbox, other.source.bbox
+    return (a is not None and b is not None and one.source.page == other.source.page
+            and a[1] < b[3] and b[1] < a[3])
 
 
 def _join_spanning_labels(rows: list[Row]) -> list[Row]:

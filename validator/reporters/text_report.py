@@ -19,8 +19,11 @@ def render(report: Report, verbose: bool = False, color: bool = False, width: in
     buffer = StringIO()
     console = Console(file=buffer, force_terminal=color, no_color=not color, width=width, highlight=False,
                       soft_wrap=True)
+    kinds = {result.path: result.document_kind for result in report.files}
     for path, in_file in groupby(report.findings, key=lambda f: f.file):
         console.print(f"[bold]{escape(path)}[/bold]")
+        if kinds.get(path):
+            console.print(f"  文件类别：{kinds[path]}", style="dim")
         for table, in_table in groupby(in_file, key=_table_of):
             console.print(f"  [bold]{escape(table)}[/bold]")
             for finding in in_table:
@@ -31,7 +34,8 @@ def render(report: Report, verbose: bool = False, color: bool = False, width: in
             console.print(f"跳过 {skip.rule} {escape(skip.file)}：{escape(skip.reason)}", style="dim")
         for result in report.files:
             tables = "、".join(result.tables) if result.tables else "（无）"
-            console.print(f"已读取 {escape(result.path)}（{result.format or '未读取'}）：{escape(tables)}", style="dim")
+            kind = f"，{result.document_kind}" if result.document_kind else ""
+            console.print(f"已读取 {escape(result.path)}（{result.format or '未读取'}{kind}）：{escape(tables)}", style="dim")
             if result.claims and result.claims[0]:
                 found, checked = result.claims
                 console.print(f"  文中找到 {found} 处可核对的数字表述，其中 {checked} 处已按规则核对", style="dim")
