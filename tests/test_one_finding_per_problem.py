@@ -264,3 +264,11 @@ def test_same_mistake_as_must_name_a_rule(tmp_path):
     path.write_text(text.replace("same_mistake_as: SE-08", "same_mistake_as: SE-88"), encoding="utf-8")
     with pytest.raises(RuleError, match="same_mistake_as 指的规则 SE-88 不存在"):
         load_rules([path])
+
+
+def test_a_merged_message_quotes_the_text_without_the_spaces_a_pdf_puts_around_figures(tmp_path):
+    text = tmp_path / "说明.txt"
+    text.write_text("2024 年度收入支出总计 307.82 万元，与 2023 年度相比增加 307.82 万元，增长100.00%。\n"
+                    "机关运行经费支出 12.00 万元，比上年增加 12.00 万元，增长100%。\n", encoding="utf-8")
+    (finding,) = check([text], select_ids=["C-17"]).findings
+    assert "“2024年度收入支出总计307.82万元，与2023年度相比增加307.82万元，增长100.00%”" in finding.message

@@ -8,6 +8,7 @@ SARIF and HTML carry each one. A table or file with a single place keeps the rul
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import replace
 
@@ -16,6 +17,8 @@ from .ruleset import Grouping
 
 # Characters of places named in a merged message; the locations carry every place.
 PLACES_WIDTH = 60
+# Spaces a PDF text layer puts between Chinese and figures ("增加 307.82 万元") are not the text's own.
+_LAYOUT_SPACES = re.compile(r"(?<=[^\x00-\x7f])\s+|\s+(?=[^\x00-\x7f])")
 
 
 def merged(group: Grouping, findings: list[Finding]) -> list[Finding]:
@@ -77,7 +80,8 @@ def _place(location: Location) -> str:
     """“XX局”（第3页）, “=SUM(D8:I8)”（公开03表!E12）, 第3页: the value and where it is."""
     where = location.source.describe() or location.describe()
     if location.value:
-        return f"“{location.value}”（{where}）" if where else f"“{location.value}”"
+        value = _LAYOUT_SPACES.sub("", location.value)
+        return f"“{value}”（{where}）" if where else f"“{value}”"
     return where
 
 
