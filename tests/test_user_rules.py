@@ -211,7 +211,7 @@ def test_an_unknown_prefix_exits_2_with_a_suggestion(wanted, suggested):
 
 
 JSON_KEYS = ["id", "aliases", "title", "severity", "basis", "description", "message", "hint", "kind",
-             "examples", "file", "line"]
+             "examples", "file", "line", "document"]
 
 
 def test_rules_as_json_has_every_rule_with_stable_keys():
