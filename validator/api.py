@@ -8,7 +8,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from .batch import check_in_parallel
+from .batch import check_in_parallel, check_in_time
 from .checking import (
     READ_RULE,
     READ_RULE_INFO,
@@ -87,7 +87,7 @@ def _check_here(files: list[Path], checker: FileChecker, done: dict[int, FileOut
                 progress: Progress | None) -> None:
     """One file after the other in this process, one document alive at a time."""
     for index, path in enumerate(files):
-        done[index] = checker.check(path)
+        done[index] = check_in_time(checker, path)
         if progress:
             progress(len(done), len(files), str(path))
 
