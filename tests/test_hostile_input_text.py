@@ -302,3 +302,28 @@ def test_text_that_reads_as_no_disclosure_in_any_encoding_is_refused(tmp_path):
     report = check_json(path)
     assert read_errors(report)
     assert_no_internal_error(report)
+
+
+def test_noise_after_a_utf16_bom_is_refused(tmp_path):
+    path = tmp_path / "noise.txt"
+    path.write_bytes(b"\xff\xfe" + bytes(random.Random(16).randrange(0x20, 0xd7) for _ in range(400)))
+    assert any("UTF-16" in message for message in read_errors(check_json(path)))
+
+
+def test_ctrl_c_names_the_files_not_checked(tmp_path, monkeypatch):
+    from validator import checking
+
+    for name in ("a.txt", "b.txt", "c.txt"):
+        (tmp_path / name).write_bytes(T9.read_bytes())
+    real = checking.FileChecker.check
+
+    def stopped_at_b(self, path):
+        if path.name == "b.txt":
+            raise KeyboardInterrupt
+        return real(self, path)
+
+    monkeypatch.setattr(checking.FileChecker, "check", stopped_at_b)
+    result = run("check", "--jobs", "1", tmp_path)
+    assert result.exit_code == 130
+    assert f"已中断，2 个文件未检查：{tmp_path / 'b.txt'}、{tmp_path / 'c.txt'}" in result.stdout
+    assert f"（{tmp_path / 'b.txt'}、{tmp_path / 'c.txt'}）" in result.stderr

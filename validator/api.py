@@ -78,7 +78,7 @@ def check(paths: Iterable[Path | str], options: CheckOptions | None = None, *, j
             _check_here(files, FileChecker(options, rules), done, progress)
     except KeyboardInterrupt:
         report = _merged(done, rules)
-        report.interrupted = len(files) - len(done)
+        report.not_checked = [str(path) for index, path in enumerate(files) if index not in done]
         raise Interrupted(report) from None
     return _merged(done, rules)
 

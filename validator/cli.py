@@ -195,7 +195,8 @@ def check(paths: tuple[Path, ...], output_format: str, output: Path | None, rule
         except ReadError as error:  # already a READ-01 finding; the copy is just not written
             click.echo(f"未生成标注副本：{error}", err=True)
     if interrupted:
-        click.echo(f"已中断：{report.interrupted} 个文件未检查，以上为已检查文件的结果", err=True)
+        shown = "、".join(report.not_checked[:_NOT_CHECKED_SHOWN]) + ("…" if report.interrupted > _NOT_CHECKED_SHOWN else "")
+        click.echo(f"已中断：{report.interrupted} 个文件未检查（{shown}），以上为已检查文件的结果", err=True)
     if report.internal_errors():
         click.echo(f"budgetlint 内部错误：{report.internal_errors()} 个文件读取或检查时出错（见报告中该文件的 READ-01），"
                    "请报告此问题", err=True)
@@ -211,6 +212,9 @@ def _timeout(value: float | None) -> float | None:
     if value is not None and not low <= value <= high:
         raise click.BadParameter(f"应在 {low:g} 到 {high:g} 秒之间，而不是 {value}")
     return value
+
+
+_NOT_CHECKED_SHOWN = 10  # files named on stderr after Ctrl-C (the JSON report lists every one)
 
 
 def _settings(config_path: Path | None, given: dict[str, object], **flags: bool) -> Settings:

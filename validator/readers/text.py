@@ -37,23 +37,22 @@ _UNSURE_BELOW = 200  # non-ASCII characters: a shorter text without domain words
 
 
 def decode(data: bytes) -> str:
-    """By its BOM (UTF-8/16/32); else UTF-8; else GB18030 (a superset of GBK) when it reads as a
-    disclosure. Big5 (which GB18030 would turn into mojibake) and text that reads as a disclosure in
-    neither are refused with the reason."""
+    """By its BOM (UTF-8; UTF-16/32 when it reads as a disclosure); else UTF-8; else GB18030 (a
+    superset of GBK) when it reads as a disclosure. Big5 (which GB18030 would turn into mojibake) and
+    text that reads as a disclosure in neither are refused with the reason."""
     for bom, encoding in _BOMS:
         if data.startswith(bom):
-            try:
-                return data.decode(encoding)
-            except UnicodeDecodeError as error:
-                raise ReadError(f"文本以 {encoding.upper()} 字节顺序标记开头，但第 {error.start:,} 字节起不是有效的 "
-                                f"{encoding.upper()}") from None
+            text = _decoded_or_none(data, encoding)
+            # almost any bytes after FF FE read as UTF-16: without a disclosure's words it is no text
+            if text is None or encoding != "utf-8-sig" and _domain_words(text, "gb18030") == 0:
+                raise ReadError(f"文本以 {encoding.upper()} 字节顺序标记开头，但不是有效的 {encoding.upper()} 决算文本")
+            return text
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
     readings = {encoding: _decoded_or_none(data, encoding) for encoding in _DOMAIN_WORDS}
-    words = {encoding: sum(text.count(word) for word in _DOMAIN_WORDS[encoding]) if text is not None else -1
-             for encoding, text in readings.items()}
+    words = {encoding: _domain_words(text, encoding) if text is not None else -1 for encoding, text in readings.items()}
     text = readings["gb18030"]
     if text is None:
         raise ReadError("无法识别文本编码（既不是 UTF-8 也不是 GBK/GB18030）")
@@ -63,6 +62,10 @@ def decode(data: bytes) -> str:
         raise ReadError("无法确定文本编码：按 GB18030 和 Big5 读都不见“决算”“预算”“支出”等词，像是乱码；"
                         "请另存为 UTF-8 后再检查")
     return text
+
+
+def _domain_words(text: str, encoding: str) -> int:
+    return sum(text.count(word) for word in _DOMAIN_WORDS[encoding])
 
 
 def _decoded_or_none(data: bytes, encoding: str) -> str | None:
