@@ -201,24 +201,33 @@ def test_a_duplicate_tables_key_is_an_error_not_a_replacement():
 
 # --- rule files -------------------------------------------------------------------------------------
 
-def _rule_file(tmp_path, assertion):
+def _rule_file(tmp_path, assertion=None, message=None):
+    """The 公开09表 budget-total rule (fixtures/fuzz/R20_rule.yaml) with its assertion or message replaced."""
+    text = (FUZZ / "R20_rule.yaml").read_text(encoding="utf-8")
+    if assertion:
+        text = re.sub(r"(?m)^    assert: .*$", lambda _: f"    assert: {assertion}", text, count=1)
+    if message:
+        text = re.sub(r"(?m)^  message: .*$", lambda _: f"  message: '{message}'", text, count=1)
     path = tmp_path / "rule.yaml"
-    text = (FUZZ / "expr_018.yaml").read_text(encoding="utf-8")
-    path.write_text(text.replace('T9["预算数/合计"] == 9e999', assertion), encoding="utf-8")
+    path.write_text(text, encoding="utf-8")
     return path
 
 
-@pytest.mark.parametrize("rules, problem", [
-    ("expr_018.yaml", "数值常量超出范围"),  # 9e999
-    ("expr_047.yaml", "函数用法不对：total(T9, 1, None)"),
-    ("msg_00.yaml", "不能带格式说明"),  # {actual:>999999999}
+@pytest.mark.parametrize("change, line, problem", [
+    ({"assertion": 'T9["预算数/合计"] == 9e999'}, 11, "数值常量超出范围"),
+    ({"assertion": "T9[1] == total(T9, 1, None)"}, 11, "函数用法不对：total(T9, 1, None)"),
+    ({"message": "{actual:>999999999}"}, 7, "不能带格式说明"),
 ])
 @pytest.mark.parametrize("command", ["check", "rules"])
-def test_a_bad_rule_file_is_a_usage_error_naming_file_and_line(command, rules, problem):
-    args = ("check", T9, "--rules", FUZZ / rules) if command == "check" else ("rules", "--rules", FUZZ / rules)
-    result = run(*args)
+def test_a_bad_rule_file_is_a_usage_error_naming_file_and_line(tmp_path, command, change, line, problem):
+    rules = _rule_file(tmp_path, **change)
+    result = run(*(("check", T9) if command == "check" else ("rules",)), "--rules", rules)
     assert result.exit_code == 2, result.output
-    assert re.search(rf"{rules}:\d+: .*{re.escape(problem)}", result.output), result.output
+    assert f"rule.yaml:{line}: " in result.output and problem in result.output, result.output
+
+
+def test_the_rule_file_the_bad_ones_are_made_from_is_good(tmp_path):
+    assert run("rules", "--rules", _rule_file(tmp_path)).exit_code == 0
 
 
 @pytest.mark.parametrize("assertion", [
