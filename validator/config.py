@@ -44,7 +44,7 @@ from .ruleset import GradeCheck, Rule, declared_parameters
 
 CONFIG_FILE = "budgetlint.toml"
 PYPROJECT = "pyproject.toml"
-DEFAULT_TIMEOUT = 300.0  # seconds per file in a batch: far beyond a 300-page PDF, short of a hung run
+DEFAULT_TIMEOUT = 300.0  # seconds per file: far beyond a 300-page PDF, short of a hung run
 TIMEOUT_RANGE = (0.1, 86_400.0)  # below a tenth of a second nothing is read; beyond a day is no limit
 DEFAULT = "默认"
 COMMAND_LINE = "命令行"
