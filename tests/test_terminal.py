@@ -329,5 +329,6 @@ def test_ctrl_c_stops_within_2_seconds_with_exit_130_and_the_report_of_the_files
     written = json.loads(report.read_text(encoding="utf-8"))
     assert [f["path"] for f in written["files"]] == [str(folder / "a-quick.txt")]
     assert written["summary"]["not_checked"] == 6
+    assert written["not_checked"] == [str(folder / f"slow-{number}.txt") for number in range(6)]
     for worker in started.iterdir():  # no worker left sleeping over its slow file
         assert not Path("/proc", worker.name).exists() or "zombie" in Path("/proc", worker.name, "status").read_text()

@@ -8,7 +8,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from .batch import check_in_parallel
+from .batch import check_in_parallel, check_in_time
 from .checking import (
     READ_RULE,
     READ_RULE_INFO,
@@ -78,7 +78,7 @@ def check(paths: Iterable[Path | str], options: CheckOptions | None = None, *, j
             _check_here(files, FileChecker(options, rules), done, progress)
     except KeyboardInterrupt:
         report = _merged(done, rules)
-        report.interrupted = len(files) - len(done)
+        report.not_checked = [str(path) for index, path in enumerate(files) if index not in done]
         raise Interrupted(report) from None
     return _merged(done, rules)
 
@@ -87,7 +87,7 @@ def _check_here(files: list[Path], checker: FileChecker, done: dict[int, FileOut
                 progress: Progress | None) -> None:
     """One file after the other in this process, one document alive at a time."""
     for index, path in enumerate(files):
-        done[index] = checker.check(path)
+        done[index] = check_in_time(checker, path)
         if progress:
             progress(len(done), len(files), str(path))
 

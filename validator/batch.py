@@ -13,6 +13,7 @@ time limit is stopped inside its worker by an alarm and reported the same way.
 from __future__ import annotations
 
 import signal
+import threading
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
@@ -79,17 +80,24 @@ def _start_worker(options: CheckOptions) -> None:
 
 def _check_one(path: Path) -> FileOutcome:
     assert _checker is not None, "worker started without _start_worker"
-    timeout = _checker.options.timeout
-    if not timeout:
-        return _checker.check(path)
-    signal.signal(signal.SIGALRM, _out_of_time)
-    signal.setitimer(signal.ITIMER_REAL, timeout)
+    return check_in_time(_checker, path)
+
+
+def check_in_time(checker: FileChecker, path: Path) -> FileOutcome:
+    """Check one file, stopped by an alarm after the options' timeout (in a worker, and in the main
+    thread of a run without workers: a single file gets the same limit as a batch)."""
+    timeout = checker.options.timeout
+    if not timeout or threading.current_thread() is not threading.main_thread():  # alarms reach the main thread only
+        return checker.check(path)
+    previous = signal.signal(signal.SIGALRM, _out_of_time)
     try:
-        return _checker.check(path)
+        signal.setitimer(signal.ITIMER_REAL, timeout)
+        return checker.check(path)
     except _OutOfTime:
         return unreadable(path, f"检查超过 {timeout:g} 秒，已停止（文件可能过大或含恶意内容）")
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 class _OutOfTime(BaseException):

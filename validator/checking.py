@@ -61,7 +61,7 @@ class CheckOptions:
     max_bytes: int = DEFAULT_MAX_BYTES
     show_rounding: bool = False
     keep_documents: bool = False
-    timeout: float | None = None  # seconds per file, enforced in worker processes only
+    timeout: float | None = None  # seconds per file (batch.check_in_time)
     tables: tuple[Path, ...] = ()  # users' table catalogues named by the configuration
 
 

@@ -120,8 +120,8 @@ def main() -> None:
 @click.option("--config", "config_path", type=click.Path(path_type=Path, exists=True, dir_okay=False),
               help="配置文件（budgetlint.toml 或 pyproject.toml）；不给出时从当前目录向上查找。")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), help="并行检查的进程数。  [默认: CPU 核数]")
-@click.option("--timeout", type=click.FloatRange(min=0, min_open=True),
-              help="并行检查时每个文件的时间上限（秒），超时记为无法读取。  [默认: 300]")
+@click.option("--timeout", type=float, callback=lambda ctx, param, value: _timeout(value),
+              help="每个文件的时间上限（秒，0.1 到 86400），超时记为无法读取。  [默认: 300]")
 @click.option("--statistics", is_flag=True, help="按规则和按文件统计问题数。")
 @click.option("--baseline", "baseline_path", type=click.Path(path_type=Path, exists=True, dir_okay=False),
               help="只报告不在此基线文件中的问题。")
@@ -195,12 +195,26 @@ def check(paths: tuple[Path, ...], output_format: str, output: Path | None, rule
         except ReadError as error:  # already a READ-01 finding; the copy is just not written
             click.echo(f"未生成标注副本：{error}", err=True)
     if interrupted:
-        click.echo(f"已中断：{report.interrupted} 个文件未检查，以上为已检查文件的结果", err=True)
+        shown = "、".join(report.not_checked[:_NOT_CHECKED_SHOWN]) + ("…" if report.interrupted > _NOT_CHECKED_SHOWN else "")
+        click.echo(f"已中断：{report.interrupted} 个文件未检查（{shown}），以上为已检查文件的结果", err=True)
     if report.internal_errors():
         click.echo(f"budgetlint 内部错误：{report.internal_errors()} 个文件读取或检查时出错（见报告中该文件的 READ-01），"
                    "请报告此问题", err=True)
     sys.exit(exit_code(report, settings.fail_on, interrupted=interrupted,
                        baseline_written=write_baseline_path is not None))
+
+
+def _timeout(value: float | None) -> float | None:
+    """--timeout within the range a configuration allows too; inf and nan are refused (exit 2)."""
+    from .config import TIMEOUT_RANGE
+
+    low, high = TIMEOUT_RANGE
+    if value is not None and not low <= value <= high:
+        raise click.BadParameter(f"应在 {low:g} 到 {high:g} 秒之间，而不是 {value}")
+    return value
+
+
+_NOT_CHECKED_SHOWN = 10  # files named on stderr after Ctrl-C (the JSON report lists every one)
 
 
 def _settings(config_path: Path | None, given: dict[str, object], **flags: bool) -> Settings:

@@ -44,7 +44,8 @@ from .ruleset import GradeCheck, Rule, declared_parameters
 
 CONFIG_FILE = "budgetlint.toml"
 PYPROJECT = "pyproject.toml"
-DEFAULT_TIMEOUT = 300.0  # seconds per file in a batch: far beyond a 300-page PDF, short of a hung run
+DEFAULT_TIMEOUT = 300.0  # seconds per file: far beyond a 300-page PDF, short of a hung run
+TIMEOUT_RANGE = (0.1, 86_400.0)  # below a tenth of a second nothing is read; beyond a day is no limit
 DEFAULT = "默认"
 COMMAND_LINE = "命令行"
 
@@ -76,7 +77,7 @@ class ConfigFile(_Strict):
     fail_on: Literal[Severity, "never"] | None = Field(None, alias="fail-on")
     max_bytes: int | None = Field(None, alias="max-bytes", ge=1)
     jobs: int | None = Field(None, ge=1)
-    timeout: float | None = Field(None, gt=0)
+    timeout: float | None = Field(None, ge=TIMEOUT_RANGE[0], le=TIMEOUT_RANGE[1], allow_inf_nan=False)
     grades: GradesSection | None = None
     parameters: dict[str, Decimal] = {}
 
@@ -109,7 +110,7 @@ def discover(start: Path) -> Path | None:
     for folder in (start.resolve(), *start.resolve().parents):
         if (folder / CONFIG_FILE).is_file():
             return folder / CONFIG_FILE
-        if (folder / PYPROJECT).is_file() and "budgetlint" in _toml(folder / PYPROJECT).get("tool", {}):
+        if (folder / PYPROJECT).is_file() and "budgetlint" in _tool_table(folder / PYPROJECT):
             return folder / PYPROJECT
     return None
 
@@ -121,7 +122,7 @@ def load(path: Path | None) -> Config:
     data = _toml(path)
     prefix = ""
     if path.name == PYPROJECT:
-        data, prefix = data.get("tool", {}).get("budgetlint"), "tool.budgetlint."
+        data, prefix = _tool_table(path).get("budgetlint"), "tool.budgetlint."
         if data is None:
             raise ConfigError(str(path), None, "没有 [tool.budgetlint] 表")
     try:
@@ -269,6 +270,18 @@ def _toml(path: Path) -> dict[str, Any]:
         raise ConfigError(str(path), None, f"无法读取：{error}") from None
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(str(path), None, f"TOML 语法错误：{error}") from None
+    except UnicodeDecodeError as error:
+        raise ConfigError(str(path), None, f"不是 UTF-8 编码（第 {error.start + 1} 个字节；TOML 文件须为 UTF-8）") from None
+    except RecursionError:
+        raise ConfigError(str(path), None, "数组或表嵌套过深") from None
+
+
+def _tool_table(path: Path) -> dict[str, Any]:
+    """pyproject.toml's `tool` table ({} when it has none)."""
+    tool = _toml(path).get("tool", {})
+    if not isinstance(tool, dict):
+        raise ConfigError(str(path), "tool", f"应是表（[tool.…]），而不是 {type(tool).__name__} 值")
+    return tool
 
 
 def _toml_key(key: str) -> str:

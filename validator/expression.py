@@ -29,6 +29,10 @@ from typing import Any
 
 from .interval import CellRef, NotComputable, Quantity
 
+# Far more than any rule needs (a sum of 60 cells is 60 deep), far less than Python's recursion limit
+MAX_DEPTH = 200
+# A constant beyond this is a mistake (9e999 is infinity); the figures are bounded likewise (numbers.py)
+MAX_CONSTANT = 10**20
 COMPARISONS = {ast.Eq: "==", ast.LtE: "<=", ast.GtE: ">=", ast.Lt: "<", ast.Gt: ">", ast.NotEq: "!="}
 ROW_ATTRIBUTES = ("code", "label", "level", "ordinal", "row_no", "segment", "group")
 
@@ -92,8 +96,22 @@ def parse(source: str, table_names: set[str], loop_names: set[str], value_names:
         tree = ast.parse(source, mode="eval").body
     except SyntaxError as error:
         raise ExpressionError(f"表达式语法错误（第{error.offset}个字符附近）：{source.strip()}") from None
+    except (RecursionError, MemoryError, ValueError):  # nested thousands deep; an integer of 5,000 digits
+        raise ExpressionError(f"表达式过长或嵌套过深（最多 {MAX_DEPTH} 层）：{source.strip()[:80]}…") from None
+    if _depth(tree) > MAX_DEPTH:
+        raise ExpressionError(f"表达式嵌套过深（最多 {MAX_DEPTH} 层，如 {MAX_DEPTH} 项相加）：{source.strip()[:80]}…")
     _Checker(table_names, loop_names | value_names, source).visit(tree)
     return tree
+
+
+def _depth(tree: ast.AST) -> int:
+    """How deep the tree goes, found without recursion (checking and compiling it recurse)."""
+    deepest, pending = 0, [(tree, 1)]
+    while pending:
+        node, depth = pending.pop()
+        deepest = max(deepest, depth)
+        pending.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
+    return deepest
 
 
 def compile_assertion(source: str, table_names: set[str], loop_names: set[str],
@@ -157,6 +175,8 @@ class _Checker(ast.NodeVisitor):
     def visit_Constant(self, node: ast.Constant) -> None:
         if not (node.value is None or isinstance(node.value, int | float | str)) or isinstance(node.value, bool):
             self.fail(node, "常量只能是数字、字符串或 None")
+        if isinstance(node.value, int | float) and not abs(node.value) < MAX_CONSTANT:  # also NaN
+            self.fail(node, f"数值常量超出范围（绝对值须小于 10^{len(str(MAX_CONSTANT)) - 1}）")
 
 
 def _selector(node: ast.expr) -> Compiled:
@@ -303,9 +323,9 @@ def _of_two_cells(method: str) -> Callable[[_Compiler, list[ast.expr]], Compiled
 
 
 def _total(compiler: _Compiler, args: list[ast.expr]) -> Compiled | None:
-    if not (isinstance(args[0], ast.Name) and isinstance(args[2], ast.Constant)):
+    if not (isinstance(args[0], ast.Name) and isinstance(args[2], ast.Constant) and type(args[2].value) is int):
         return None
-    table_name, col_sel, level = args[0].id, _selector(args[1]), int(args[2].value)
+    table_name, col_sel, level = args[0].id, _selector(args[1]), args[2].value
     return lambda env: env[0].total(env[0].table(table_name), col_sel(env), level)
 
 

@@ -16,6 +16,7 @@ The JSON contract (numbers as strings so no precision is lost):
              "baselined" (only with a baseline), "not_checked" (only when interrupted),
              "internal_errors" (files budgetlint itself failed on, only when there are any),
              "ocr_cells", "ocr_doubtful" (only when scanned pages were OCR'd)},
+ "not_checked" (only when interrupted): [path of each file not checked, in input order],
  "statistics" (only when asked for): {"rules": [{"rule", "title", "errors", "warnings", "infos", "total"}],
                                       "files": [{"path", "errors", "warnings", "infos", "total"}]}}
 """
@@ -171,8 +172,13 @@ class Report:
     # (Excel); kept only when asked for (check(keep_documents=True)), never part of to_dict().
     documents: dict[str, Document] = field(default_factory=dict, repr=False, compare=False)
     baselined: int | None = None  # findings left out because the baseline lists them (None: no baseline)
-    interrupted: int = 0  # files not checked because the run was stopped (Ctrl-C)
+    not_checked: list[str] = field(default_factory=list)  # files left when the run was stopped (Ctrl-C), in input order
     with_statistics: bool = False  # to_dict() and the text report add counts per rule and per file
+
+    @property
+    def interrupted(self) -> int:
+        """How many files were not checked because the run was stopped."""
+        return len(self.not_checked)
 
     def count(self, severity: str) -> int:
         return sum(1 for f in self.findings if f.severity == severity)
@@ -227,7 +233,8 @@ class Report:
             "findings": [_finding_dict(f) for f in self.findings],
             "skipped": [asdict(s) for s in self.skipped],
             "summary": self.summary(),
-        } | ({"statistics": self.statistics()} if self.with_statistics else {})
+        } | ({"not_checked": self.not_checked} if self.not_checked else {}) | (
+            {"statistics": self.statistics()} if self.with_statistics else {})
 
 
 def _finding_dict(finding: Finding) -> dict[str, Any]:

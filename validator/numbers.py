@@ -22,6 +22,10 @@ DASHES = frozenset({"-", "—", "－", "–", "―", "─", "——", "--", "/",
 _WELL_FORMED = re.compile(r"^(?P<sign>[+-]?)(?P<int>\d{1,3}(?:,\d{3})+|\d+)(?:\.(?P<frac>\d+))?$")
 # Looks numeric at all: digits with separators, optional sign/percent. Used to tell garbled from text.
 _NUMERIC_SHAPE = re.compile(r"^[+-]?[\d,.]*\d[\d,.]*%?$")
+# Far beyond any budget figure (10^20 元), and within Decimal's 28 digits once a check adds tolerances:
+# longer numbers are hostile or broken input, reported rather than computed with.
+MAX_INTEGER_DIGITS = 20
+MAX_DECIMALS = 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +90,9 @@ def parse_number(text: str) -> Parsed:
         return Garbled(raw, _garbled_reason(compact))
     frac = match.group("frac") or ""
     digits = match.group("int").replace(",", "")
+    too_long = _too_long(digits, frac)
+    if too_long:
+        return Garbled(raw, too_long)
     value = Decimal(f"{digits}.{frac}" if frac else digits)
     if match.group("sign") == "-":
         value = -value
@@ -94,6 +101,14 @@ def parse_number(text: str) -> Parsed:
             return Garbled(raw, "括号负数内又带正负号")
         value = -value
     return Amount(value, len(frac), percent)
+
+
+def _too_long(digits: str, frac: str) -> str | None:
+    if len(digits.lstrip("0")) > MAX_INTEGER_DIGITS:
+        return f"整数部分有 {len(digits):,} 位数字，超过 {MAX_INTEGER_DIGITS} 位的上限"
+    if len(frac) > MAX_DECIMALS:
+        return f"有 {len(frac):,} 位小数，超过 {MAX_DECIMALS} 位的上限"
+    return None
 
 
 def _garbled_reason(compact: str) -> str:

@@ -132,7 +132,11 @@ class Grouping(_Strict):
 
 
 def _checked_placeholders(message: str, known: frozenset[str]) -> str:
-    names = {name for _, name, _, _ in string.Formatter().parse(message) if name}
+    fields = [(name, spec, conversion) for _, name, spec, conversion in string.Formatter().parse(message) if name]
+    styled = next((name for name, spec, conversion in fields if spec or conversion), None)
+    if styled:  # the values are written already; a spec such as >999999999 would only pad (to gigabytes)
+        raise ValueError(f"消息模板的占位符 {styled} 不能带格式说明或转换（:… 或 !…）")
+    names = {name for name, _, _ in fields}
     unknown = names - known
     if unknown:
         raise ValueError(f"消息模板含未知占位符 {sorted(unknown)}（可用：{sorted(known)}）")

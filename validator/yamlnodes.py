@@ -12,16 +12,84 @@ from .errors import RuleError
 
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available; always the safe loader
 
+# What aliases (*name) may add to a document, in nodes and scalar characters: a few repeated header
+# rows need hundreds; nested aliases ("billion laughs") would need gigabytes or hours.
+ALIAS_BUDGET = 100_000
+
+
+class HostileYamlError(yaml.YAMLError):
+    """A document whose aliases expand beyond ALIAS_BUDGET or refer to themselves, a mapping with a
+    key twice (YAML keeps the last silently: a second `tables:` would drop the first's tables), or a
+    value its tag cannot hold."""
+
+    def __init__(self, problem: str, line: int | None = None) -> None:  # line: 0-based, as yaml.Mark
+        super().__init__(problem)
+        self.problem = problem
+        self.problem_mark = yaml.Mark("", 0, line, 0, None, None) if line is not None else None
+
 
 def load_with_nodes(text: str) -> tuple[Any, yaml.Node | None]:
-    """(data, root node); raises yaml.YAMLError with a problem_mark on a syntax error."""
+    """(data, root node); raises yaml.YAMLError with a problem_mark on a syntax error, HostileYamlError
+    before anything is built for aliases beyond the budget and for duplicate keys."""
     loader = _LOADER(text)
     try:
         node = loader.get_single_node()
+        if node is not None:
+            _check_shape(node)
         data = loader.construct_document(node) if node is not None else None
+    except ValueError as error:  # a value its tag cannot hold: an integer of 5,000 digits, 2023-13-45
+        raise HostileYamlError(f"无法读取的值：{error}") from None
     finally:
         loader.dispose()
     return data, node
+
+
+def _check_shape(root: yaml.Node) -> None:
+    """The expanded size of every node, each computed once (so this is linear in the nodes written,
+    however far aliases would expand), depth first without recursion; and every mapping's keys."""
+    size: dict[int, int] = {}
+    written = 0  # the size of the distinct nodes: what the document holds without expanding aliases
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    open_nodes: set[int] = set()
+    while stack:
+        node, children_done = stack.pop()
+        if id(node) in size:
+            continue
+        children = _children(node)
+        if children_done:
+            open_nodes.discard(id(node))
+            own = 1 + (len(node.value) if isinstance(node, yaml.ScalarNode) else 0)
+            written += own
+            size[id(node)] = own + sum(size[id(child)] for child in children)
+            continue
+        if id(node) in open_nodes:
+            raise HostileYamlError("别名引用了包含它自身的节点（递归别名）", node.start_mark.line)
+        open_nodes.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            _check_keys(node)
+        stack.append((node, True))
+        stack.extend((child, False) for child in children if id(child) not in size)
+    expanded = size[id(root)]
+    if expanded - written > ALIAS_BUDGET:
+        raise HostileYamlError(f"别名（*名称）展开后增加约 {expanded - written:,} 个节点和字符，超过 {ALIAS_BUDGET:,} "
+                               "的上限，不像决算文件")
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    return []
+
+
+def _check_keys(node: yaml.MappingNode) -> None:
+    seen: set[str] = set()
+    for key, _ in node.value:
+        if isinstance(key, yaml.ScalarNode) and key.tag != "tag:yaml.org,2002:merge":
+            if key.value in seen:
+                raise HostileYamlError(f"键“{key.value}”重复出现（后一个会静默覆盖前一个）", key.start_mark.line)
+            seen.add(key.value)
 
 
 def load_rule_yaml(name: str, text: str, what: str) -> tuple[Any, yaml.Node]:

@@ -23,6 +23,7 @@ from ..numbers import Parsed, parse_number
 from .vocabulary import vocabulary
 
 DIGITS = "0-9０-９"
+_LATIN = re.compile(r"[A-Za-z]+")
 _NUMBER = re.compile(rf"(?<![{DIGITS}.．,])[{DIGITS}]+(?:[.．,][{DIGITS}]+)*")
 _RANGE = "-—–~～"
 _ORDINAL_BEFORE = "。；;：:>）)"
@@ -43,18 +44,31 @@ def family_of(unit: str) -> str:
     return vocabulary().unit_family.get(unit, unit)
 
 
+def past_spaces(text: str, i: int) -> int:
+    """The first offset at or after i that is not an ASCII space (slicing and lstrip() would copy the
+    rest of a paragraph for every figure: quadratic)."""
+    while i < len(text) and text[i] == " ":
+        i += 1
+    return i
+
+
+def _before_spaces(text: str, i: int) -> int:
+    """The offset just after the last character before i that is not an ASCII space."""
+    while i > 0 and text[i - 1] == " ":
+        i -= 1
+    return i
+
+
 def _unit_after(text: str, end: int) -> tuple[str, int] | None:
     """The unit written after a number ending at `end` (spaces allowed): (unit, end of unit).
 
     ("", end) when none; None when the number is glued to Latin letters that are not a unit (1F, 5G).
     """
-    i = end
-    while i < len(text) and text[i] == " ":
-        i += 1
-    latin = re.match(r"[A-Za-z]+", text[i:])
+    i = past_spaces(text, end)
+    latin = _LATIN.match(text, i)
     if latin:
         if i == end and latin.group() in vocabulary().words.units.latin:
-            return latin.group(), i + latin.end()
+            return latin.group(), latin.end()
         return None if i == end else ("", end)
     for unit in vocabulary().units:
         if text.startswith(unit, i):
@@ -67,12 +81,13 @@ def _is_figure(text: str, start: int, end: int, unit: str) -> bool:
     number = text[start:end]
     before = text[start - 1] if start else ""
     after = text[end] if end < len(text) else ""
-    next_char = text[end:].lstrip(" ")[:1]
+    next_at = past_spaces(text, end)
+    next_char = text[next_at:next_at + 1]
     if number.count(".") + number.count("．") > 1:
         return False  # 2022.12.31, 6.16.17 (groups 6, 16, 17)
     if before and (re.match(r"[A-Za-z]", before) or before in "〔[【"):
         return False  # PM2.5, O3; 〔2020〕
-    if text[:start].rstrip(" ").endswith("第"):
+    if text.endswith("第", 0, _before_spaces(text, start)):
         return False
     if next_char and next_char in vocabulary().words.not_figures_before:
         return False

@@ -21,7 +21,9 @@ changes.* in rules/vocabulary.yaml.
 from __future__ import annotations
 
 import re
+from itertools import islice
 
+from .figures import past_spaces
 from .paragraphs import OPEN, CLOSE, SENTENCE_END, Token
 from .reading import Reading
 from .vocabulary import vocabulary
@@ -38,7 +40,7 @@ def _in_brackets(reading: Reading) -> None:
     p, words = reading.p, vocabulary()
     text = p.text
     for total in p.tokens:
-        after = total.end + len(text[total.end:]) - len(text[total.end:].lstrip(" "))
+        after = past_spaces(text, total.end)
         if not total.is_amount or after >= len(text) or text[after] not in OPEN:
             continue
         close = _closing(reading, after)
@@ -64,9 +66,9 @@ def _in_sentence(reading: Reading) -> None:
         if p.depth[match.start()] != 0:
             continue
         sentence_start, sentence_end = p.sentences[p.sentence_of(match.start())]
-        before = [t for t in p.tokens_in(sentence_start, match.start()) if t.is_amount and t.depth == 0]
+        before = next((t for t in p.tokens_back(sentence_start, match.start()) if t.is_amount and t.depth == 0), None)
         if before:
-            total = before[-1]
+            total = before
         elif not text[sentence_start:match.start()].strip() and match.group().startswith(opens_sentence):
             total = reading.lone_amount_before(match.start())
         else:
@@ -122,7 +124,7 @@ def _add_parts(reading: Reading, total: Token, parts: list[Token], start: int, e
     if len(parts) < 2 or any(words.change_name.search(t.label) or words.total_name.search(t.label)
                              for t in parts):
         return
-    reading.claim("parts", reading.name(total) or words.trailing.sub("", total.label), start, end,
+    reading.claim("parts", reading.name(total) or words.without_trailing_links(total.label), start, end,
                   {"total": total.figure, "parts": tuple(t.figure for t in parts)})
     reading.part_members.update(t.start for t in parts)
     reading.part_lists.append((*region, total, tuple(parts)))
@@ -161,7 +163,7 @@ def _pieces(reading: Reading, start: int, end: int, depth: int, family: str,
 
 def _semicolon_separated(reading: Reading, start: int, end: int, depth: int, family: str) -> bool:
     p = reading.p
-    members = [t for t in p.tokens_in(start, end) if t.depth == depth and t.family == family and t.unit]
+    members = list(islice((t for t in p.tokens_from(start, end) if t.depth == depth and t.family == family and t.unit), 2))
     if len(members) < 2:
         return False
     between = range(members[0].end, members[1].start)

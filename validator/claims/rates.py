@@ -73,12 +73,12 @@ def read_ratios(reading: Reading) -> None:
         if label is None:
             _read_rate_of_stated_budget(reading, rate)
             continue
-        in_brackets = _IN_BRACKETS.match(text[rate.end:])
+        in_brackets = _IN_BRACKETS.match(text, rate.end)
         if in_brackets:
-            numerator = reading.token_at(rate.end + in_brackets.start(1))
-            denominator = reading.token_at(rate.end + in_brackets.start(2))
+            numerator = reading.token_at(in_brackets.start(1))
+            denominator = reading.token_at(in_brackets.start(2))
             if numerator and denominator:
-                reading.claim("ratio", clean(label.group("rate")), rate.label_start, rate.end + in_brackets.end(),
+                reading.claim("ratio", clean(label.group("rate")), rate.label_start, in_brackets.end(),
                               {"numerator": numerator.figure, "denominator": denominator.figure, "rate": rate.figure})
             continue
         before = [t for t in reading.sentence_tokens(rate.start) if t.start < rate.start]
@@ -156,7 +156,7 @@ def _counted(reading: Reading, before: list[Token]) -> tuple[Token, Token] | Non
 
 
 def _words_after(reading: Reading, token: Token) -> str:
-    after = re.match(rf"[^{re.escape(CLAUSE_END)}{DIGITS}]{{0,6}}", reading.p.text[token.end:])
+    after = re.match(rf"[^{re.escape(CLAUSE_END)}{DIGITS}]{{0,6}}", reading.p.text[token.end:token.end + 6])
     return after.group() if after else ""
 
 

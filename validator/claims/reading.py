@@ -68,7 +68,7 @@ class Reading:
         return max([start] + [i + 1 for i in range(start, offset) if p.text[i] in "；;" and p.depth[i] == p.depth[offset]])
 
     def token_at(self, offset: int) -> Token | None:
-        return next((t for t in self.p.tokens if t.start == offset), None)
+        return next((t for t in self.p.tokens_from(offset, offset + 1)), None)
 
     def lone_amount_before(self, offset: int) -> Token | None:
         """The one amount of the sentence before the one at `offset`, if it states exactly one."""

@@ -139,7 +139,6 @@ class Vocabulary:
     exact_counts: frozenset[str]  # units of figures that are counted, not rounded
     # names
     leading: re.Pattern[str]
-    trailing: re.Pattern[str]
     # parts
     bracket_opener: re.Pattern[str]
     sentence_opener: re.Pattern[str]
@@ -171,6 +170,23 @@ class Vocabulary:
     bare_score: re.Pattern[str]
     scorer_words: re.Pattern[str]
 
+    def without_trailing_links(self, label: str) -> str:
+        """The label without its trailing links (为/是/共计), colons and spaces: what the regex
+        `(?:links|：|:|\\s)+$` removes, in linear time (that regex is quadratic in a run of spaces).
+        Walks back from the end, marking the positions from which the rest is all links."""
+        links = self.words.names.links
+        longest = max(map(len, links), default=1)
+        linked = [False] * len(label) + [True]  # linked[i]: label[i:] is links, colons and spaces only
+        start = len(label)
+        for i in range(len(label) - 1, -1, -1):
+            linked[i] = ((label[i].isspace() or label[i] in "：:") and linked[i + 1]
+                         or any(label.startswith(link, i) and linked[i + len(link)] for link in links))
+            if linked[i]:
+                start = i
+            elif start - i >= longest:  # no link starting further left can reach a marked position
+                break
+        return label[:start]
+
 
 def compile_vocabulary(words: VocabularyFile) -> Vocabulary:
     units, money, changes, grades = words.units, words.money_words, words.changes, words.grades
@@ -188,7 +204,6 @@ def compile_vocabulary(words: VocabularyFile) -> Vocabulary:
         exact_counts=frozenset(units.exact_counts),
         leading=re.compile(rf"^(?:{either(words.names.openers)})[：:，,]?\s*|^(?:截至|截止)?\s*\d{{4}}\s*年(?:度)?"
                            r"(?:\s*\d{1,2}\s*月)?(?:\s*\d{1,2}\s*日)?(?:底|末|期末)?[，,]?\s*"),
-        trailing=re.compile(rf"(?:{either(words.names.links)}|：|:|\s)+$"),
         bracket_opener=re.compile(rf"\s*(?:{either(words.parts.openers_in_brackets)})\s*[：:，,]?\s*"),
         sentence_opener=re.compile("|".join(re.escape(word) + _OPENER_PUNCTUATION[punctuation]
                                             for word, punctuation in words.parts.openers_in_sentence.items())),

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import html
+import io
 import re
 import zipfile
 from collections.abc import Iterator
@@ -283,7 +284,8 @@ def _xls_sheets(path: Path) -> list[tuple[str, list[list[GridCell]]]]:
     import xlrd
 
     try:
-        book = xlrd.open_workbook(str(path), formatting_info=True, on_demand=True)
+        # xlrd writes its warnings to stdout, where a JSON or SARIF report may be going
+        book = xlrd.open_workbook(str(path), formatting_info=True, on_demand=True, logfile=io.StringIO())
     except (xlrd.XLRDError, OSError, ValueError, AssertionError, IndexError) as error:
         raise ReadError(f"不是有效的 xls 工作簿：{error}") from None
     sheets = []

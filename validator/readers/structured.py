@@ -19,6 +19,7 @@ An amount written as a formula (`"=SUM(D8:I8)"`) is a workbook formula whose val
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any, Literal
 
@@ -123,14 +124,53 @@ def read(path: Path, catalogue: Catalogue, max_bytes: int) -> Document:
     except UnicodeDecodeError:
         raise ReadError("结构化文件必须是 UTF-8 编码") from None
     if path.suffix.lower() == ".json":
-        try:
-            # Keep numbers as written: 55.70 must stay 55.70 (two decimals shown), not become 55.7.
-            data, lines = json.loads(text, parse_float=str), None
-        except json.JSONDecodeError as error:
-            raise ReadError(f"JSON 格式错误（第{error.lineno}行第{error.colno}列）：{error.msg}") from None
+        data, lines = _load_json(text), None
     else:
         data, lines = _load_yaml(text)
     return document_from_data(data, str(path), catalogue, lines)
+
+
+def _load_json(text: str) -> Any:
+    try:
+        # Keep numbers as written: 55.70 must stay 55.70 (two decimals shown), not become 55.7.
+        data = json.loads(text, parse_float=str, object_pairs_hook=_without_duplicate_keys)
+    except json.JSONDecodeError as error:
+        raise ReadError(f"JSON 格式错误（第{error.lineno}行第{error.colno}列）：{error.msg}") from None
+    except RecursionError:
+        raise ReadError("JSON 嵌套层数过多，不像决算文件") from None
+    except ValueError as error:  # an integer of more than 4,300 digits
+        raise ReadError(f"JSON 中有无法读取的数：{error}") from None
+    if _LONE_SURROGATE.search(text) and _has_lone_surrogate(data):
+        # "\ud800" escapes decode to a character no report can be written in (UTF-8)
+        raise ReadError("JSON 中含孤立的 UTF-16 代理字符（\\ud800–\\udfff 转义），不是有效文本")
+    return data
+
+
+_LONE_SURROGATE = re.compile(r"\\u[dD][89a-fA-F]")  # a surrogate escape; pairs (emoji) are fine, checked below
+
+
+def _without_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    seen: set[str] = set()
+    for key, _ in pairs:
+        if key in seen:
+            raise ReadError(f"JSON 对象中键“{key}”重复出现（后一个会静默覆盖前一个）")
+        seen.add(key)
+    return dict(pairs)
+
+
+def _has_lone_surrogate(data: Any) -> bool:
+    pending = [data]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, str):
+            if any("\ud800" <= char <= "\udfff" for char in item):
+                return True
+        elif isinstance(item, dict):
+            pending.extend(item.keys())
+            pending.extend(item.values())
+        elif isinstance(item, list):
+            pending.extend(item)
+    return False
 
 
 def _load_yaml(text: str) -> tuple[Any, yaml.Node | None]:

@@ -16,6 +16,7 @@ from ..model import Cell, Column, Note, Row, Source, Table
 from ..numbers import BLANK, NO_CACHE, Amount, Garbled, parse_number
 
 MAX_HEADER_ROWS = 6
+MAX_ORDINAL_DIGITS = 6  # a 行次 or 栏次 number; a real table has at most a few hundred rows
 
 # The lines around a grid, in every format: title, 表号 (公开NN表, 公开表一, 表一, 附表1), 部门/单位/年度/
 # 金额单位 lines, notes. A caption printed as one run ("收支预算总表公开表一部门：X 单位：万元") is split
@@ -218,6 +219,12 @@ def _is_word(cell: GridCell) -> bool:
     return cell.problem is None and parse_number(cell.text) is None and not looks_numeric(cell.text)
 
 
+def _ordinal(text: str) -> int | None:
+    """A 行次 or 栏次 number: decimal digits only (isdigit() also takes "²" and "①", which int() refuses)
+    and few of them (int() refuses more than 4,300)."""
+    return int(text) if text.isdecimal() and len(text) <= MAX_ORDINAL_DIGITS else None
+
+
 def _is_number_row(row: list[GridCell]) -> list[int | None] | None:
     """The 栏次 row: the word 栏次 and/or the column numbers 1, 2, 3 … in order. Returns them per column."""
     numbers: list[int | None] = []
@@ -227,8 +234,8 @@ def _is_number_row(row: list[GridCell]) -> list[int | None] | None:
         if text == "栏次":
             has_word = True
             numbers.append(None)
-        elif text.isdigit():
-            numbers.append(int(text))
+        elif _ordinal(text) is not None:
+            numbers.append(_ordinal(text))
         elif text in ("", "-"):
             numbers.append(None)
         else:
@@ -328,7 +335,7 @@ def _rows_of(grid_row: list[GridCell], columns: list[Column], position: int, str
             if column.role == "amount":
                 cells[column.index] = make_cell(text, grid_cell.source, strict, grid_cell.problem)
             elif column.role == "row_no":
-                row_no = int(text) if text.isdigit() else None
+                row_no = _ordinal(text)
             elif column.role == "code" and text:
                 code_parts.append(text)
             elif column.role == "label" and text:

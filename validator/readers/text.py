@@ -7,6 +7,7 @@ The layout is what PDF extraction leaves: titles on their own line, then 公开N
 
 from __future__ import annotations
 
+import codecs
 from pathlib import Path
 
 from ..catalogue import Catalogue
@@ -25,14 +26,53 @@ from .tables import (
 MAX_COLUMNS = 256  # a real 决算 table has a few dozen; far more means a hostile or broken file
 
 
+# Byte order marks, UTF-32 before UTF-16 (whose little-endian mark begins UTF-32's)
+_BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+         (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+# Words every disclosure uses, as GB18030 and as Big5 text writes them: bytes of one encoding read
+# as the other give none of them (mojibake), which tells the two apart.
+_DOMAIN_WORDS = {"gb18030": ("决算", "预算", "支出", "收入", "合计", "项目", "单位", "财政", "万元", "公开"),
+                 "big5": ("決算", "預算", "支出", "收入", "合計", "項目", "單位", "財政", "萬元", "公開")}
+_UNSURE_BELOW = 200  # non-ASCII characters: a shorter text without domain words is let pass as GB18030
+
+
 def decode(data: bytes) -> str:
-    """UTF-8 (with or without BOM), else GB18030 (a superset of GBK)."""
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise ReadError("无法识别文本编码（既不是 UTF-8 也不是 GBK/GB18030）")
+    """By its BOM (UTF-8; UTF-16/32 when it reads as a disclosure); else UTF-8; else GB18030 (a
+    superset of GBK) when it reads as a disclosure. Big5 (which GB18030 would turn into mojibake) and
+    text that reads as a disclosure in neither are refused with the reason."""
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            text = _decoded_or_none(data, encoding)
+            # almost any bytes after FF FE read as UTF-16: without a disclosure's words it is no text
+            if text is None or encoding != "utf-8-sig" and _domain_words(text, "gb18030") == 0:
+                raise ReadError(f"文本以 {encoding.upper()} 字节顺序标记开头，但不是有效的 {encoding.upper()} 决算文本")
+            return text
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    readings = {encoding: _decoded_or_none(data, encoding) for encoding in _DOMAIN_WORDS}
+    words = {encoding: _domain_words(text, encoding) if text is not None else -1 for encoding, text in readings.items()}
+    text = readings["gb18030"]
+    if text is None:
+        raise ReadError("无法识别文本编码（既不是 UTF-8 也不是 GBK/GB18030）")
+    if words["big5"] > words["gb18030"]:
+        raise ReadError("文本是 Big5（繁体）编码，按 GB18030 读会成为乱码：请另存为 UTF-8 后再检查")
+    if words["gb18030"] == 0 and sum(not char.isascii() for char in text) >= _UNSURE_BELOW:
+        raise ReadError("无法确定文本编码：按 GB18030 和 Big5 读都不见“决算”“预算”“支出”等词，像是乱码；"
+                        "请另存为 UTF-8 后再检查")
+    return text
+
+
+def _domain_words(text: str, encoding: str) -> int:
+    return sum(text.count(word) for word in _DOMAIN_WORDS[encoding])
+
+
+def _decoded_or_none(data: bytes, encoding: str) -> str | None:
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError:
+        return None
 
 
 def read(path: Path, catalogue: Catalogue, max_bytes: int) -> Document:

@@ -92,4 +92,4 @@ def _summary(report: Report) -> str:
             + (f"；基线中已有的 {s['baselined']} 个问题未列出" if "baselined" in s else "")
             + (f"；{s['ocr_cells']} 个单元格由扫描页 OCR 识别，其中 {s['ocr_doubtful']} 个识别置信度低于 "
                f"{LOW_CONFIDENCE}" if "ocr_cells" in s else "")
-            + (f"；已中断，{s['not_checked']} 个文件未检查" if "not_checked" in s else ""))
+            + (f"；已中断，{s['not_checked']} 个文件未检查：{'、'.join(report.not_checked)}" if "not_checked" in s else ""))
