@@ -15,6 +15,7 @@ import contextlib
 import functools
 import html
 import re
+import struct
 import zipfile
 import zlib
 from collections.abc import Iterator
@@ -220,12 +221,13 @@ def _check_sheet_parts(reader: Any) -> None:
 
 
 @contextlib.contextmanager
-def _damaged(where: str) -> Iterator[None]:
-    """What a damaged part makes openpyxl or zipfile raise, said as a damaged file (READ-01)."""
+def _damaged(where: str, also: tuple[type[Exception], ...] = ()) -> Iterator[None]:
+    """What a damaged part makes openpyxl, xlrd (`also`: its own errors) or zipfile raise, said as a damaged
+    file (READ-01)."""
     try:
         yield
     except (zipfile.BadZipFile, zlib.error, EOFError, SyntaxError, IndexError, KeyError, ValueError,
-            TypeError) as error:
+            TypeError, *also) as error:
         raise ReadError(f"{where}的数据已损坏，无法读取（{type(error).__name__}: {error}）") from None
 
 
@@ -386,34 +388,42 @@ class _Places:
 
 def _xls_sheets(path: Path) -> list[tuple[str, list[list[GridCell]]]]:
     import xlrd
+    from xlrd.compdoc import CompDocError
 
+    # a damaged file trips xlrd's parsing anywhere, into its asserts and endless recursion
+    damaged = (xlrd.XLRDError, CompDocError, struct.error, AssertionError, RecursionError)
     try:
-        book = xlrd.open_workbook(str(path), formatting_info=True, on_demand=True)
-    except (xlrd.XLRDError, OSError, ValueError, AssertionError, IndexError) as error:
+        # ragged rows: xlrd would pad every row to the sheet's width itself, and a damaged merged-cell
+        # record can make that width tens of thousands (gigabytes before _check_size could see it)
+        book = xlrd.open_workbook(str(path), formatting_info=True, on_demand=True, ragged_rows=True)
+    except (OSError, ValueError, IndexError, *damaged) as error:
         raise ReadError(f"不是有效的 xls 工作簿：{error}") from None
     sheets = []
     try:
-        # Only numbers need a format: looked up once per cell style, not once per cell
-        number_formats = [book.format_map[xf.format_key].format_str for xf in book.xf_list]
-        for index in range(book.nsheets):
-            sheet = book.sheet_by_index(index)
-            _check_size(sheet.nrows, sheet.ncols, sheet.name)
-            places = _Places(sheet.name, sheet.visibility != 0,
-                             {r for r, info in sheet.rowinfo_map.items() if info.hidden},
-                             {c for c, info in sheet.colinfo_map.items() if info.hidden})
-            grid = []
-            for r in range(sheet.nrows):
-                cells = []
-                # rows come padded to ncols (xlrd's default, ragged_rows=False)
-                for c, (kind, value, source) in enumerate(zip(sheet.row_types(r), sheet.row_values(r),
-                                                              places.row(r, sheet.ncols), strict=True)):
-                    if kind == xlrd.XL_CELL_NUMBER:
-                        cells.append(GridCell(display(value, number_formats[sheet.cell_xf_index(r, c)]), source))
-                    else:  # dates, booleans and errors never stand for amounts
-                        cells.append(GridCell(value if kind == xlrd.XL_CELL_TEXT else "", source))
-                grid.append(cells)
-            sheets.append((sheet.name, grid))
-            book.unload_sheet(index)
+        with _damaged("xls 工作簿", damaged):
+            # Only numbers need a format: looked up once per cell style, not once per cell
+            number_formats = [book.format_map[xf.format_key].format_str for xf in book.xf_list]
+            budget = _Budget()
+            for index in range(book.nsheets):
+                sheet = book.sheet_by_index(index)
+                _check_size(sheet.nrows, sheet.ncols, sheet.name)
+                budget.take_cells(sheet.nrows * sheet.ncols, sheet.name)  # xlrd counts the cells it read
+                places = _Places(sheet.name, sheet.visibility != 0,
+                                 {r for r, info in sheet.rowinfo_map.items() if info.hidden},
+                                 {c for c, info in sheet.colinfo_map.items() if info.hidden})
+                grid = []
+                for r in range(sheet.nrows):
+                    cells = []
+                    kinds, values = sheet.row_types(r), sheet.row_values(r)  # up to the row's last cell
+                    for c, source in enumerate(places.row(r, sheet.ncols)):
+                        kind, value = (kinds[c], values[c]) if c < len(kinds) else (xlrd.XL_CELL_EMPTY, "")
+                        if kind == xlrd.XL_CELL_NUMBER:
+                            cells.append(GridCell(display(value, number_formats[sheet.cell_xf_index(r, c)]), source))
+                        else:  # dates, booleans and errors never stand for amounts
+                            cells.append(GridCell(value if kind == xlrd.XL_CELL_TEXT else "", source))
+                    grid.append(cells)
+                sheets.append((sheet.name, grid))
+                book.unload_sheet(index)
     finally:
         book.release_resources()
     return sheets
