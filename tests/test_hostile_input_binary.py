@@ -101,7 +101,7 @@ def test_xml_tags_are_counted_in_a_sheet_and_in_a_row(tmp_path):
     """openpyxl keeps the elements it does not know, and parses a row's cells at once."""
     original = workbook_part("xl/worksheets/sheet1.xml")
     junk = original.replace(b"</sheetData>", b"</sheetData>" + b"<a/>" * (excel.MAX_TAGS + 1))
-    assert "超过 2,000,000 个 XML 标记的上限" in refusal(rewritten(WORKBOOK, tmp_path / "junk.xlsx",
+    assert "超过 1,000,000 个 XML 标记的上限" in refusal(rewritten(WORKBOOK, tmp_path / "junk.xlsx",
                                                                {"xl/worksheets/sheet1.xml": junk}))
     long_row = original.replace(b"<sheetData>", b'<sheetData><row r="1">' + b"<c/>" * (excel.MAX_ROW_TAGS + 1)
                                 + b"</row>", 1)

@@ -45,8 +45,8 @@ MAX_COLUMNS = 256
 # workbook's grids (empty ones inside a row's reach included), the XML tags of its sheets (each costs
 # openpyxl's parser time, and those it does not know stay in memory) and the tags of one row (parsed
 # at once). A real disclosure workbook has some ten thousand cells and a few hundred tags in a row.
-MAX_CELLS = 500_000
-MAX_TAGS = 2_000_000
+MAX_CELLS = 200_000
+MAX_TAGS = 1_000_000
 MAX_ROW_TAGS = 16 * MAX_COLUMNS
 UNPACKED_LIMIT = 4  # an xlsx may unpack to at most this many times its own size limit
 
@@ -391,7 +391,7 @@ def _xls_sheets(path: Path) -> list[tuple[str, list[list[GridCell]]]]:
     from xlrd.compdoc import CompDocError
 
     # a damaged file trips xlrd's parsing anywhere, into its asserts and endless recursion
-    damaged = (xlrd.XLRDError, CompDocError, struct.error, AssertionError, RecursionError)
+    damaged = (xlrd.XLRDError, CompDocError, struct.error, AssertionError, RecursionError, OverflowError)
     try:
         # ragged rows: xlrd would pad every row to the sheet's width itself, and a damaged merged-cell
         # record can make that width tens of thousands (gigabytes before _check_size could see it)
