@@ -130,6 +130,22 @@ def test_a_part_that_fails_its_checksum_is_a_damaged_file(tmp_path):
     assert "的数据已损坏，无法读取（error: Error -3 while decompressing data" in refusal(broken)
 
 
+@pytest.mark.parametrize(("field", "value", "said"), [
+    (10, b"\x63\x00", "NotImplementedError: That compression method is not supported"),  # method 99 (AES)
+    (8, b"\x01\x00", "RuntimeError: File 'xl/worksheets/sheet3.xml' is encrypted"),  # flag bit 0
+])
+def test_a_part_zipfile_cannot_unpack_is_a_damaged_file(tmp_path, field, value, said):
+    """The central directory entry of one sheet says so (field: its offset in the entry)."""
+    data = bytearray(WORKBOOK.read_bytes())
+    entry = data.find(b"PK\x01\x02")
+    while data[entry + 46:entry + 46 + 24] != b"xl/worksheets/sheet3.xml":
+        entry = data.find(b"PK\x01\x02", entry + 4)
+    data[entry + field:entry + field + 2] = value
+    odd = tmp_path / "odd.xlsx"
+    odd.write_bytes(bytes(data))
+    assert said in refusal(odd)
+
+
 # --- PDFs --------------------------------------------------------------------------------------------
 
 def test_a_garbled_text_layer_is_reported_not_passed_clean(monkeypatch):
@@ -207,3 +223,15 @@ def test_reproducers_stay_under_a_few_hundred_megabytes(reproducer):
                           timeout=120, preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30)))
     internal, megabytes = map(int, done.stdout.split())
     assert internal == 0 and megabytes < 300, done.stderr
+
+
+@pytest.mark.parametrize("data", [
+    b"1 0 obj << /Type /ObjStm /First 4 /Filter /FlateDecode >> stream\n" * 50_000,  # no endstream anywhere
+    b"/Type /ObjStm " * 100_000,
+    b"/Type /FontDescriptor /Ascent 1.2.3 " * 300_000,
+], ids=["streams-without-end", "stream-words", "descriptors"])
+def test_the_font_scan_is_linear_in_the_file(data):
+    """Every search for an object's end once looked from the match to the end of the file (or unpacked it)."""
+    start = time.perf_counter()
+    pdf_pdfium.fonts_without_metrics(data)
+    assert time.perf_counter() - start < 10  # about a second; before: minutes, or ValueError on 1.2.3

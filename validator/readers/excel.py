@@ -226,8 +226,8 @@ def _damaged(where: str, also: tuple[type[Exception], ...] = ()) -> Iterator[Non
     file (READ-01)."""
     try:
         yield
-    except (zipfile.BadZipFile, zlib.error, EOFError, SyntaxError, IndexError, KeyError, ValueError,
-            TypeError, *also) as error:
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError, SyntaxError, IndexError,
+            KeyError, ValueError, TypeError, *also) as error:  # zipfile: an unknown compression, an encrypted part
         raise ReadError(f"{where}的数据已损坏，无法读取（{type(error).__name__}: {error}）") from None
 
 

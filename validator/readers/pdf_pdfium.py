@@ -456,9 +456,10 @@ _OBJECT_STREAM = re.compile(rb"/Type\s*/ObjStm\b")
 _FONT_NAME = re.compile(rb"/FontName\s*/([^\s/<>\[\]()]+)")
 _METRICS = [re.compile(rb"/" + key + rb"\s+(-?[\d.]+)(?!\s+\d+\s+R)") for key in (b"Ascent", b"Descent")]
 # Bounds for hostile files, far above real ones (a few dozen fonts, object streams of some 100 KB):
-# unpacked object streams in all, font descriptors looked at (fonts past it keep PDFium's metrics),
-# and how far around its /Type a descriptor's entries are looked for.
+# unpacked object streams in all and their number, font descriptors looked at (fonts past these keep
+# PDFium's metrics), and how far around its /Type a descriptor's (or stream's) entries are looked for.
 MAX_OBJECT_STREAMS = 16 * 1024 * 1024
+MAX_STREAM_COUNT = 10_000
 MAX_DESCRIPTORS = 100_000
 DESCRIPTOR_REACH = 4096
 
@@ -499,20 +500,34 @@ def _is_zero(number: bytes) -> bool:
 def _object_streams(data: bytes) -> Iterator[tuple[bytes, list[int]]]:
     """The objects packed in compressed object streams: their text and where each object starts (sorted)."""
     left = MAX_OBJECT_STREAMS
-    for match in _OBJECT_STREAM.finditer(data):
+    ends = [m.start() for m in re.finditer(rb"endstream", data)]  # found once: a search per stream is quadratic
+    for match in itertools.islice(_OBJECT_STREAM.finditer(data), MAX_STREAM_COUNT):
         begin = data.rfind(b" obj", max(match.start() - DESCRIPTOR_REACH, 0), match.start())
-        start = data.find(b"stream", match.end())
+        start = data.find(b"stream", match.end(), match.end() + DESCRIPTOR_REACH)
         head = data[begin:start] if 0 <= begin < start else b""
         first = re.search(rb"/First\s+(\d{1,9})\b", head)
         if first is None or b"/FlateDecode" not in head or left <= 0:
             continue
         body = start + len(b"stream")
         body += 2 if data[body:body + 2] == b"\r\n" else 1
+        at = bisect.bisect_left(ends, body)
         try:
-            text = zlib.decompressobj().decompress(data[body:data.find(b"endstream", body)], left)
+            text = _inflated(memoryview(data)[body:ends[at] if at < len(ends) else len(data)], left)
         except zlib.error:
             continue  # encrypted or damaged: its fonts keep PDFium's metrics
         left -= len(text)
         offset = int(first.group(1))
         numbers = text[:offset].split()
         yield text, sorted(offset + int(n) for n in numbers[1::2] if n.isdigit() and len(n) < 10)
+
+
+def _inflated(packed: memoryview, limit: int) -> bytes:
+    """At most `limit` bytes of a Flate stream, fed in pieces: zlib keeps the input it has not used yet,
+    a copy of a whole damaged file per stream."""
+    inflater = zlib.decompressobj()
+    out = b""
+    for start in range(0, len(packed), 1 << 16):
+        out += inflater.decompress(packed[start:start + (1 << 16)], limit - len(out))
+        if len(out) >= limit or inflater.eof:
+            break
+    return out
