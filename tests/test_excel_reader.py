@@ -212,4 +212,4 @@ def test_the_sheet_xml_pass_finds_hidden_rows_columns_and_formulas_without_value
            b'<x:c r="D2"><x:f>A2</x:f><x:v></x:v></x:c></x:row>'
            b'<x:row hidden="true"><x:c r="C3"><x:f t="shared" si="0"/><x:v>5</x:v></x:c></x:row>'
            b'</x:sheetData></x:worksheet>')
-    assert _sheet_marks(xml) == ({1, 2}, {1, 2, 254, 255}, {"C1": "=IF(A1>0,A1,B1)", "C2": "=IF(A2>0,A2,B2)", "D2": "=A2"})
+    assert _sheet_marks(xml, "公开03表") == ({1, 2}, {1, 2, 254, 255}, {"C1": "=IF(A1>0,A1,B1)", "C2": "=IF(A2>0,A2,B2)", "D2": "=A2"})

@@ -11,11 +11,14 @@ not read.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import html
 import io
 import re
+import struct
 import zipfile
+import zlib
 from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
@@ -39,7 +42,14 @@ from .tables import (
 
 MAX_ROWS = 100_000
 MAX_COLUMNS = 256
-UNPACKED_LIMIT = 20  # an xlsx may unpack to at most this many times its own size limit
+# Counted as read, never as declared (a sheet's <dimension> may be stale or false): the cells of a
+# workbook's grids (empty ones inside a row's reach included), the XML tags of its sheets (each costs
+# openpyxl's parser time, and those it does not know stay in memory) and the tags of one row (parsed
+# at once). A real disclosure workbook has some ten thousand cells and a few hundred tags in a row.
+MAX_CELLS = 200_000
+MAX_TAGS = 1_000_000
+MAX_ROW_TAGS = 16 * MAX_COLUMNS
+UNPACKED_LIMIT = 4  # an xlsx may unpack to at most this many times its own size limit
 
 _DECIMALS = re.compile(r"\.([0#?]+)")
 _QUOTED = re.compile(r'"[^"]*"|\\.')
@@ -156,46 +166,122 @@ def _check_size(rows: int, columns: int, sheet: str) -> None:
 
 
 def _xlsx_sheets(path: Path, max_bytes: int) -> list[tuple[str, list[list[GridCell]]]]:
-    import openpyxl
-    from openpyxl.utils.exceptions import InvalidFileException
-
     try:
         archive = zipfile.ZipFile(path)
     except zipfile.BadZipFile:
         raise ReadError("不是有效的 xlsx 工作簿（文件损坏，或已加密）") from None
     with archive:
-        unpacked = sum(info.file_size for info in archive.infolist())
-        if unpacked > max_bytes * UNPACKED_LIMIT:
-            raise ReadError(f"工作簿解压后有 {unpacked:,} 字节，疑似压缩炸弹，拒绝读取")
-        try:
-            book = openpyxl.load_workbook(path, data_only=True, read_only=True)
-        except (InvalidFileException, KeyError, OSError, ValueError, zipfile.BadZipFile) as error:
-            raise ReadError(f"无法打开工作簿：{error}") from None
+        # zipfile never unpacks a part past its recorded size, so these sizes bound what is read
+        unpacked, limit = sum(info.file_size for info in archive.infolist()), max_bytes * UNPACKED_LIMIT
+        if unpacked > limit:
+            raise ReadError(f"工作簿解压后有 {unpacked:,} 字节（上限 {limit:,} 字节），疑似压缩炸弹，拒绝读取")
+        book = _open_book(path)
         try:
             legends = legend_sheets(book)
-            return [(sheet.title, _xlsx_grid(sheet, archive)) for sheet in book.worksheets if sheet.title not in legends]
+            budget = _Budget()
+            return [(sheet.title, _xlsx_grid(sheet, archive, budget)) for sheet in book.worksheets
+                    if sheet.title not in legends]
         finally:
             book.close()
 
 
-def _xlsx_grid(sheet: Any, archive: zipfile.ZipFile) -> list[list[GridCell]]:
+def _open_book(path: Path) -> Any:
+    """The workbook, read-only, once every sheet it lists is known to have a part of its own."""
+    from openpyxl.reader.excel import ExcelReader
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        reader = ExcelReader(path, read_only=True, data_only=True)
+    except (InvalidFileException, OSError, zipfile.BadZipFile) as error:
+        raise ReadError(f"无法打开工作簿：{error}") from None
+    try:
+        with _damaged("工作簿"):
+            reader.read()
+        _check_sheet_parts(reader)
+    except BaseException:
+        reader.archive.close()
+        raise
+    return reader.wb
+
+
+def _check_sheet_parts(reader: Any) -> None:
+    """openpyxl passes over a listed sheet whose part is missing or lies outside the package (its
+    tables would vanish without a word), and reads a part once for every sheet that names it."""
+    owners: dict[str, str] = {}
+    for sheet in reader.parser.sheets:
+        relation = reader.parser.rels.get(sheet.id) if sheet.id else None
+        if relation is not None and "chartsheet" in relation.Type:
+            continue  # a chart, no cells
+        if relation is None or relation.target not in reader.valid_files:
+            target = f"“{relation.Target}”" if relation is not None else ""
+            raise ReadError(f"工作表“{sheet.name}”的内容{target}不在文件中（文件已损坏或被改动），其中的表格无法读取")
+        if relation.target in owners:
+            raise ReadError(f"工作表“{sheet.name}”与“{owners[relation.target]}”指向同一内容“{relation.Target}”"
+                            "（文件已损坏或被改动），拒绝读取")
+        owners[relation.target] = sheet.name
+
+
+@contextlib.contextmanager
+def _damaged(where: str, also: tuple[type[Exception], ...] = ()) -> Iterator[None]:
+    """What a damaged part makes openpyxl, xlrd (`also`: its own errors) or zipfile raise, said as a damaged
+    file (READ-01)."""
+    try:
+        yield
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError, SyntaxError, IndexError,
+            KeyError, ValueError, TypeError, *also) as error:  # zipfile: an unknown compression, an encrypted part
+        raise ReadError(f"{where}的数据已损坏，无法读取（{type(error).__name__}: {error}）") from None
+
+
+class _Budget:
+    """What is left of a workbook's MAX_CELLS and MAX_TAGS as its sheets are read."""
+
+    def __init__(self) -> None:
+        self.cells = MAX_CELLS
+        self.tags = MAX_TAGS
+
+    def take_tags(self, count: int, sheet: str) -> None:
+        self.tags -= count
+        if self.tags < 0:
+            raise ReadError(f"工作簿的工作表内容超过 {MAX_TAGS:,} 个 XML 标记的上限（读到工作表“{sheet}”时），"
+                            "不像决算表格，拒绝读取")
+
+    def take_cells(self, count: int, sheet: str) -> None:
+        self.cells -= count
+        if self.cells < 0:
+            raise ReadError(f"工作簿的单元格超过 {MAX_CELLS:,} 个的上限（读到工作表“{sheet}”时），不像决算表格，拒绝读取")
+
+
+def _xlsx_grid(sheet: Any, archive: zipfile.ZipFile, budget: _Budget) -> list[list[GridCell]]:
+    title = f"工作表“{sheet.title}”"
     _check_size(sheet.max_row or 0, sheet.max_column or 0, sheet.title)
-    # read-only openpyxl keeps the sheet's part name privately; it has done so since 2.4
-    hidden_rows, hidden_columns, uncached = _sheet_marks(archive.read(sheet._worksheet_path))
+    with _damaged(title):
+        # read-only openpyxl keeps the sheet's part name privately; it has done so since 2.4
+        xml = archive.read(sheet._worksheet_path)
+    budget.take_tags(xml.count(b"<"), sheet.title)
+    hidden_rows, hidden_columns, uncached = _sheet_marks(xml, sheet.title)
+    del xml
     places = _Places(sheet.title, sheet.sheet_state != "visible", hidden_rows, hidden_columns)
-    grid = []
-    for r, row in enumerate(sheet.iter_rows()):
-        cells = []
-        for cell, source in zip(row, places.row(r, len(row)), strict=True):
-            value = cell.value
-            if value is not None:
-                cells.append(GridCell(display(value, cell.number_format), source))
-            elif source.cell in uncached:
-                cells.append(GridCell(uncached[source.cell], source, NO_CACHE))
-            else:
-                cells.append(GridCell("", source))
-        grid.append(cells)
+    sheet.reset_dimensions()  # a stale <dimension> would cut the sheet short: its cells say how far it goes
+    grid: list[list[GridCell]] = []
+    width = 0
+    with _damaged(title):
+        for r, row in enumerate(sheet.iter_rows()):
+            _check_size(r + 1, len(row), sheet.title)
+            budget.take_cells((r + 1) * max(width, len(row)) - r * width, sheet.title)  # the grid's growth
+            width = max(width, len(row))
+            grid.append([_grid_cell(cell.value, cell.number_format, source, uncached)
+                         for cell, source in zip(row, places.row(r, len(row)), strict=True)])
+    for r, cells in enumerate(grid):  # every row as wide as the widest, as the sheet shows them
+        cells += [_grid_cell(None, None, source, uncached) for source in places.row(r, width)[len(cells):]]
     return grid
+
+
+def _grid_cell(value: Any, number_format: str | None, source: Source, uncached: dict[str, str]) -> GridCell:
+    if value is not None:
+        return GridCell(display(value, number_format), source)
+    if source.cell in uncached:
+        return GridCell(uncached[source.cell], source, NO_CACHE)
+    return GridCell("", source)
 
 
 _TAG = rb"<(?:\w+:)?"  # any namespace prefix
@@ -211,7 +297,7 @@ _ATTRIBUTE = re.compile(rb"""([\w:]+)\s*=\s*["']([^"']*)["']""")
 _TRUE = {b"1", b"true"}
 
 
-def _sheet_marks(xml: bytes) -> tuple[set[int], set[int], dict[str, str]]:
+def _sheet_marks(xml: bytes, sheet: str) -> tuple[set[int], set[int], dict[str, str]]:
     """Hidden rows and columns (0-based) and the formula of each cell without a cached value.
 
     Regular expressions over the sheet's XML: read-only openpyxl shows neither row nor column
@@ -221,17 +307,22 @@ def _sheet_marks(xml: bytes) -> tuple[set[int], set[int], dict[str, str]]:
     """
     hidden_rows = set()
     row = 0
+    starts = []
     for match in _ROW.finditer(xml):
         attributes = dict(_ATTRIBUTE.findall(match.group(1)))
-        row = int(attributes[b"r"]) if b"r" in attributes else row + 1  # r may be left out
+        row = _number(attributes[b"r"], sheet, "行号") if b"r" in attributes else row + 1  # r may be left out
+        _check_size(row, 0, sheet)
         if attributes.get(b"hidden") in _TRUE:
             hidden_rows.add(row - 1)
+        starts.append(match.start())
+    _check_row_tags(xml, starts, sheet)
     hidden_columns = set()
     for match in _COLUMNS.finditer(xml):
         attributes = dict(_ATTRIBUTE.findall(match.group(1)))
         if attributes.get(b"hidden") in _TRUE:
+            first, last = (_number(attributes.get(key, b""), sheet, "隐藏列的范围") for key in (b"min", b"max"))
             # Excel hides "all columns to the right" as max="16384"; a grid never goes past MAX_COLUMNS
-            hidden_columns.update(range(int(attributes[b"min"]) - 1, min(int(attributes[b"max"]), MAX_COLUMNS)))
+            hidden_columns.update(range(first - 1, min(last, MAX_COLUMNS)))
     uncached = {}
     shared: dict[bytes, Any] | None = None
     for match in _UNCACHED.finditer(xml):
@@ -246,6 +337,22 @@ def _sheet_marks(xml: bytes) -> tuple[set[int], set[int], dict[str, str]]:
         else:
             uncached[cell] = "=" + html.unescape((formula or b"").decode())
     return hidden_rows, hidden_columns, uncached
+
+
+def _number(text: bytes, sheet: str, what: str) -> int:
+    """A row or column number written in the sheet's XML; anything else is a damaged file."""
+    if not text.isdigit() or len(text) > 7:
+        raise ReadError(f"工作表“{sheet}”的{what}“{text[:20].decode('latin-1')}”不是有效的数字，文件已损坏")
+    return int(text)
+
+
+def _check_row_tags(xml: bytes, starts: list[int], sheet: str) -> None:
+    """openpyxl parses a row's cells all at once: a row of millions of cells must not reach it."""
+    ends = [*starts[1:], xml.find(b"sheetData>", starts[-1]) if starts else 0]
+    for number, (start, end) in enumerate(zip(starts, ends, strict=True), 1):
+        if xml.count(b"<", start, end if end >= 0 else len(xml)) > MAX_ROW_TAGS:
+            raise ReadError(f"工作表“{sheet}”的第 {number} 个行元素有超过 {MAX_ROW_TAGS:,} 个 XML 标记，"
+                            "不像决算表格，拒绝读取")
 
 
 def _shared_formulas(xml: bytes) -> dict[bytes, Any]:
@@ -282,35 +389,44 @@ class _Places:
 
 def _xls_sheets(path: Path) -> list[tuple[str, list[list[GridCell]]]]:
     import xlrd
+    from xlrd.compdoc import CompDocError
 
+    # a damaged file trips xlrd's parsing anywhere, into its asserts and endless recursion
+    damaged = (xlrd.XLRDError, CompDocError, struct.error, AssertionError, RecursionError, OverflowError)
     try:
-        # xlrd writes its warnings to stdout, where a JSON or SARIF report may be going
-        book = xlrd.open_workbook(str(path), formatting_info=True, on_demand=True, logfile=io.StringIO())
-    except (xlrd.XLRDError, OSError, ValueError, AssertionError, IndexError) as error:
+        # ragged rows: xlrd would pad every row to the sheet's width itself, and a damaged merged-cell
+        # record can make that width tens of thousands (gigabytes before _check_size could see it);
+        # its warnings go to a buffer, not to stdout where a JSON or SARIF report may be going
+        book = xlrd.open_workbook(str(path), formatting_info=True, on_demand=True, ragged_rows=True,
+                                  logfile=io.StringIO())
+    except (OSError, ValueError, IndexError, *damaged) as error:
         raise ReadError(f"不是有效的 xls 工作簿：{error}") from None
     sheets = []
     try:
-        # Only numbers need a format: looked up once per cell style, not once per cell
-        number_formats = [book.format_map[xf.format_key].format_str for xf in book.xf_list]
-        for index in range(book.nsheets):
-            sheet = book.sheet_by_index(index)
-            _check_size(sheet.nrows, sheet.ncols, sheet.name)
-            places = _Places(sheet.name, sheet.visibility != 0,
-                             {r for r, info in sheet.rowinfo_map.items() if info.hidden},
-                             {c for c, info in sheet.colinfo_map.items() if info.hidden})
-            grid = []
-            for r in range(sheet.nrows):
-                cells = []
-                # rows come padded to ncols (xlrd's default, ragged_rows=False)
-                for c, (kind, value, source) in enumerate(zip(sheet.row_types(r), sheet.row_values(r),
-                                                              places.row(r, sheet.ncols), strict=True)):
-                    if kind == xlrd.XL_CELL_NUMBER:
-                        cells.append(GridCell(display(value, number_formats[sheet.cell_xf_index(r, c)]), source))
-                    else:  # dates, booleans and errors never stand for amounts
-                        cells.append(GridCell(value if kind == xlrd.XL_CELL_TEXT else "", source))
-                grid.append(cells)
-            sheets.append((sheet.name, grid))
-            book.unload_sheet(index)
+        with _damaged("xls 工作簿", damaged):
+            # Only numbers need a format: looked up once per cell style, not once per cell
+            number_formats = [book.format_map[xf.format_key].format_str for xf in book.xf_list]
+            budget = _Budget()
+            for index in range(book.nsheets):
+                sheet = book.sheet_by_index(index)
+                _check_size(sheet.nrows, sheet.ncols, sheet.name)
+                budget.take_cells(sheet.nrows * sheet.ncols, sheet.name)  # xlrd counts the cells it read
+                places = _Places(sheet.name, sheet.visibility != 0,
+                                 {r for r, info in sheet.rowinfo_map.items() if info.hidden},
+                                 {c for c, info in sheet.colinfo_map.items() if info.hidden})
+                grid = []
+                for r in range(sheet.nrows):
+                    cells = []
+                    kinds, values = sheet.row_types(r), sheet.row_values(r)  # up to the row's last cell
+                    for c, source in enumerate(places.row(r, sheet.ncols)):
+                        kind, value = (kinds[c], values[c]) if c < len(kinds) else (xlrd.XL_CELL_EMPTY, "")
+                        if kind == xlrd.XL_CELL_NUMBER:
+                            cells.append(GridCell(display(value, number_formats[sheet.cell_xf_index(r, c)]), source))
+                        else:  # dates, booleans and errors never stand for amounts
+                            cells.append(GridCell(value if kind == xlrd.XL_CELL_TEXT else "", source))
+                    grid.append(cells)
+                sheets.append((sheet.name, grid))
+                book.unload_sheet(index)
     finally:
         book.release_resources()
     return sheets

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from ..catalogue import Catalogue
 from ..errors import ReadError
+from ..grouping import page_ranges
 from ..labels import normalise
 from ..model import Document, Note, Source, TextLine
 from . import pdf_ocr, pdf_pdfium
@@ -55,7 +56,8 @@ def read_raw(path: Path, max_bytes: int, ocr: bool | None = None) -> tuple[Docum
     if size > max_bytes:
         raise ReadError(f"文件过大（{size:,} 字节，上限 {max_bytes:,} 字节）")
     layouts = list(pdf_pdfium.read_pages(path, MAX_PAGES))
-    scanned = [p.number for p in layouts if not p.has_text and p.has_images]
+    # a garbled page is not OCR'd: its broken fonts may draw garbage too, which OCR would pass as clean
+    scanned = [p.number for p in layouts if not p.has_text and p.has_images and not p.garbled]
     if scanned and (ocr if ocr is not None else os.environ.get("BUDGETLINT_OCR") != "0") and pdf_ocr.available():
         read = {p.number: p for p in _ocr_pages(path, scanned)}
         layouts = [read.get(p.number, p) for p in layouts]
@@ -67,8 +69,15 @@ def from_layouts(path: Path, layouts: Iterable[PageLayout]) -> tuple[Document, l
     document = Document(path=str(path), format="pdf")
     raws: list[RawTable] = []
     carried: list[LayoutLine] = []
+    garbled = []
     for page in layouts:
         carried = _read_page(page, raws, document, carried)
+        if page.garbled:
+            garbled.append(page.number)
+    if garbled:  # one problem for them all: rule D-04 merges several as scanned pages, which these are not
+        document.problems.append(Note(f"第{page_ranges(garbled)}页的文字层是乱码（控制字符、私用区字形：字体缺少正确的"
+                                      f"字符映射），无法读取其中的表格（共 {len(garbled)} 页），请提供字体嵌入正确的 PDF",
+                                      Source(page=garbled[0])))
     return document, raws
 
 
@@ -93,7 +102,7 @@ def _read_page(page: PageLayout, raws: list[RawTable], document: Document,
     belongs to the table at the top of the next page."""
     number = page.number
     if not page.has_text:
-        if page.has_images:  # rule D-04 reports these pages, with the ocr extra's install command
+        if page.has_images and not page.garbled:  # rule D-04 reports these pages, with the ocr extra's install command
             document.problems.append(Note(f"第{number}页为扫描图像，无文字层，无法读取其中的表格", Source(page=number)))
         return []
     top = float("-inf")  # a title may reach past the page's top edge

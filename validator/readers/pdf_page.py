@@ -44,6 +44,9 @@ class PageLayout:
     # A scan OCR straightened: its turn in degrees about its centre (x, y in points); boxes above are
     # on the straightened page, page_box gives them on the page as it is.
     turn: tuple[float, float, float] | None = None
+    # A text layer of control characters and private-use glyphs (fonts without a usable Unicode map):
+    # no text to read (has_text is False), and no scan to OCR either.
+    garbled: bool = False
 
     def page_box(self, box: Box) -> Box:
         """The box on the page as it is: around the corners of `box` turned back."""

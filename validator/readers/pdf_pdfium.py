@@ -11,9 +11,11 @@ one at a time and every PDFium page and text page is closed before the next. Tex
 
 from __future__ import annotations
 
+import bisect
 import ctypes
 import itertools
 import re
+import unicodedata
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -25,6 +27,13 @@ from .pdf_page import Edge, LayoutLine, PageLayout
 from .pdf_ruled_tables import centre_in, filled, find_tables
 from .pdf_unruled_tables import unruled_table
 from .pdf_words import Char, extract_words, lines_of, union
+
+# Bounds for hostile pages, far above real ones (the densest real page: 2,854 characters, 2,717 objects)
+MAX_PAGE_CHARS = 50_000
+MAX_PAGE_OBJECTS = 50_000  # inside forms too
+MAX_PAGE_SEGMENTS = 100_000  # path segments, where ruling lines come from
+GARBLED_CHARS = 10
+GARBLED_SHARE = 0.05
 
 _PDFIUM_ERRORS = {2: "无法打开文件", 3: "数据格式错误，文件不完整或已损坏", 6: "不支持的加密方式"}
 
@@ -51,9 +60,12 @@ def read_pages(path: Path, max_pages: int) -> Iterator[PageLayout]:
             except pdfium.PdfiumError:
                 raise ReadError(f"PDF 文件损坏或无法解析：第{index + 1}页无法读取") from None
             try:
-                yield page_layout(page, index + 1, zero_metrics)
+                layout = page_layout(page, index + 1, zero_metrics)
+            except ReadError as error:  # a limit of one page
+                raise ReadError(f"第{index + 1}页{error}，不像决算文件，拒绝读取") from None
             finally:
                 page.close()
+            yield layout
     finally:
         document.close()
 
@@ -151,6 +163,8 @@ def page_layout(page: object, number: int, zero_metrics: frozenset[str]) -> Page
         textpage.close()
     if not chars:
         return PageLayout(number, [], [], False, objects.has_images)
+    if _garbled(chars):
+        return PageLayout(number, [], [], False, objects.has_images, garbled=True)
     chars += objects.spaces
     tables = [filled(cells, chars) for cells in find_tables(objects.horizontal, objects.vertical)]
     # a grid with nothing in it to read: ruling drawn round hidden text, or off the page
@@ -165,6 +179,17 @@ def page_layout(page: object, number: int, zero_metrics: frozenset[str]) -> Page
     tables, lines = contents_as_text(tables, lines)
     tables, lines = titles_out_of_grids(tables, lines)
     return PageLayout(number, lines, tables, True, objects.has_images)
+
+
+_UNREADABLE = {"Cc", "Co", "Cn", "Cs"}  # control, private use, unassigned, surrogate
+
+
+def _garbled(chars: list[Char]) -> bool:
+    """A text layer whose characters are in good part control characters or private-use glyphs: a font's
+    missing or broken Unicode map. Real disclosures have none; a few (a symbol font) do not make a page so."""
+    shown = [c.text for c in chars if not c.text.isspace()]
+    unreadable = sum(1 for text in shown if unicodedata.category(text[0]) in _UNREADABLE or text == "\ufffd")
+    return unreadable >= GARBLED_CHARS and unreadable >= len(shown) * GARBLED_SHARE
 
 
 @dataclass(slots=True)
@@ -188,9 +213,13 @@ def _read_objects(api: _Pdfium, page: int, to_page: Matrix, fonts: _Fonts) -> _P
     pmatrix = ctypes.byref(matrix)
     left, bottom, right, top = (ctypes.c_float() for _ in range(4))
     bounds = [ctypes.byref(v) for v in (left, bottom, right, top)]
-    stack = [(api.page_object(page, i), to_page) for i in range(api.count_objects(page))]
+    stack = [(api.page_object(page, i), to_page) for i in range(min(api.count_objects(page), MAX_PAGE_OBJECTS + 1))]
+    objects = segments = 0
     while stack:
         handle, outer = stack.pop()
+        objects += 1
+        if objects > MAX_PAGE_OBJECTS:
+            raise ReadError(f"的对象超过 {MAX_PAGE_OBJECTS:,} 个的上限")
         kind = api.object_type(handle)
         if kind == raw.FPDF_PAGEOBJ_IMAGE:
             found.has_images = True
@@ -204,8 +233,12 @@ def _read_objects(api: _Pdfium, page: int, to_page: Matrix, fonts: _Fonts) -> _P
         api.matrix(handle, pmatrix)
         inner = _multiply((matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f), outer)
         if kind == raw.FPDF_PAGEOBJ_FORM:
-            stack += [(api.form_object(handle, i), inner) for i in range(api.count_form_objects(handle))]
+            stack += [(api.form_object(handle, i), inner)
+                      for i in range(min(api.count_form_objects(handle), MAX_PAGE_OBJECTS + 1))]
         elif kind == raw.FPDF_PAGEOBJ_PATH:
+            segments += api.count_segments(handle)
+            if segments > MAX_PAGE_SEGMENTS:
+                raise ReadError(f"的线段超过 {MAX_PAGE_SEGMENTS:,} 条的上限")
             for subpath in _subpaths(api, handle, inner):
                 _add_edges(subpath, found.horizontal, found.vertical)
         else:
@@ -319,6 +352,8 @@ def _read_chars(api: _Pdfium, textpage: object, to_page: Matrix, fonts: _Fonts, 
     count = raw.FPDFText_CountChars(textpage.raw)  # type: ignore[attr-defined]
     if count <= 0:
         return []
+    if count > MAX_PAGE_CHARS:
+        raise ReadError(f"有 {count:,} 个字符，超过每页 {MAX_PAGE_CHARS:,} 个的上限")
     text = _page_text(api, textpage, count)
     rect = raw.FS_RECTF()
     prect = ctypes.byref(rect)
@@ -418,43 +453,81 @@ def _font_name(api: _Pdfium, font: int) -> str:
 
 _DESCRIPTOR = re.compile(rb"/Type\s*/FontDescriptor\b")
 _OBJECT_STREAM = re.compile(rb"/Type\s*/ObjStm\b")
-MAX_OBJECT_STREAM = 16 * 1024 * 1024
+_FONT_NAME = re.compile(rb"/FontName\s*/([^\s/<>\[\]()]+)")
+_METRICS = [re.compile(rb"/" + key + rb"\s+(-?[\d.]+)(?!\s+\d+\s+R)") for key in (b"Ascent", b"Descent")]
+# Bounds for hostile files, far above real ones (a few dozen fonts, object streams of some 100 KB):
+# unpacked object streams in all and their number, font descriptors looked at (fonts past these keep
+# PDFium's metrics), and how far around its /Type a descriptor's (or stream's) entries are looked for.
+MAX_OBJECT_STREAMS = 16 * 1024 * 1024
+MAX_STREAM_COUNT = 10_000
+MAX_DESCRIPTORS = 100_000
+DESCRIPTOR_REACH = 4096
 
 
 def fonts_without_metrics(data: bytes) -> frozenset[str]:
     """Names (without subset tag) of the fonts whose descriptor declares Ascent and Descent 0 or not at all."""
     names: set[str] = set()
+    left = MAX_DESCRIPTORS
     for text, spans in itertools.chain([(data, None)], _object_streams(data)):
-        for match in _DESCRIPTOR.finditer(text):
+        matches = list(itertools.islice(_DESCRIPTOR.finditer(text), max(left, 0)))
+        left -= len(matches)
+        # one object holds one descriptor: its entries lie between the neighbouring descriptors
+        for before, match, after in zip([None, *matches], matches, [*matches[1:], None]):
+            low = max(match.start() - DESCRIPTOR_REACH, before.end() if before else 0)
+            high = min(match.end() + DESCRIPTOR_REACH, after.start() if after else len(text))
             if spans is None:
-                begin = text.rfind(b" obj", 0, match.start())
-                end = text.find(b"endobj", match.end())
+                begin = text.rfind(b" obj", low, match.start())
+                end = text.find(b"endobj", match.end(), high)
             else:
-                begin = max((s for s in spans if s <= match.start()), default=0)
-                end = min((s for s in spans if s > match.start()), default=len(text))
-            entry = text[max(begin, 0):end if end >= 0 else len(text)]
-            name = re.search(rb"/FontName\s*/([^\s/<>\[\]()]+)", entry)
-            metrics = [re.search(rb"/" + key + rb"\s+(-?[\d.]+)(?!\s+\d+\s+R)", entry) for key in (b"Ascent", b"Descent")]
-            if name and all(m is None or float(m.group(1)) == 0 for m in metrics):
+                at = bisect.bisect_right(spans, match.start())
+                begin = spans[at - 1] if at else 0
+                end = spans[at] if at < len(spans) else len(text)
+            entry = text[max(begin, low):min(end, high) if end >= 0 else high]
+            name = _FONT_NAME.search(entry)
+            metrics = [pattern.search(entry) for pattern in _METRICS]
+            if name and all(m is None or _is_zero(m.group(1)) for m in metrics):
                 names.add(_SUBSET_TAG.sub("", name.group(1).decode("latin-1")))
     return frozenset(names)
 
 
+def _is_zero(number: bytes) -> bool:
+    try:
+        return float(number) == 0
+    except ValueError:  # "1.2.3": no number, so not a declared 0
+        return False
+
+
 def _object_streams(data: bytes) -> Iterator[tuple[bytes, list[int]]]:
-    """The objects packed in compressed object streams: their text and where each object starts."""
-    for match in _OBJECT_STREAM.finditer(data):
-        begin = data.rfind(b" obj", 0, match.start())
-        start = data.find(b"stream", match.end())
-        head = data[begin:start]
-        first = re.search(rb"/First\s+(\d+)", head)
-        if start < 0 or first is None or b"/FlateDecode" not in head:
+    """The objects packed in compressed object streams: their text and where each object starts (sorted)."""
+    left = MAX_OBJECT_STREAMS
+    ends = [m.start() for m in re.finditer(rb"endstream", data)]  # found once: a search per stream is quadratic
+    for match in itertools.islice(_OBJECT_STREAM.finditer(data), MAX_STREAM_COUNT):
+        begin = data.rfind(b" obj", max(match.start() - DESCRIPTOR_REACH, 0), match.start())
+        start = data.find(b"stream", match.end(), match.end() + DESCRIPTOR_REACH)
+        head = data[begin:start] if 0 <= begin < start else b""
+        first = re.search(rb"/First\s+(\d{1,9})\b", head)
+        if first is None or b"/FlateDecode" not in head or left <= 0:
             continue
         body = start + len(b"stream")
         body += 2 if data[body:body + 2] == b"\r\n" else 1
+        at = bisect.bisect_left(ends, body)
         try:
-            text = zlib.decompressobj().decompress(data[body:data.find(b"endstream", body)], MAX_OBJECT_STREAM)
+            text = _inflated(memoryview(data)[body:ends[at] if at < len(ends) else len(data)], left)
         except zlib.error:
             continue  # encrypted or damaged: its fonts keep PDFium's metrics
+        left -= len(text)
         offset = int(first.group(1))
         numbers = text[:offset].split()
-        yield text, [offset + int(n) for n in numbers[1::2] if n.isdigit()]
+        yield text, sorted(offset + int(n) for n in numbers[1::2] if n.isdigit() and len(n) < 10)
+
+
+def _inflated(packed: memoryview, limit: int) -> bytes:
+    """At most `limit` bytes of a Flate stream, fed in pieces: zlib keeps the input it has not used yet,
+    a copy of a whole damaged file per stream."""
+    inflater = zlib.decompressobj()
+    out = b""
+    for start in range(0, len(packed), 1 << 16):
+        out += inflater.decompress(packed[start:start + (1 << 16)], limit - len(out))
+        if len(out) >= limit or inflater.eof:
+            break
+    return out

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 
+from ..errors import ReadError
 from .pdf_page import Box, Edge, LayoutCell, LayoutTable
 from .pdf_words import Char, cell_text, clusters
 
@@ -20,6 +21,10 @@ SNAP = 3.0  # edges this close along their cross axis are one line
 JOIN = 3.0  # collinear edges with gaps this small are one edge
 CROSS = 3.0  # an edge ending this close to another still crosses it
 MIN_EDGE = 3.0
+# Bounds for hostile pages, far above real ones (the densest real page: 291 lines one way, 1,090
+# crossings); every crossing may start a cell, and the cells of a page are compared with each other.
+MAX_LINES = 2_000  # ruling lines one way, after joining
+MAX_CROSSINGS = 20_000
 
 Point = tuple[float, float]
 
@@ -28,6 +33,8 @@ def find_tables(horizontal: list[Edge], vertical: list[Edge]) -> list[list[Box]]
     """The cells of each ruled table on a page, tables top to bottom."""
     horizontal = _merge([e for e in horizontal if e[2] - e[1] >= 1])
     vertical = _merge([e for e in vertical if e[2] - e[1] >= 1])
+    if max(len(horizontal), len(vertical)) > MAX_LINES:
+        raise ReadError(f"表格线过多（横线 {len(horizontal):,} 条、竖线 {len(vertical):,} 条，每个方向上限 {MAX_LINES:,} 条）")
     crossings = _crossings(horizontal, vertical)
     return _group_cells(_cells(crossings))
 
@@ -67,6 +74,8 @@ def _crossings(horizontal: list[Edge], vertical: list[Edge]) -> dict[Point, tupl
                 break
             if x0 - CROSS <= x <= x1 + CROSS:
                 v_edges, h_edges = crossings.setdefault((x, y), (set(), set()))
+                if len(crossings) > MAX_CROSSINGS:
+                    raise ReadError(f"表格线的交点超过 {MAX_CROSSINGS:,} 个的上限")
                 v_edges.add(v_index)
                 h_edges.add(h_index)
     return crossings
