@@ -69,9 +69,6 @@ def read_cleanly(tmp_path, suffix, data):
         assert judge(path).internal_errors == []
 
 
-# Numbers of 5,000 digits (ValueError) and 40 decimals (InvalidOperation) are bounded on reading by the
-# fuzz-text branch (issue 16, R01/R02/R26): strict, so that the merge which fixes them must drop the mark.
-TEXT_SIDE = pytest.mark.xfail(strict=True, reason="number bounds of the fuzz-text branch, not merged yet")
 seeds = st.integers(min_value=0, max_value=2 ** 64)  # the generators' own choices, remade from the seed
 cells = st.one_of(st.sampled_from(WORDS), st.sampled_from(ODD_NUMBERS), st.sampled_from(ODD_TEXT),
                   st.decimals(allow_nan=True, allow_infinity=True).map(str), st.integers().map(str),
@@ -100,7 +97,6 @@ documents = st.fixed_dictionaries({
     "text": st.lists(cells, max_size=5)})
 
 
-@TEXT_SIDE
 @fuzz(30)
 @given(document=documents, as_json=st.booleans())
 def test_made_up_structured_documents(tmp_path, document, as_json):
@@ -116,7 +112,6 @@ def test_bent_structured_documents(tmp_path, seed):
     read_cleanly(tmp_path, *structured(random.Random(seed)))
 
 
-@TEXT_SIDE
 @fuzz(20)
 @given(seeds)
 def test_workbooks_openpyxl_writes_and_their_xml_bent(tmp_path, seed):
