@@ -94,7 +94,7 @@ class _Guarded(click.Group):
 @click.group(cls=_Guarded, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "-V", "--version", prog_name="budgetlint")
 def main() -> None:
-    """budgetlint：部门/单位决算公开表格的一致性检查工具。"""
+    """budgetlint：部门/单位预算、决算公开和绩效自评材料的一致性检查工具。"""
 
 
 @main.command()
@@ -135,7 +135,7 @@ def check(paths: tuple[Path, ...], output_format: str, output: Path | None, rule
           max_bytes: int | None, config_path: Path | None, jobs: int | None, timeout: float | None,
           statistics: bool, baseline_path: Path | None, write_baseline_path: Path | None,
           annotated: Path | None) -> None:
-    """检查决算公开文件（文本、Excel、PDF、YAML/JSON），文件夹按递归查找。"""
+    """检查预算、决算公开文件（文本、Excel、PDF、YAML/JSON），文件夹按递归查找。"""
     from . import baseline
     from .api import Interrupted, expand
     from .api import check as run_check
