@@ -127,3 +127,30 @@ def test_a_title_reaching_past_the_top_edge_of_the_page_still_starts_its_table()
                     _page(2, _table([HEADER, ["支出总计", "", "10.00"]], top=30.0),
                           lines=(LayoutLine("支出预算总表", (50.0, -4.0, 300.0, 8.0)),)))
     assert [r.title for r in raws] == ["收入预算总表", "支出预算总表"]
+
+
+def _row_line(text: str, bottom: float, left: float = 55.0, right: float = 345.0) -> LayoutLine:
+    return LayoutLine(text, (left, bottom - 10, right, bottom))
+
+
+FIRST_PAGE = _page(1, _table([["科目编码", "科目名称", "金额"], ["302", "商品和服务支出", "30.00"],
+                              ["30201", "办公费", "10.00"]]), lines=(_line("机关运行经费支出预算表", 60),))
+CONTINUED = [["30239", "其他交通费用", "15.00"]]
+
+
+def test_the_first_row_of_a_continued_table_whose_top_rule_fell_on_the_previous_page_is_a_row():
+    document, [raw] = _read(FIRST_PAGE, _page(2, _table(CONTINUED, top=100.0),
+                                               lines=(_row_line("30231 公务用车运行维护费 5.00", 97),)))
+    assert _texts(raw)[-2:] == [["30231", "公务用车运行维护费", "5.00"], CONTINUED[0]]
+    assert raw.grid[-2][2].source.page == 2 and raw.grid[-2][2].source.bbox[0] == 250.0
+    assert not [t for t in document.text if "30231" in t.text]
+
+
+def test_a_line_above_a_continued_table_stays_text_unless_it_fits_the_grid_as_a_row():
+    for line in (_row_line("30231 公务用车 运行维护费 5.00", 97),  # four words for three columns
+                 _row_line("30231 公务用车运行维护费 5.00", 80),  # not sitting on the grid
+                 _row_line("第 2 页", 97),  # a running header: no figures where the grid has them
+                 _row_line("30231 公务用车运行维护费 5.00", 97, right=200.0)):  # not across the grid
+        document, [raw] = _read(FIRST_PAGE, _page(2, _table(CONTINUED, top=100.0), lines=(line,)))
+        assert _texts(raw)[-1:] == CONTINUED and len(raw.grid) == 4, line.text
+        assert [t.text for t in document.text if t.source.page == 2] == [line.text]

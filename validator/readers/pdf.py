@@ -5,7 +5,8 @@ Each page's own title starts a table: printed above the grid, inside its frame (
 often run together with its 表号 and 部门/单位 lines, which become the table's label and metadata),
 in a row of its own between two tables sharing a frame, or under the last table of the previous
 page. A table that starts a page with no title, or under its own title and header repeated,
-continues the previous page's table (its repeated header rows are dropped by the shared recognition). Pages without a text layer (scans) are read by OCR when the
+continues the previous page's table (its repeated header rows are dropped by the shared recognition). A line sitting on
+such a grid that fits its columns is the row whose top rule fell on the previous page. Pages without a text layer (scans) are read by OCR when the
 `ocr` extra is installed (pdf_ocr: the same page description, every cell with a confidence), and
 otherwise kept as a problem of the document (one per page; rule D-04 reports them as one finding
 with the install command), never skipped. BUDGETLINT_OCR=0 turns OCR off.
@@ -23,6 +24,7 @@ from ..errors import ReadError
 from ..grouping import page_ranges
 from ..labels import normalise
 from ..model import Document, Note, Source, TextLine
+from ..numbers import Amount, parse_number
 from . import pdf_ocr, pdf_pdfium
 from .pdf_page import Box, LayoutCell, LayoutLine, LayoutTable, PageLayout
 from .table_building import add_table
@@ -38,6 +40,7 @@ from .tables import (
 
 MAX_PAGES = 2000
 MAX_CAPTION_ROWS = 3
+ROW_GAP = 5.0  # points between a line and the grid under it for the line to be the grid's cut-off row
 
 
 def read(path: Path, catalogue: Catalogue, max_bytes: int) -> Document:
@@ -175,8 +178,11 @@ def _start_table(lines: list[LayoutLine], page: PageLayout, raws: list[RawTable]
     titles = [i for i, ln in enumerate(lines) if is_title(ln.text) and not is_meta(ln.text)]
     title_at = titles[-1] if titles else None
     if first_on_page and raws and (title_at is None or _repeats(raws[-1], lines[title_at].text, grid)):
-        for line in lines:  # a running header, page number or the repeated title above a continued table
+        cut_off = _row_above(lines[-1], grid, page) if lines and title_at is None else None
+        for line in lines[:-1] if cut_off else lines:  # a running header, page number or the repeated title
             document.text.append(TextLine(line.text, _line_source(line, page)))
+        if cut_off:
+            raws[-1].grid.append(cut_off)
         return raws[-1]
     if title_at is None:
         for line in lines:
@@ -197,6 +203,24 @@ def _start_table(lines: list[LayoutLine], page: PageLayout, raws: list[RawTable]
                 document.text.append(TextLine(line.text, _line_source(line, page)))
     raws.append(raw)
     return raw
+
+
+def _row_above(line: LayoutLine, grid: list[list[GridCell]], page: PageLayout) -> list[GridCell] | None:
+    """The first row of a continued table whose top rule fell on the previous page: a line sitting on
+    the grid, one word per column across its whole width, figures where the grid's first row has them."""
+    boxes = [c.source.bbox for c in grid[0]] if grid else []
+    words = line.text.split()
+    if page.turn is not None or not boxes or None in boxes or len(words) != len(boxes):
+        return None
+    left, right, top = boxes[0][0], boxes[-1][2], min(b[1] for b in boxes)
+    x0, y0, x1, y1 = line.bbox
+    if not (0 <= top - y1 <= ROW_GAP and left <= x0 < boxes[0][2] and boxes[-1][0] < x1 <= right):
+        return None
+    if any(isinstance(parse_number(w), Amount) != isinstance(parse_number(c.text), Amount)
+           for w, c in zip(words, grid[0], strict=True) if c.text.strip()):
+        return None
+    return [GridCell(word, _placed((box[0], y0, box[2], y1), line.confidence, page))
+            for word, box in zip(words, boxes, strict=True)]
 
 
 def _repeats(previous: RawTable, title: str, grid: list[list[GridCell]]) -> bool:
