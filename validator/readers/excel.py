@@ -390,9 +390,11 @@ class _Places:
 def _xls_sheets(path: Path) -> list[tuple[str, list[list[GridCell]]]]:
     import xlrd
     from xlrd.compdoc import CompDocError
+    from xlrd.formula import FormulaError
 
     # a damaged file trips xlrd's parsing anywhere, into its asserts and endless recursion
-    damaged = (xlrd.XLRDError, CompDocError, struct.error, AssertionError, RecursionError, OverflowError)
+    damaged = (xlrd.XLRDError, CompDocError, FormulaError, struct.error, AssertionError, RecursionError,
+               OverflowError)
     try:
         # ragged rows: xlrd would pad every row to the sheet's width itself, and a damaged merged-cell
         # record can make that width tens of thousands (gigabytes before _check_size could see it);
