@@ -116,6 +116,8 @@ def test_xml_tags_are_counted_in_a_sheet_and_in_a_row(tmp_path):
     ("R27_no_styles.xlsx", "工作表“公开01表”的数据已损坏，无法读取（IndexError"),
     # input xls:450 of the campaign (seed 7): a formula record holding a token xlrd cannot decode
     ("F01_xls_bad_formula_token.xls", "不是有效的 xls 工作簿：ERROR *** Unexpected token"),
+    # input xlsx:597 of the campaign (seed 8): a part name flagged as UTF-8 that is not
+    ("F02_xlsx_part_name_not_utf8.xlsx", "不是有效的 xlsx 工作簿（文件损坏，或已加密）"),
 ])
 def test_a_damaged_sheet_is_a_damaged_file_not_an_internal_error(reproducer, said):
     assert said in refusal(FUZZ / reproducer)

@@ -168,7 +168,7 @@ def _check_size(rows: int, columns: int, sheet: str) -> None:
 def _xlsx_sheets(path: Path, max_bytes: int) -> list[tuple[str, list[list[GridCell]]]]:
     try:
         archive = zipfile.ZipFile(path)
-    except zipfile.BadZipFile:
+    except (zipfile.BadZipFile, ValueError, EOFError):  # ValueError: a part name flagged UTF-8 that is not
         raise ReadError("不是有效的 xlsx 工作簿（文件损坏，或已加密）") from None
     with archive:
         # zipfile never unpacks a part past its recorded size, so these sizes bound what is read
