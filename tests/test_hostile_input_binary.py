@@ -118,6 +118,10 @@ def test_xml_tags_are_counted_in_a_sheet_and_in_a_row(tmp_path):
     ("F01_xls_bad_formula_token.xls", "不是有效的 xls 工作簿：ERROR *** Unexpected token"),
     # input xlsx:597 of the campaign (seed 8): a part name flagged as UTF-8 that is not
     ("F02_xlsx_part_name_not_utf8.xlsx", "不是有效的 xlsx 工作簿（文件损坏，或已加密）"),
+    # inputs xlsx:87 and xlsx:480 (seed 9): an XML part declaring the encoding "UTFP8"; a sheet whose
+    # formula text is not UTF-8
+    ("F03_xlsx_unknown_xml_encoding.xlsx", "工作簿的数据已损坏，无法读取（LookupError: unknown encoding"),
+    ("F04_xlsx_formula_not_utf8.xlsx", "工作表“公开01表”的数据已损坏，无法读取（ParseError"),
 ])
 def test_a_damaged_sheet_is_a_damaged_file_not_an_internal_error(reproducer, said):
     assert said in refusal(FUZZ / reproducer)

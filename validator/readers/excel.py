@@ -227,8 +227,10 @@ def _damaged(where: str, also: tuple[type[Exception], ...] = ()) -> Iterator[Non
     file (READ-01)."""
     try:
         yield
-    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError, SyntaxError, IndexError,
-            KeyError, ValueError, TypeError, *also) as error:  # zipfile: an unknown compression, an encrypted part
+    # zipfile: an unknown compression, an encrypted part; LookupError also: an XML part declaring an
+    # encoding that does not exist
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError, SyntaxError, LookupError,
+            ValueError, TypeError, *also) as error:
         raise ReadError(f"{where}的数据已损坏，无法读取（{type(error).__name__}: {error}）") from None
 
 
@@ -335,7 +337,7 @@ def _sheet_marks(xml: bytes, sheet: str) -> tuple[set[int], set[int], dict[str, 
             shared = _shared_formulas(xml) if shared is None else shared
             uncached[cell] = shared[group].translate_formula(cell) if group in shared else "="
         else:
-            uncached[cell] = "=" + html.unescape((formula or b"").decode())
+            uncached[cell] = "=" + html.unescape((formula or b"").decode(errors="replace"))  # shown, never parsed
     return hidden_rows, hidden_columns, uncached
 
 
