@@ -97,7 +97,7 @@ class CrossDocumentChecker:
             return None
         (prose, identity), (printed, _) = narratives[0], tables[0]
         document = Document(prose.path, prose.format, printed.tables, prose.text, kind=prose.kind or printed.kind)
-        compared.append(Compared("说明与报表", (prose.path, printed.path), identity.describe()))
+        compared.append(Compared("说明与报表", (prose.path, printed.path), f"{identity.unit} {identity.year}年"))
         found, _ = self.engine.run(document)
         # What relates the prose to the tables is new; the rest each file gave alone
         findings += [_placed(f, prose.path, printed.path) for f in found

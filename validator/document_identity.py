@@ -48,10 +48,6 @@ class Identity:
     def key(self) -> tuple[str, int]:
         return matching_name(self.unit), self.year
 
-    def describe(self) -> str:
-        source = "" if self.year_from == "封面" else f"，年度取自{self.year_from}"
-        return f"{self.unit} {self.year}年{source}"
-
     def to_dict(self) -> dict[str, object]:
         return {"unit": self.unit, "year": self.year, "year_from": self.year_from}
 

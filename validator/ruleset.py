@@ -32,7 +32,7 @@ from .checks.between_documents import BetweenDocumentsCheck
 from .checks.common import PLACEHOLDERS, Minor
 from .checks.common import Strict as _Strict
 from .checks.grade import GradeCheck
-from .checks.registry import CHECK_KINDS
+from .checks.registry import CHECK_KINDS, PAIR_KINDS
 from .errors import RuleError, SettingError
 from .findings import Severity
 from .packs import builtin_rules_dir
@@ -125,7 +125,7 @@ class Examples(_Strict):
 
 # Each check kind's schema comes from its module in validator.checks; `kind:` picks one. The one
 # comparing documents is evaluated on pairs of documents (validator.cross_documents), not per file.
-Check = Annotated[Union[(*(kind.schema for kind in CHECK_KINDS.values()), BetweenDocumentsCheck)],  # noqa: UP007
+Check = Annotated[Union[(*(kind.schema for kind in CHECK_KINDS.values()), *PAIR_KINDS.values())],  # noqa: UP007
                   Field(discriminator="kind")]
 
 
