@@ -137,6 +137,13 @@ def test_an_unreadable_file_does_not_stop_the_others_being_compared(tmp_path):
     assert {f.rule for f in _between(report)} == {"XD-01"}
 
 
+def test_files_checked_in_worker_processes_are_compared_alike(tmp_path):
+    department = _budget(tmp_path / "部门.yaml", "部门", 2025, "上海市普陀区甲局", "1,000.00")
+    unit = _budget(tmp_path / "单位.yaml", "单位", 2025, "上海市普陀区甲局", "1,200.00")
+    alone, parallel = api.check([department, unit]), api.check([department, unit], jobs=2)
+    assert parallel.to_dict() == alone.to_dict() and alone.compared
+
+
 def test_one_file_alone_compares_nothing_and_says_nothing_about_it(tmp_path):
     unit = _budget(tmp_path / "单位.yaml", "单位", 2025, "上海市普陀区甲局", "800.00")
     report = api.check([unit])

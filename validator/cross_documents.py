@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
+from typing import TypeVar
 
 from .catalogue import Catalogue
 from .checks.between_documents import BetweenDocumentsCheck, DocumentPair, evaluate
@@ -30,6 +31,10 @@ from .ruleset import Rule
 
 # A 部门预算 that says the 部门 is its own 本部 alone: "下属0家预算单位", "只包括本级"
 _SINGLE_UNIT = re.compile(r"下属0家(?:预算)?单位|所属(?:预算)?单位0家|(?:只|仅)(?:包括|包含|含)(?:本部|本级|机关本级)(?:[，。；]|$)")
+
+
+T = TypeVar("T")
+K = TypeVar("K")
 
 
 @dataclass(frozen=True)
@@ -140,8 +145,8 @@ def _pairs(disclosures: list[_Disclosure]) -> Iterator[tuple[_Disclosure, _Discl
                     yield later, earlier[0], "上下年"
 
 
-def _grouped(items, key):  # type: ignore[no-untyped-def]
-    groups = defaultdict(list)
+def _grouped(items: Iterable[T], key: Callable[[T], K]) -> dict[K, list[T]]:
+    groups: dict[K, list[T]] = defaultdict(list)
     for item in items:
         groups[key(item)].append(item)
     return groups
