@@ -144,7 +144,8 @@ class FileChecker:
             return unreadable(path, f"检查时出现内部错误（{type(error).__name__}: {error}），请报告此问题", internal=True)
         result.claims = self.engine.claim_counts
         result.ocr = _ocr_counts(document)
-        kept = self.options.keep_documents or (self.options.compare_documents and identity is not None)
+        comparable = identity is not None and (document.kind or "").endswith("预算")  # cross_documents compares budgets
+        kept = self.options.keep_documents or (self.options.compare_documents and comparable)
         return FileOutcome(result, findings, skips, document if kept else None)
 
     def ignored_rules(self, path: Path) -> list[str]:
