@@ -171,3 +171,13 @@ def test_identity_is_not_guessed():
     assert identify(_document("上海市普陀区XX局2026年部门预算")) is None  # a template's placeholder
     table = Table("B1", "收支预算总表", None, [], [], Source(page=2), meta={"单位": "江苏省乙厅"})
     assert identify(_document("江苏省甲厅2018年度部门预算", tables=[table])) is None  # cover and tables disagree
+
+
+def test_a_rule_comparing_documents_is_explained_with_each_example_document_and_its_finding():
+    from validator.explain import explain
+    from validator.ruleset import builtin_rules
+
+    (rule,) = [r for r in builtin_rules() if r.id == "XD-11"]
+    text = explain(rule)
+    assert "〔2024年部门预算.yaml〕" in text and "〔2025年部门预算.yaml〕" in text
+    assert "→ 2025年部门预算.yaml 写“财政拨款收入”，按增减额推得上年预算为 1,000.00，2024年部门预算.yaml 中为 900.00" in text

@@ -19,6 +19,7 @@ from .labels import normalise
 from .model import Document
 
 _COVER_LINES = 8  # the cover: the lines before the contents
+_TITLE_LENGTH = 120
 _LABELLED = re.compile(r"^(?:预算主管部门|预算单位|主管部门|部门名称|单位名称|编制部门|编制单位|部门)[:：](?P<unit>[^:：]{4,40}?)"
                        r"(?:单位[:：].*)?$")
 _YEAR = r"(?P<year>(?:19|20)\d\d)年度?"
@@ -83,7 +84,8 @@ def _cover(document: Document) -> list[str]:
     first_page = document.text[0].source.page if document.text else None
     for line in document.text[:_COVER_LINES]:
         text = normalise(line.text)
-        if _CONTENTS.match(text) or line.source.page != first_page or re.search(r"[，。,]", text):
+        if (_CONTENTS.match(text) or line.source.page != first_page or re.search(r"[，。,]", text)
+                or len(text) > _TITLE_LENGTH):  # a sentence or a run of text is no cover title
             break
         lines.append(text)
     return lines
