@@ -144,6 +144,20 @@ def test_files_checked_in_worker_processes_are_compared_alike(tmp_path):
     assert parallel.to_dict() == alone.to_dict() and alone.compared
 
 
+def test_a_bug_met_comparing_two_files_keeps_the_report_and_counts_as_an_internal_error(tmp_path, monkeypatch):
+    import validator.cross_documents
+
+    def broken(*args):
+        raise ZeroDivisionError("boom")
+
+    monkeypatch.setattr(validator.cross_documents, "evaluate", broken)
+    department = _budget(tmp_path / "部门.yaml", "部门", 2025, "上海市普陀区甲局", "1,000.00")
+    unit = _budget(tmp_path / "单位.yaml", "单位", 2025, "上海市普陀区甲局", "1,200.00")
+    report = api.check([department, unit])
+    assert report.internal_errors() == 1 and report.files[1].internal_error
+    assert any("对照时出现内部错误（ZeroDivisionError: boom）" in s.reason for s in report.skipped)
+
+
 def test_one_file_alone_compares_nothing_and_says_nothing_about_it(tmp_path):
     unit = _budget(tmp_path / "单位.yaml", "单位", 2025, "上海市普陀区甲局", "800.00")
     report = api.check([unit])

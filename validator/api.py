@@ -119,6 +119,8 @@ def _compare_documents(report: Report, outcomes: list[FileOutcome], rules: list[
     compared, findings, skips = checker.check(documents)
     report.compared = [pair.to_dict() for pair in compared]
     report.skipped += skips
+    for result in report.files:
+        result.internal_error = result.internal_error or result.path in checker.failed
     root = glob_root(options)
     own: dict[str, list[Finding]] = {}
     for finding in report.findings:

@@ -77,6 +77,7 @@ class CrossDocumentChecker:
         self.engine = Engine([r for r in rules if not r.between_documents], catalogue, show_rounding)
         self.catalogue = catalogue
         self.show_rounding = show_rounding
+        self.failed: list[str] = []  # files whose comparison failed by a bug of budgetlint (exit code 3)
 
     def check(self, documents: Sequence[Document]) -> tuple[list[Compared], list[Finding], list[Skip]]:
         """The pairs compared, what was found between them, and the rules that could not be applied to a pair."""
@@ -90,7 +91,12 @@ class CrossDocumentChecker:
             disclosures += [joined] if joined else [_Disclosure(d, i, (d.path,)) for d, i in group]
         for this, other, relation in _pairs(disclosures):
             compared.append(Compared(relation, (other.file, this.file), _identity_words(other, this)))
-            findings += self._compare(this, other, relation, skips)
+            try:
+                findings += self._compare(this, other, relation, skips)
+            except Exception as error:  # a bug met on one pair must not lose the report of every file
+                self.failed.append(this.file)
+                skips.append(Skip("XD", this.file, f"与 {other.file} 对照时出现内部错误（{type(error).__name__}: "
+                                                   f"{error}），请报告此问题"))
         return compared, findings, skips
 
     def _joined(self, group: list[tuple[Document, Identity]], compared: list[Compared],
