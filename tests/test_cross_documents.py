@@ -92,6 +92,14 @@ def test_a_year_on_year_statement_is_checked_against_the_year_before(tmp_path):
     assert _between(api.check([consistent, later])) == []
 
 
+def test_a_year_before_s_budget_stated_as_the_base_is_checked_against_it(tmp_path):
+    earlier = _budget(tmp_path / "2024.yaml", "部门", 2024, "上海市普陀区甲局", "9,000,000.00")
+    statement = "2024年财政拨款收入预算数为1000.00万元，2025年财政拨款收入预算数为1107.62万元，比2024年财政拨款收入预算数增加10.76%。"
+    later = _write(tmp_path / "2025.yaml", ["上海市普陀区2025年区级部门预算", "预算主管部门：上海市普陀区甲局", statement], [])
+    [finding] = _between(api.check([earlier, later]))
+    assert finding.rule == "XD-11" and "1,000.00" in finding.message and "900.00" in finding.message
+
+
 def test_a_comparison_with_the_year_before_s_execution_is_not_compared_with_its_budget(tmp_path):
     earlier = _budget(tmp_path / "2024.yaml", "部门", 2024, "上海市普陀区甲局", "9,000,000.00")
     statement = "财政拨款收入1107.62万元，比2024年预算执行数增加107.62万元。"

@@ -4,7 +4,8 @@ of the run (validator.cross_documents finds the pairs).
 `pair: 部门与单位`: in the 单位预算 and the 部门预算 of one unit and year, each named figure of the 单位
 must not exceed the 部门's, and must equal it when the 部门预算 says it consists of that unit alone.
 `pair: 上下年`: a year-on-year statement of the later document ("比2023年预算减少876.75万元") whose
-subject matches a figure's `subject` gives the earlier year's figure (current ∓ change), which must
+subject matches a figure's `subject` gives the earlier year's figure (current ∓ change, or the base it
+names: "2024年预算数为1,000万元，…比2024年预算数增加10.76%"), which must
 equal that figure in the earlier year's document, in the sentence's unit.
 """
 
@@ -21,6 +22,7 @@ from ..expression import Absent, Compiled, ExpressionError, compile_value
 from ..findings import Finding
 from ..interval import NotComputable, Quantity, compare
 from ..labels import normalise
+from ..resolver import TableResolver
 from .common import FileContext, RuleRun, Strict, known_tables, regex_error, with_span
 
 # The directions of a change that make the earlier figure smaller (current - change) or larger
@@ -29,6 +31,7 @@ _DOWN = ("下降", "减少", "降低")
 # A subject read from the comparison itself ("与上年相比收、支预算总计各增加…" after "财政拨款收、支总预算…"):
 # which total it means is in the sentence before, so the statement is not compared
 _NAMED_BY_COMPARISON = re.compile(r"相比|^(?:比|较)")
+_NOT_BUDGET = re.compile(r"执行|决算|实际|调整")  # the year before's execution or adjusted budget is not its budget document
 
 
 class PairFigure(Strict):
@@ -109,9 +112,10 @@ def _levels(run: RuleRun, figure: PairFigure, pair: DocumentPair) -> Iterator[Fi
 def _restated(check: BetweenDocumentsCheck, claim: Any, year_before: int | None) -> PairFigure | None:
     """The figure a year-on-year statement restates: against the year before's budget (never its
     execution or final accounts), with a subject one figure names."""
-    if claim.kind != "change" or "current" not in claim.figures or "change" not in claim.figures:
+    if claim.kind != "change" or not ("base" in claim.figures or {"current", "change"} <= claim.figures.keys()):
         return None
-    if not re.fullmatch(rf"(?:{year_before}年度?|上年度?)(?:预算数?)?", normalise(claim.words.get("against") or "")):
+    against = normalise(claim.words.get("against") or "")  # 2023年预算, 上年预算, 2024年财政拨款收入预算数
+    if not re.fullmatch(rf"(?:{year_before}年度?|上年度?)(?:\S*预算数?)?", against) or _NOT_BUDGET.search(against):
         return None
     if _NAMED_BY_COMPARISON.search(normalise(claim.subject)):
         return None
@@ -122,8 +126,7 @@ def _years(run: RuleRun, figure: PairFigure, claim: Any, pair: DocumentPair) -> 
     bindings = {"claim": claim}
     resolver = pair.this.resolvers[0]
     try:
-        current, change = resolver.figure(bindings, "current"), resolver.figure(bindings, "change")
-        earlier = current - change if claim.words["direction"] in _UP else current + change
+        earlier = resolver.figure(bindings, "base") if "base" in claim.figures else _before(resolver, bindings, claim)
         printed = figure._compiled((pair.other.resolvers[0], bindings))  # in the sentence's unit
     except (Absent, NotComputable) as problem:
         run.outcome.skip(str(problem))
@@ -133,6 +136,12 @@ def _years(run: RuleRun, figure: PairFigure, claim: Any, pair: DocumentPair) -> 
     context = {"subject": claim.subject, "text": claim.text, **_files(pair)}
     for finding in run.judge(earlier, printed, result, [*earlier.cells, *printed.cells], context):
         yield _in_files(with_span(finding, claim), 1 + len(earlier.cells), pair)
+
+
+def _before(resolver: TableResolver, bindings: dict[str, Any], claim: Any) -> Quantity:
+    """The earlier year's figure a statement implies: its current figure less the increase, or plus the decrease."""
+    current, change = resolver.figure(bindings, "current"), resolver.figure(bindings, "change")
+    return current - change if claim.words["direction"] in _UP else current + change
 
 
 def _files(pair: DocumentPair) -> dict[str, str]:
