@@ -10,7 +10,7 @@ import pytest
 
 from validator.catalogue import builtin_catalogue
 from validator.checks.common import Strict
-from validator.checks.registry import CHECK_KINDS, UnknownCheckKindError
+from validator.checks.registry import CHECK_KINDS, PAIR_KINDS, UnknownCheckKindError
 from validator.engine import Engine
 from validator.expression import FUNCTIONS, ExpressionError, Function, compile_assertion, function_list
 from validator.findings import SEVERITY_ORDER, SEVERITY_WORDS, Severity
@@ -36,8 +36,8 @@ def test_a_check_of_an_unregistered_kind_is_an_internal_error_naming_the_kind():
 
 def test_the_rule_schema_accepts_exactly_the_registered_kinds():
     schemas = get_args(RuleSpec.model_fields["check"].annotation)
-    assert {get_args(schema.model_fields["kind"].annotation)[0] for schema in schemas} == set(CHECK_KINDS)
-    assert {r.spec.check.kind for r in builtin_rules()} <= set(CHECK_KINDS)
+    assert {get_args(schema.model_fields["kind"].annotation)[0] for schema in schemas} == set(CHECK_KINDS) | set(PAIR_KINDS)
+    assert {r.spec.check.kind for r in builtin_rules()} <= set(CHECK_KINDS) | set(PAIR_KINDS)
 
 
 def test_a_rule_file_naming_an_unknown_kind_says_which_kinds_there_are(tmp_path):

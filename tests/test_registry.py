@@ -11,7 +11,7 @@ from validator.ruleset import DATA_FILES, PLACEHOLDERS, builtin_rules, load_rule
 
 RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
 FAMILY_FILES = {"X": "cross_", "D": "document", "N": "document", "C": "claims", "G": "grades", "SE": "self_evaluation", "NR": "narrative",
-                "BX": "cross_budget", "BD": "budget_document", "NB": "budget_narrative"}
+                "BX": "cross_budget", "BD": "budget_document", "NB": "budget_narrative", "XD": "cross_documents"}
 
 
 def test_the_registry_is_not_empty_and_ids_are_unique():

@@ -5,7 +5,7 @@ fails the suite once it behaves as listed and its `todo:` must go."""
 
 import pytest
 
-from validator.examples import example_document, run_on
+from validator.examples import example_documents, run_on_all
 from validator.rule_tests import judged, unclear
 from validator.ruleset import builtin_rules
 
@@ -18,9 +18,9 @@ CASES = [pytest.param(rule, example, outcome, id=f"{rule.id}-{outcome}-{example.
 
 @pytest.mark.parametrize(("rule", "example", "outcome"), CASES)
 def test_rule_example(rule, example, outcome):
-    document = example_document(rule, example)
-    findings, skips = run_on(rule, document)
-    assert unclear(outcome, example, document) is None
+    documents = example_documents(rule, example)
+    findings, skips = run_on_all(rule, documents)
+    assert unclear(outcome, example, documents) is None
     failure = judged(rule, outcome, example, findings, skips)
     assert failure is None, f"expected {failure.expected}; got {failure.actual}"
     assert {f.rule for f in findings} <= {rule.id}

@@ -16,11 +16,15 @@ from .checking import (
     FileChecker,
     FileOutcome,
     Progress,
+    configured_catalogue,
     configured_rules,
     glob_matches,
     glob_root,
+    ignored_rules,
+    without_ignored,
 )
-from .findings import Report, RuleInfo
+from .cross_documents import CrossDocumentChecker
+from .findings import Finding, Report, RuleInfo
 from .readers import looks_like_a_disclosure
 from .ruleset import Rule
 from .version import __version__
@@ -70,6 +74,7 @@ def check(paths: Iterable[Path | str], options: CheckOptions | None = None, *, j
     options = replace(options or CheckOptions(), **_as_tuples(settings))
     rules = configured_rules(options)  # here too with workers: a bad rule file stops the run before it starts
     files = list(expand(paths, options))
+    options = replace(options, compare_documents=len(files) > 1)
     done: dict[int, FileOutcome] = {}  # by input position: the report keeps the input order
     try:
         if jobs > 1 and len(files) > 1:
@@ -77,10 +82,13 @@ def check(paths: Iterable[Path | str], options: CheckOptions | None = None, *, j
         else:
             _check_here(files, FileChecker(options, rules), done, progress)
     except KeyboardInterrupt:
-        report = _merged(done, rules)
+        report = _merged(done, rules, options.keep_documents)
         report.not_checked = [str(path) for index, path in enumerate(files) if index not in done]
         raise Interrupted(report) from None
-    return _merged(done, rules)
+    report = _merged(done, rules, options.keep_documents)
+    if options.compare_documents:
+        _compare_documents(report, [outcome for _, outcome in sorted(done.items())], rules, options)
+    return report
 
 
 def _check_here(files: list[Path], checker: FileChecker, done: dict[int, FileOutcome],
@@ -92,15 +100,39 @@ def _check_here(files: list[Path], checker: FileChecker, done: dict[int, FileOut
             progress(len(done), len(files), str(path))
 
 
-def _merged(outcomes: dict[int, FileOutcome], rules: list[Rule]) -> Report:
+def _merged(outcomes: dict[int, FileOutcome], rules: list[Rule], keep_documents: bool) -> Report:
     report = Report(version=__version__, rules={READ_RULE: READ_RULE_INFO, **{r.id: _rule_info(r) for r in rules}})
     for _, outcome in sorted(outcomes.items()):
         report.files.append(outcome.result)
         report.findings.extend(outcome.findings)
         report.skipped.extend(outcome.skips)
-        if outcome.document is not None:
+        if keep_documents and outcome.document is not None:
             report.documents[outcome.result.path] = outcome.document
     return report
+
+
+def _compare_documents(report: Report, outcomes: list[FileOutcome], rules: list[Rule], options: CheckOptions) -> None:
+    """The documents of the run compared with each other; what is found between two files follows the
+    findings of the file it is reported in."""
+    documents = [outcome.document for outcome in outcomes if outcome.document is not None]
+    checker = CrossDocumentChecker(rules, configured_catalogue(options), options.show_rounding)
+    compared, findings, skips = checker.check(documents)
+    report.compared = [pair.to_dict() for pair in compared]
+    report.skipped += skips
+    for result in report.files:
+        result.internal_error = result.internal_error or result.path in checker.failed
+    root = glob_root(options)
+    own: dict[str, list[Finding]] = {}
+    for finding in report.findings:
+        own.setdefault(finding.file, []).append(finding)
+    between: dict[str, list[Finding]] = {}
+    for finding in findings:
+        between.setdefault(finding.file, []).append(finding)
+    ordered = []
+    for result in report.files:
+        ignored = ignored_rules(options, Path(result.path), root)
+        ordered += [*own.get(result.path, []), *without_ignored(between.get(result.path, []), ignored)]
+    report.findings = ordered
 
 
 def _rule_info(rule: Rule) -> RuleInfo:

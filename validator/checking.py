@@ -13,6 +13,7 @@ from fnmatch import fnmatch
 from pathlib import Path
 
 from .catalogue import Catalogue, merged_catalogue
+from .document_identity import identify
 from .engine import Engine
 from .errors import ReadError, UnknownRuleIdError
 from .findings import FileResult, Finding, Location, RuleInfo, Skip
@@ -61,6 +62,7 @@ class CheckOptions:
     max_bytes: int = DEFAULT_MAX_BYTES
     show_rounding: bool = False
     keep_documents: bool = False
+    compare_documents: bool = False  # keep the documents whose unit and year are known, to compare them after
     timeout: float | None = None  # seconds per file (batch.check_in_time)
     tables: tuple[Path, ...] = ()  # users' table catalogues named by the configuration
 
@@ -123,7 +125,7 @@ class FileChecker:
         ignored = self.ignored_rules(path)
         if not ignored:
             return outcome
-        return replace(outcome, findings=[f for f in outcome.findings if not _matches(f.rule, ignored)],
+        return replace(outcome, findings=without_ignored(outcome.findings, ignored),
                        skips=[s for s in outcome.skips if not _matches(s.rule, ignored)])
 
     def _check(self, path: Path) -> FileOutcome:
@@ -133,21 +135,32 @@ class FileChecker:
             return unreadable(path, str(error))
         except Exception as error:  # a reader bug must not stop the batch or show a traceback
             return unreadable(path, f"读取时出现内部错误（{type(error).__name__}: {error}），请报告此问题", internal=True)
+        identity = identify(document)
         result = FileResult(str(path), document.format, [t.label or t.title for t in document.tables],
-                            document_kind=document.kind)
+                            document_kind=document.kind, document_identity=identity.to_dict() if identity else None)
         try:
             findings, skips = self.engine.run(document)
         except Exception as error:  # a hostile file that trips the engine is reported, the batch goes on
             return unreadable(path, f"检查时出现内部错误（{type(error).__name__}: {error}），请报告此问题", internal=True)
         result.claims = self.engine.claim_counts
         result.ocr = _ocr_counts(document)
-        return FileOutcome(result, findings, skips, document if self.options.keep_documents else None)
+        comparable = identity is not None and (document.kind or "").endswith("预算")  # cross_documents compares budgets
+        kept = self.options.keep_documents or (self.options.compare_documents and comparable)
+        return FileOutcome(result, findings, skips, document if kept else None)
 
     def ignored_rules(self, path: Path) -> list[str]:
-        """The id prefixes whose findings are dropped for this file: those of per-file-ignores whose glob
-        matches it, and --ignore's (the rules are not run; READ-01, which no rule gives, is dropped here)."""
-        return [*(self.options.ignore_ids or ()), *(prefix for glob, prefixes in self.options.per_file_ignores
-                                                    if glob_matches(path, glob, self.root) for prefix in prefixes)]
+        return ignored_rules(self.options, path, self.root)
+
+
+def ignored_rules(options: CheckOptions, path: Path, root: Path) -> list[str]:
+    """The id prefixes whose findings are dropped for this file: those of per-file-ignores whose glob
+    matches it, and --ignore's (the rules are not run; READ-01, which no rule gives, is dropped here)."""
+    return [*(options.ignore_ids or ()), *(prefix for glob, prefixes in options.per_file_ignores
+                                           if glob_matches(path, glob, root) for prefix in prefixes)]
+
+
+def without_ignored(findings: list[Finding], prefixes: list[str]) -> list[Finding]:
+    return [f for f in findings if not _matches(f.rule, prefixes)]
 
 
 def unreadable(path: Path, reason: str, internal: bool = False) -> FileOutcome:

@@ -33,7 +33,7 @@ class Engine:
         resolvers = [TableResolver(g, self.catalogue, self_evaluations) for g in disclosure_groups(document)]
         file = FileContext(document, resolvers, self.catalogue, self.show_rounding)
         # A rule of the other kind of document is not skipped for want of its tables: it does not apply.
-        for rule in (r for r in self.rules if r.applies_to(document.kind)):
+        for rule in (r for r in self.rules if r.applies_to(document.kind) and not r.between_documents):
             run = RuleRun(rule.spec, file)
             found = list(evaluate(rule.spec.check, run))
             findings.extend(merged(rule.spec.group, found) if rule.spec.group else found)

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import yaml
 
+from .cross_documents import CrossDocumentChecker
 from .document_kind import keep_own_tables
 from .engine import Engine
 from .findings import Finding, Skip
 from .model import Document, Source
 from .readers.structured import FORMAT, document_from_data
-from .ruleset import Example, Rule
+from .ruleset import Example, ExampleDocument, Rule
 from .yamlnodes import load_with_nodes
 
 
@@ -24,19 +25,38 @@ def _of_its_kind(document: Document, rule: Rule) -> Document:
     return document
 
 
-def _document_data(example: Example) -> dict[str, object]:
+def example_documents(rule: Rule, example: Example) -> list[Document]:
+    """The example as the documents it is: one, or each of `documents` under its name."""
+    if not example.documents:
+        return [example_document(rule, example)]
+    return [_of_its_kind(document_from_data(_document_data(d), d.name, rule.catalogue), rule) for d in example.documents]
+
+
+def _document_data(example: Example | ExampleDocument) -> dict[str, object]:
     """The example in the structured reader's form (a problem's page as its source)."""
-    problems = [p if isinstance(p, str) else {"text": p.text, "source": {"page": p.page}} for p in example.problems]
+    problems = [p if isinstance(p, str) else {"text": p.text, "source": {"page": p.page}}
+                for p in getattr(example, "problems", ())]
     return {"format": FORMAT, "tables": [t.model_dump(exclude_none=True) for t in example.tables],
             "text": list(example.text), "problems": problems}
 
 
 def run_example(rule: Rule, example: Example) -> tuple[list[Finding], list[Skip]]:
-    return run_on(rule, example_document(rule, example))
+    return run_on_all(rule, example_documents(rule, example))
 
 
 def run_on(rule: Rule, document: Document) -> tuple[list[Finding], list[Skip]]:
     return Engine([rule], rule.catalogue).run(document)
+
+
+def run_on_all(rule: Rule, documents: list[Document]) -> tuple[list[Finding], list[Skip]]:
+    """The rule on an example's document, or on its documents checked together."""
+    if not rule.between_documents:
+        (document,) = documents
+        return run_on(rule, document)
+    compared, findings, skips = CrossDocumentChecker([rule], rule.catalogue).check(documents)
+    if not compared:
+        skips.append(Skip(rule.id, documents[0].path if documents else "", "例子中的文件没有配成对（未识别出同一单位）"))
+    return findings, skips
 
 
 def example_with_grid_places(rule: Rule, example: Example) -> tuple[Document, dict[Source, tuple[int, int, int]]]:

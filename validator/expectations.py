@@ -37,6 +37,8 @@ def describe(place: ExpectedPlace) -> str:
         parts.append(f"文字“{place.text}”")
     if place.page is not None:
         parts.append(f"第{place.page}页")
+    if place.document is not None:
+        parts.insert(0, f"〔{place.document}〕")
     return " ".join(p for p in parts if p)
 
 
@@ -45,7 +47,8 @@ def matches(place: ExpectedPlace, location: Location) -> bool:
             and _row_named(place.row, location.row, location.code, location.row_no)
             and _column_named(place.column, location.column, location.column_no)
             and (place.text is None or normalise(place.text) in normalise(location.value or ""))
-            and (place.page is None or location.source.page == place.page))
+            and (place.page is None or location.source.page == place.page)
+            and (place.document is None or location.file == place.document))
 
 
 def _one_for_one(places: list[ExpectedPlace], locations: list[Location]) -> bool:

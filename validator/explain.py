@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import unicodedata
 
-from .examples import example_with_grid_places, run_on
+from .examples import example_with_grid_places, run_example, run_on
 from .findings import SEVERITY_WORDS
 from .ruleset import Example, Rule, select
 
@@ -91,6 +91,8 @@ def explain(rule: Rule) -> str:
 def _example(rule: Rule, example: Example, show_findings: bool) -> tuple[list[str], bool]:
     """The example's lines, and whether its findings allow for rounding."""
     lines = [f"  【{example.name}】" + (f"（待办：{example.todo}）" if example.todo else "")]
+    if example.documents:
+        return _documents_example(rule, example, show_findings, lines)
     document, places = example_with_grid_places(rule, example)
     findings = run_on(rule, document)[0] if show_findings else []
     marks: dict[tuple[int, int, int], str] = {}
@@ -107,6 +109,19 @@ def _example(rule: Rule, example: Example, show_findings: bool) -> tuple[list[st
     if marks:
         lines.append(f"    （{JUDGED} 发现问题的单元格　{CHECKED_AGAINST} 与之核对的单元格）")
     lines += [f"    {t}" for t in example.text]
+    lines += [f"    → {f.message}" for f in findings]
+    return lines, any(f.tolerance is not None for f in findings)
+
+
+def _documents_example(rule: Rule, example: Example, show_findings: bool, lines: list[str]) -> tuple[list[str], bool]:
+    """An example of documents checked together: each under its file name (the findings name both)."""
+    for document in example.documents:
+        lines.append(f"    〔{document.name}〕")
+        lines += [f"    {t}" for t in document.text]
+        for table in document.tables:
+            lines.append(f"    {table.title}")
+            lines += [f"    {line}" for line in _aligned([["" if c is None else str(c) for c in row] for row in table.grid])]
+    findings = run_example(rule, example)[0] if show_findings else []
     lines += [f"    → {f.message}" for f in findings]
     return lines, any(f.tolerance is not None for f in findings)
 

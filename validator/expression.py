@@ -128,6 +128,12 @@ def compile_assertion(source: str, table_names: set[str], loop_names: set[str],
                      compiler.value(tree.left), compiler.value(tree.comparators[0]))
 
 
+def compile_value(source: str, table_names: set[str]) -> Compiled:
+    """A figure alone (`B1["收入总计", "本年收入/预算数"]`): what a rule comparing two documents
+    reads in each of them."""
+    return _Compiler(frozenset()).value(parse(source, table_names, set()))
+
+
 def compile_condition(source: str, loop_names: set[str]) -> Callable[[Env], bool]:
     """A `where:` filter on the loop variable: plain comparisons of row attributes, and/or/not."""
     tree = parse(source, set(), loop_names)

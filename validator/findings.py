@@ -5,17 +5,20 @@ The JSON contract (numbers as strings so no precision is lost):
  "internal_error" (true when the error is budgetlint's own: a bug to report),
  "claims" ([found, checked] numeric claims in the prose, or null),
  "ocr" ([read, doubtful] table cells OCR'd from scanned pages and those below confidence 0.8, or null),
- "document_kind" (部门预算, 单位预算, 部门决算, 单位决算, or 预算/决算 when the level is not printed; or null)}],
+ "document_kind" (部门预算, 单位预算, 部门决算, 单位决算, or 预算/决算 when the level is not printed; or null),
+ "document_identity" ({"unit", "year", "year_from" (封面, 表格 or 文件名)} read from its cover, or null)}],
  "findings": [{"rule", "severity", "title", "message", "file", "expected", "actual", "difference",
                "tolerance", "hint", "judged" (how many of the first locations are places found wrong,
                the others being what they were compared with), "locations": [{"table", "table_title", "row", "row_no", "code", "column",
-               "column_no", "value", "span" (only for a claim in prose), "source": {"line", "column", "page",
+               "column_no", "value", "span" (only for a claim in prose),
+               "file" (only for a place in another file than the finding's), "source": {"line", "column", "page",
                "bbox", "sheet", "cell", "hidden", "confidence" (only when set)}}]}],
  "skipped": [{"rule", "file", "reason", "count"}],
  "summary": {"files", "findings", "errors", "warnings", "infos", "skipped",
              "baselined" (only with a baseline), "not_checked" (only when interrupted),
              "internal_errors" (files budgetlint itself failed on, only when there are any),
              "ocr_cells", "ocr_doubtful" (only when scanned pages were OCR'd)},
+ "compared" (only when several files were checked): [{"relation" (说明与报表, 部门与单位, 上下年), "files", "identity"}],
  "not_checked" (only when interrupted): [path of each file not checked, in input order],
  "statistics" (only when asked for): {"rules": [{"rule", "title", "errors", "warnings", "infos", "total"}],
                                       "files": [{"path", "errors", "warnings", "infos", "total"}]}}
@@ -48,6 +51,7 @@ class Location:
     value: str | None = None  # the text as displayed
     source: Source = field(default_factory=Source)
     span: tuple[int, int] | None = None  # [start, end) characters of a claim in its line of prose
+    file: str | None = None  # another file than the finding's (documents compared with each other)
 
     def row_text(self) -> str:
         """第27行 201 本年收入合计: the row as a clerk finds it."""
@@ -92,7 +96,7 @@ class Location:
         text = self.describe()
         if self.value not in (None, ""):
             text = f"{text} = {self.value}" if text else f"“{self.value}”"
-        where = self.source.describe()
+        where = " ".join(p for p in (self.file, self.source.describe()) if p)
         if not where:
             return text
         return f"{text}  〔{where}〕" if text else f"〔{where}〕"
@@ -157,6 +161,7 @@ class FileResult:
     ocr: tuple[int, int] | None = None  # table cells read by OCR from scanned pages, and how many doubtfully
     internal_error: bool = False  # reading or checking it failed by a bug of budgetlint (exit code 3)
     document_kind: str | None = None  # 部门预算, 单位决算, 预算 … as recognised (None: nothing tells)
+    document_identity: dict[str, Any] | None = None  # {unit, year, year_from} from its cover (None: unclear)
 
 
 @dataclass(slots=True)
@@ -174,6 +179,9 @@ class Report:
     baselined: int | None = None  # findings left out because the baseline lists them (None: no baseline)
     not_checked: list[str] = field(default_factory=list)  # files left when the run was stopped (Ctrl-C), in input order
     with_statistics: bool = False  # to_dict() and the text report add counts per rule and per file
+    # The files compared with each other (a run of several files): {relation, files, identity} each; None
+    # when the run had one file
+    compared: list[dict[str, Any]] | None = None
 
     @property
     def interrupted(self) -> int:
@@ -233,7 +241,8 @@ class Report:
             "findings": [_finding_dict(f) for f in self.findings],
             "skipped": [asdict(s) for s in self.skipped],
             "summary": self.summary(),
-        } | ({"not_checked": self.not_checked} if self.not_checked else {}) | (
+        } | ({"compared": self.compared} if self.compared is not None else {}) | (
+            {"not_checked": self.not_checked} if self.not_checked else {}) | (
             {"statistics": self.statistics()} if self.with_statistics else {})
 
 
@@ -249,6 +258,8 @@ def _finding_dict(finding: Finding) -> dict[str, Any]:
         confidence = source.pop("confidence")
         if confidence is not None:  # text read by OCR from a scanned page
             source["confidence"] = str(confidence)
+        if location["file"] is None:  # only a place in another file says which
+            location.pop("file")
         span = location.pop("span")
         if span:  # a claim in prose: [start, end) characters of its line
             location["span"] = list(span)

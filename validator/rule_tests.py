@@ -13,7 +13,7 @@ from pathlib import Path
 
 from .catalogue import merged_catalogue
 from .errors import RuleError
-from .examples import example_document, run_on
+from .examples import example_documents, run_on_all
 from .expectations import ambiguous, as_expected, blamed, describe
 from .findings import SEVERITY_WORDS, Finding, Skip
 from .model import Document, Table
@@ -115,9 +115,9 @@ def run_examples(rule: Rule) -> RuleExamples:
     spec = rule.spec
     for outcome, examples in (("pass", spec.examples.passing), ("fail", spec.examples.failing)):
         for example in examples:
-            document = example_document(rule, example)
-            findings, skips = run_on(rule, document)
-            mistake = unclear(outcome, example, document)
+            documents = example_documents(rule, example)
+            findings, skips = run_on_all(rule, documents)
+            mistake = unclear(outcome, example, documents)
             failure = judged(rule, outcome, example, findings, skips)
             if mistake or (failure and example.todo is None):
                 result.failures.append(mistake or failure)  # type: ignore[arg-type]
@@ -126,25 +126,26 @@ def run_examples(rule: Rule) -> RuleExamples:
             elif example.todo is not None:
                 result.failures.append(ExampleFailure(outcome, example.name, f"仍是待办（{example.todo}）",
                                                       ["已符合期望：请删去 todo"]))
-            result.warnings.extend(unknown_names(rule, outcome, example, document, skips))
+            result.warnings.extend(unknown_names(rule, outcome, example, documents, skips))
     return result
 
 
-def unknown_names(rule: Rule, outcome: str, example: Example, document: Document,
+def unknown_names(rule: Rule, outcome: str, example: Example, documents: list[Document],
                   skips: Iterable[Skip]) -> list[UnknownName]:
     found = []
+    tables = [table for document in documents for table in document.tables]
     kind_names = {kind.name: kind for kind in rule.catalogue.kinds.values()}
     for skip in skips:
         missing = _NOT_IN_TABLE.match(skip.reason)
         if missing:
-            table = next((t for t in document.tables if t.name == missing["table"]), None)
+            table = next((t for t in tables if t.name == missing["table"]), None)
             nearest = _nearest(missing["name"], _names(table, missing["what"])) if table else None
             found.append(UnknownName(rule, outcome, example.name, missing["what"], missing["name"],
                                      missing["table"], nearest))
             continue
         absent_table = _NO_TABLE.match(skip.reason)
         if absent_table and absent_table["name"] in kind_names:
-            titles = "、".join(f"“{t.title}”" + ("" if t.kind else "（未识别为标准表格）") for t in document.tables)
+            titles = "、".join(f"“{t.title}”" + ("" if t.kind else "（未识别为标准表格）") for t in tables)
             found.append(UnknownName(rule, outcome, example.name, "表", absent_table["name"], titles or "无"))
     return found
 
@@ -166,10 +167,11 @@ def _nearest(name: str, candidates: list[str]) -> str | None:
     return None
 
 
-def unclear(outcome: str, example: Example, document: Document) -> ExampleFailure | None:
+def unclear(outcome: str, example: Example, documents: list[Document]) -> ExampleFailure | None:
     """An expected place that could be more than one cell of the example: a mistake of its author,
     whether or not the example is a todo."""
-    reasons = [reason for place in example.expect or () if (reason := ambiguous(place, document))]
+    reasons = [reason for place in example.expect or () for document in documents
+               if place.document in (None, document.path) and (reason := ambiguous(place, document))]
     return ExampleFailure(outcome, example.name, "expect 中每个位置只指例子中的一处", reasons) if reasons else None
 
 

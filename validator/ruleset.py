@@ -28,10 +28,11 @@ from .catalogue import (
     merged_catalogue,
 )
 from .checks.assertion import AssertCheck
+from .checks.between_documents import BetweenDocumentsCheck
 from .checks.common import PLACEHOLDERS, Minor
 from .checks.common import Strict as _Strict
 from .checks.grade import GradeCheck
-from .checks.registry import CHECK_KINDS
+from .checks.registry import CHECK_KINDS, PAIR_KINDS
 from .errors import RuleError, SettingError
 from .findings import Severity
 from .packs import builtin_rules_dir
@@ -69,6 +70,7 @@ class ExpectedPlace(_Strict):
     column: str | int | None = None
     text: str | None = None
     page: int | None = None
+    document: str | None = None  # of an example of several documents: the name of the one it is in
 
     @model_validator(mode="after")
     def _names_something(self) -> ExpectedPlace:
@@ -77,10 +79,20 @@ class ExpectedPlace(_Strict):
         return self
 
 
+class ExampleDocument(_Strict):
+    """One of the documents of an example for a rule that compares documents: its file name (which the
+    cover lines need not repeat), its tables and its text."""
+
+    name: str
+    tables: list[ExampleTable] = []
+    text: list[str] = []
+
+
 class Example(_Strict):
     name: str
     tables: list[ExampleTable] = []
     text: list[str] = []
+    documents: list[ExampleDocument] = []  # instead of tables and text: documents checked together
     problems: list[str | ExampleProblem] = []  # what a reader reported as unreadable (a scanned page)
     # A failing example: every place its findings must blame (their judged places, no more, no fewer),
     # and optionally how many findings.
@@ -111,8 +123,9 @@ class Examples(_Strict):
         return self
 
 
-# Each check kind's schema comes from its module in validator.checks; `kind:` picks one.
-Check = Annotated[Union[tuple(kind.schema for kind in CHECK_KINDS.values())],  # noqa: UP007
+# Each check kind's schema comes from its module in validator.checks; `kind:` picks one. The one
+# comparing documents is evaluated on pairs of documents (validator.cross_documents), not per file.
+Check = Annotated[Union[(*(kind.schema for kind in CHECK_KINDS.values()), *PAIR_KINDS.values())],  # noqa: UP007
                   Field(discriminator="kind")]
 
 
@@ -185,6 +198,11 @@ class Rule:
     @property
     def id(self) -> str:
         return self.spec.id
+
+    @property
+    def between_documents(self) -> bool:
+        """Whether it compares documents of a run with each other (not run on one file)."""
+        return isinstance(self.spec.check, BetweenDocumentsCheck)
 
     def applies_to(self, document_kind: str | None) -> bool:
         """Whether it checks a document of this kind (部门预算 …). A document of unknown kind has no budget

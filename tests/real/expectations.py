@@ -11,6 +11,9 @@ One file per document under tests/real/docs/. It says, for a reviewer to read:
                   that is none (`recognised` then names what budgetlint makes of it)
   missed          real problems the review found on the page that budgetlint does not report (`place`,
                   `what`: the recomputation, `needs`: what reading or rule would find it): the recall side
+`EXPECTED/groups/<name>.yaml` reviews documents checked together (one run over its `documents`): the pairs
+compared, the files compared with none (no unit or year on the cover) and every finding between files.
+
 A finding is named by rule, severity, place (first location: page, line or sheet!cell, with its table)
 and figures (the numbers of its message, the tolerance left out); a recognised table by title, kind
 and pages (or sheet).
@@ -29,6 +32,7 @@ from pydantic import BaseModel, ConfigDict
 HERE = Path(__file__).parent
 DOCS = HERE / "docs"
 EXPECTED = HERE / "EXPECTED"
+GROUPS = EXPECTED / "groups"
 
 _NUMBER = re.compile(r"-?\d[\d,]*(?:\.\d+)?")
 _TOLERANCE = re.compile(r"（[^（）]*容许[^（）]*）")
@@ -106,12 +110,66 @@ class Expectations(_Strict):
         return Counter((r.title, r.kind, r.pages, r.sheet) for r in entries)
 
 
+class ComparedPair(_Strict):
+    relation: Literal["说明与报表", "部门与单位", "上下年"]
+    files: tuple[str, str]  # paths under tests/real/docs
+
+
+class NotCompared(_Strict):
+    file: str
+    reason: str  # what its cover shows instead of a unit and year
+
+
+class GroupFinding(Finding):
+    file: str  # the file it is reported in, under tests/real/docs
+
+
+class GroupFalseFinding(FalseFinding):
+    file: str
+
+
+class GroupExpectations(_Strict):
+    what: str
+    reviewed: str
+    documents: tuple[str, ...]  # paths under tests/real/docs, checked in one run
+    compared: tuple[ComparedPair, ...]
+    not_compared: tuple[NotCompared, ...] = ()
+    findings: tuple[GroupFinding, ...] = ()
+    false_findings: tuple[GroupFalseFinding, ...] = ()
+
+    def known(self) -> Counter:
+        return Counter((f.rule, f.severity, f.file, f.place, f.figures) for f in (*self.findings, *self.false_findings))
+
+
 def load(path: Path) -> Expectations:
     return Expectations.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
 
 
+def load_group(path: Path) -> GroupExpectations:
+    return GroupExpectations.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+
+
 def all_expectations() -> list[Path]:
-    return sorted(EXPECTED.rglob("*.yaml"))
+    """One file per document (the groups aside)."""
+    return sorted(p for p in EXPECTED.rglob("*.yaml") if GROUPS not in p.parents)
+
+
+def all_groups() -> list[Path]:
+    return sorted(GROUPS.glob("*.yaml"))
+
+
+def between_files(finding: dict[str, Any]) -> bool:
+    """A finding of documents checked together: one of its places is in another file."""
+    return any("file" in location for location in finding["locations"])
+
+
+def group_finding_identity(finding: dict[str, Any]) -> tuple[str, str, str, str, tuple[str, ...]]:
+    """(rule, severity, file under docs, place, figures); the files' paths in the message are no figures."""
+    message = finding["message"]
+    for path in sorted({finding["file"], *(loc.get("file") or "" for loc in finding["locations"])}, key=len, reverse=True):
+        message = message.replace(path, "") if path else message
+    return (finding["rule"], finding["severity"], str(Path(finding["file"]).relative_to(DOCS)),
+            place(finding["locations"][0]), figures(message))
 
 
 def finding_identity(finding: dict[str, Any]) -> tuple[str, str, str, tuple[str, ...]]:

@@ -80,7 +80,8 @@ def message_values(judged: Location) -> dict[str, str]:
     none: the judged place's own table, row, column, code and text, and empty otherwise."""
     return {"table": judged.table_name(), "row": judged.row_text(), "column": judged.column or "",
             "code": judged.code or "", "actual": "", "expected": "", "difference": "", "tolerance": "",
-            "text": judged.value or "", "reason": "", "missing": "", "subject": "", "grade": ""}
+            "text": judged.value or "", "reason": "", "missing": "", "subject": "", "grade": "",
+            "file": "", "other_file": ""}
 
 
 PLACEHOLDERS = frozenset(message_values(Location()))

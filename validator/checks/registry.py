@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from ..findings import Finding
 from . import (
     assertion,
+    between_documents,
     claim,
     empty_table_note,
     garbled,
@@ -24,6 +25,8 @@ from .common import CheckKind, RuleRun, Strict
 CHECK_KINDS: dict[str, CheckKind] = {kind.name: kind for kind in (
     assertion.KIND, rollup.KIND, garbled.KIND, reader_problems.KIND, tables_present.KIND, empty_table_note.KIND,
     text_pattern.KIND, uncached_formulas.KIND, claim.KIND, grade.KIND)}
+# Kinds evaluated on two documents of a run (validator.cross_documents), never on one file
+PAIR_KINDS: dict[str, type[Strict]] = {"between_documents": between_documents.BetweenDocumentsCheck}
 
 
 class UnknownCheckKindError(LookupError):

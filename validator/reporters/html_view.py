@@ -170,7 +170,8 @@ class _Marker:
         self.by_source: dict[Source, list[tuple[Finding, str]]] = defaultdict(list)
         for finding, finding_id in findings:
             for location in finding.locations:
-                if location.source != Source() and (finding, finding_id) not in self.by_source[location.source]:
+                if location.file is None and location.source != Source() \
+                        and (finding, finding_id) not in self.by_source[location.source]:  # a place in another file is not here
                     self.by_source[location.source].append((finding, finding_id))
         self.ids = ids
         self.placed: dict[Source, str] = {}  # Source -> id of the first element showing it

@@ -149,8 +149,9 @@ def _result(finding: Finding, rule_index: int, artifact_index: int | None, finge
 
 
 def _location(file: str, location: Location, artifact_index: int | None, id_: int | None = None) -> dict[str, Any]:
-    artifact: dict[str, Any] = {"uri": artifact_uri(file)}
-    if artifact_index is not None:
+    # A place in another file (documents compared with each other) names that file
+    artifact: dict[str, Any] = {"uri": artifact_uri(location.file or file)}
+    if artifact_index is not None and location.file is None:
         artifact["index"] = artifact_index
     physical: dict[str, Any] = {"artifactLocation": artifact}
     source = location.source

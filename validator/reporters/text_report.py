@@ -9,7 +9,7 @@ from itertools import groupby
 from rich.console import Console
 from rich.markup import escape
 
-from ..findings import SEVERITY_WORDS, Finding, Location, Report
+from ..findings import SEVERITY_WORDS, FileResult, Finding, Location, Report
 from ..model import LOW_CONFIDENCE
 
 _STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
@@ -19,11 +19,11 @@ def render(report: Report, verbose: bool = False, color: bool = False, width: in
     buffer = StringIO()
     console = Console(file=buffer, force_terminal=color, no_color=not color, width=width, highlight=False,
                       soft_wrap=True)
-    kinds = {result.path: result.document_kind for result in report.files}
+    kinds = {result.path: _kind(result) for result in report.files}
     for path, in_file in groupby(report.findings, key=lambda f: f.file):
         console.print(f"[bold]{escape(path)}[/bold]")
         if kinds.get(path):
-            console.print(f"  文件类别：{kinds[path]}", style="dim")
+            console.print(f"  文件类别：{escape(kinds[path])}", style="dim")
         for table, in_table in groupby(in_file, key=_table_of):
             console.print(f"  [bold]{escape(table)}[/bold]")
             for finding in in_table:
@@ -39,10 +39,35 @@ def render(report: Report, verbose: bool = False, color: bool = False, width: in
             if result.claims and result.claims[0]:
                 found, checked = result.claims
                 console.print(f"  文中找到 {found} 处可核对的数字表述，其中 {checked} 处已按规则核对", style="dim")
+    if report.compared is not None:
+        _compared(console, report)
     if report.with_statistics:
         _statistics(console, report)
     console.print(_summary(report))
     return buffer.getvalue()
+
+
+def _kind(result: FileResult) -> str | None:
+    """单位预算（上海市普陀区商务委员会 2025年）: the kind and, when its cover names them, unit and year."""
+    identity = result.document_identity
+    if not result.document_kind or not identity:
+        return result.document_kind
+    source = "" if identity["year_from"] == "封面" else f"，年度取自{identity['year_from']}"
+    return f"{result.document_kind}（{identity['unit']} {identity['year']}年{source}）"
+
+
+def _compared(console: Console, report: Report) -> None:
+    """The files compared with each other, and the budgets that were not, for want of unit or year."""
+    words = {"说明与报表": "预算说明与预算表，合为一份公开核对", "部门与单位": "部门预算与单位预算",
+             "上下年": "相邻年度的预算"}
+    for pair in report.compared or ():
+        first, second = pair["files"]
+        console.print(f"对照：{escape(first)} 与 {escape(second)}（{escape(pair['identity'])}，{words[pair['relation']]}）")
+    unknown = [r.path for r in report.files if (r.document_kind or "").endswith("预算") and not r.document_identity]
+    if unknown:
+        console.print(f"未能从封面识别单位和年度，未与其他文件对照：{escape('、'.join(unknown))}", style="dim")
+    if report.compared or unknown:
+        console.print()
 
 
 def _table_of(finding: Finding) -> str:
