@@ -10,7 +10,7 @@ from .engine import Engine
 from .findings import Finding, Skip
 from .model import Document, Source
 from .readers.structured import FORMAT, document_from_data
-from .ruleset import Example, Rule
+from .ruleset import Example, ExampleProblem, Rule
 from .yamlnodes import load_with_nodes
 
 
@@ -25,10 +25,15 @@ def _of_its_kind(document: Document, rule: Rule) -> Document:
 
 
 def _document_data(example: Example) -> dict[str, object]:
-    """The example in the structured reader's form (a problem's page as its source)."""
-    problems = [p if isinstance(p, str) else {"text": p.text, "source": {"page": p.page}} for p in example.problems]
-    return {"format": FORMAT, "tables": [t.model_dump(exclude_none=True) for t in example.tables],
-            "text": list(example.text), "problems": problems}
+    """The example in the structured reader's form (a line's, table's or problem's page as its source)."""
+    tables = [t.model_dump(exclude_none=True, exclude={"page"}) | ({"source": {"page": t.page}} if t.page else {})
+              for t in example.tables]
+    return {"format": FORMAT, "tables": tables, "text": [_paged(t) for t in example.text],
+            "problems": [_paged(p) for p in example.problems], "empty_pages": example.empty_pages}
+
+
+def _paged(text: str | ExampleProblem) -> str | dict[str, object]:
+    return text if isinstance(text, str) else {"text": text.text, "source": {"page": text.page}}
 
 
 def run_example(rule: Rule, example: Example) -> tuple[list[Finding], list[Skip]]:
