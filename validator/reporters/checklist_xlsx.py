@@ -8,6 +8,7 @@ fitted to the page width, its header row repeated on each page.
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from io import BytesIO
@@ -36,6 +37,7 @@ FINDING_COLUMNS = (("文件", 30), ("规则", 9), ("严重程度", 9), ("标题"
 _SHEET_NAME = re.compile(r"[\[\]:*?/\\]")
 _SHEET_NAME_LENGTH = 31  # Excel's limit
 _LINE_HEIGHT = 15  # points per line of 11-point text
+_WIDE = 1.7
 
 
 def render(report: Report, verbose: bool = False) -> bytes:
@@ -83,8 +85,8 @@ def _part_sheet(ws: Worksheet, sheet: Sheet, content: Checklist) -> None:
             cell.alignment = _CENTRED
             if cell.value == "否":
                 cell.font = _FAILED
-    for row in ws.iter_rows(min_row=header_row + 1, min_col=1, max_col=1):
-        row[0].alignment = _CENTRED
+    for row in ws.iter_rows(min_row=header_row + 1):
+        row[0].alignment = row[4].alignment = _CENTRED
 
 
 def _findings_sheet(ws: Worksheet, content: Checklist) -> None:
@@ -141,8 +143,9 @@ def _table(ws: Worksheet, header_row: int, columns: tuple[tuple[str, int], ...],
 
 
 def _lines(text: str, width: int) -> int:
-    """How many lines a text takes wrapped in a column `width` characters wide (a CJK character is two)."""
-    return sum(max(1, -(-sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in line) // max(width - 1, 1)))
+    """How many lines a text takes wrapped in a column `width` units wide (a unit is a digit's width;
+    a CJK character takes about 1.7, as Excel and LibreOffice draw them)."""
+    return sum(max(1, math.ceil(sum(_WIDE if unicodedata.east_asian_width(c) in "WF" else 1 for c in line) / width))
                for line in text.split("\n"))
 
 
