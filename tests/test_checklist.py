@@ -17,6 +17,9 @@ import pytest
 import yaml
 from helpers import run
 
+from validator.cli import BINARY_FORMATS, FORMATS
+from validator.reporters import BINARY_REPORTERS
+
 FIXTURES = Path(__file__).parent / "fixtures"
 BUDGET = FIXTURES / "real" / "putuo-commerce-2025-unit-budget.pdf"  # 普陀区商务委员会 2025 单位预算
 FINAL_ACCOUNTS = FIXTURES / "real" / "shanghai-putuo-social-work-dept-2024.pdf"  # 社会工作部 2024 部门决算
@@ -165,6 +168,10 @@ def test_text_from_the_input_is_escaped_in_the_html(tmp_path):
         {"text": "2025年区级单位预算", "source": {"page": 1}}]}, allow_unicode=True), encoding="utf-8")
     html = written(tmp_path, path, output_format="checklist-html", name="c.html").read_text("utf-8")
     assert "<script>" not in html and "&lt;script&gt;" in html
+
+
+def test_the_file_formats_offered_are_the_binary_reporters():
+    assert set(BINARY_FORMATS) == set(BINARY_REPORTERS) and not set(BINARY_FORMATS) & set(FORMATS)
 
 
 def test_the_workbook_is_refused_on_a_terminal_and_written_to_a_pipe(tmp_path):

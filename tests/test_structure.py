@@ -1,7 +1,7 @@
 """The structure rules (ST-01..04) and the parts they read (validator.parts, validator.contents), on
 small made-up documents: what makes a file a whole disclosure, where its 目录 ends, a heading the PDF
 reader took for a table's note, and when 目录 page numbers are not judged. The rules' own examples
-are in rules/structure.yaml."""
+are in rules/st_structure.yaml."""
 
 import pypdfium2
 import yaml

@@ -11,6 +11,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 
 from .catalogue import Catalogue, builtin_catalogue
 from .findings import Finding, Report
@@ -54,6 +55,10 @@ class Sheet:
     rows: tuple[Row, ...]
     findings: tuple[Finding, ...]
     readable: bool = True
+
+    @property
+    def file_name(self) -> str:
+        return Path(self.path).name
 
     def verdicts(self) -> dict[str, str]:
         """Part name -> 是/否, for the summary of a batch."""

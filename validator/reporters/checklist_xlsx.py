@@ -12,7 +12,6 @@ import math
 import re
 import unicodedata
 from io import BytesIO
-from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -106,7 +105,7 @@ def _summary(ws: Worksheet, content: Checklist) -> None:
     some thirty parts fit the width of the page."""
     parts = content.part_names()
     columns = (("文件", 28), ("单位", 22), ("年度", 6), ("类别", 9), *((p, 4) for p in parts))
-    rows = [[Path(s.path).name, s.unit, s.year, s.kind, *(s.verdicts().get(p, "—") for p in parts)]
+    rows = [[s.file_name, s.unit, s.year, s.kind, *(s.verdicts().get(p, "—") for p in parts)]
             for s in content.sheets]
     _table(ws, 1, columns, rows)
     for row in ws.iter_rows(min_row=2, min_col=5):
@@ -151,7 +150,7 @@ def _lines(text: str, width: int) -> int:
 
 def _sheet_name(sheet: Sheet) -> str:
     """A document's sheet in a batch: its unit and kind, or its file name."""
-    return f"{sheet.unit}{sheet.kind}" if sheet.unit else Path(sheet.path).name
+    return f"{sheet.unit}{sheet.kind}" if sheet.unit else sheet.file_name
 
 
 def _unique_name(name: str, taken: set[str]) -> str:
