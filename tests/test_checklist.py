@@ -155,7 +155,7 @@ def test_html_and_json_carry_the_same_rows(tmp_path, missing_terms):
     assert (document["unit"], document["year"], document["kind"]) == ("上海市普陀区某局", "2025", "单位预算")
     assert [(r["number"], r["part"], r["verdict"], "\n".join(r["problems"]), r["pages"]) for r in document["rows"]] == \
         [tuple(v or "" for v in row) for row in xlsx]
-    assert [f["rule"] for f in document["findings"]] == ["ST-01"]
+    assert [f["rule"] for f in document["findings"]] == ["DS-01"]
     html = written(tmp_path, missing_terms, output_format="checklist-html", name="c.html").read_text("utf-8")
     assert html.count("<tr><td class=\"number\">") == len(xlsx)
     assert "文件中没有“名词解释”部分" in html and '<td class="verdict no">否</td>' in html

@@ -1,7 +1,7 @@
-"""The structure rules (ST-01..04) and the parts they read (validator.parts, validator.contents), on
+"""The structure rules (DS-01..04) and the parts they read (validator.parts, validator.contents), on
 small made-up documents: what makes a file a whole disclosure, where its 目录 ends, a heading the PDF
 reader took for a table's note, and when 目录 page numbers are not judged. The rules' own examples
-are in rules/st_structure.yaml."""
+are in rules/ds_structure.yaml."""
 
 import pypdfium2
 import yaml
@@ -29,7 +29,7 @@ def document(lines, tables=()):
     return made
 
 
-def findings(made, prefix="ST"):
+def findings(made, prefix="DS"):
     rules = [r for r in builtin_rules() if r.id.startswith(prefix)]
     found, skipped = Engine(rules, builtin_catalogue()).run(made)
     return [(f.rule, f.message) for f in found], skipped
@@ -46,7 +46,7 @@ def test_tables_published_apart_from_the_narrative_are_not_judged_for_missing_pa
     # a 目录 of tables only, and no narrative part: not a whole disclosure, nothing reported
     lines = [(1, "目 录"), (1, "一、收支预算总表"), (1, "二、收入预算总表")]
     found, skipped = findings(document(lines))
-    assert found == [] and {s.rule for s in skipped} >= {"ST-01", "ST-02", "ST-03"}
+    assert found == [] and {s.rule for s in skipped} >= {"DS-01", "DS-02", "DS-03"}
 
 
 def test_an_excerpt_without_a_contents_is_not_judged():
@@ -98,7 +98,7 @@ def test_jiangsu_headings_name_the_parts():
 def test_page_numbers_that_agree_on_no_offset_are_not_judged():
     lines = COVER + [(2, "目 录"), (2, "一、单位主要职能……3"), (2, "二、单位机构设置……5"), (2, "三、名词解释……9"),
                      (2, "四、单位预算编制说明……4")] + [(p, t) for p, t in BODY if "包括" not in t]
-    found, skipped = findings(document(lines), "ST-03")
+    found, skipped = findings(document(lines), "DS-03")
     assert found == [] and skipped[0].reason == "目录页码与正文页的对应关系不一致，无法判断哪一条有误"
 
 
@@ -113,7 +113,7 @@ def test_an_empty_page_between_pages_of_text_is_read_from_a_pdf(tmp_path):
     pdf.save(path)
     read_back = read(path, builtin_catalogue(), 1 << 20)
     assert read_back.empty_pages == [2]
-    assert findings(read_back, "ST-04")[0] == [("ST-04", "第2页是空白页")]
+    assert findings(read_back, "DS-04")[0] == [("DS-04", "第2页是空白页")]
 
 
 def test_the_check_reports_the_missing_part_through_the_api(tmp_path):
@@ -121,5 +121,5 @@ def test_the_check_reports_the_missing_part_through_the_api(tmp_path):
     lines = COVER + CONTENTS + [(p, t) for p, t in BODY if p != 4]
     path.write_text(yaml.safe_dump({"format": "budgetlint-document/1", "text": [
         {"text": t, "source": {"page": p}} for p, t in lines]}, allow_unicode=True), encoding="utf-8")
-    report = check([path], select_ids=["ST"])
-    assert [(f.rule, f.message) for f in report.findings] == [("ST-01", "文件中没有“名词解释”部分")]
+    report = check([path], select_ids=["DS"])
+    assert [(f.rule, f.message) for f in report.findings] == [("DS-01", "文件中没有“名词解释”部分")]

@@ -102,7 +102,6 @@ class Layout:
 
     parts: tuple[Part, ...]
     found: dict[str, Source]  # part id -> where it starts
-    headings: dict[str, str]  # part id -> its heading as printed
     contents: Contents | None
 
     def missing(self, kind: str | None) -> list[Part]:
@@ -124,8 +123,6 @@ class Layout:
         for part in self.parts:
             if part.table and part.table == kind:
                 return part
-        if first.table is not None:
-            return None
         return self._part_at(first.source)
 
     def _part_at(self, source: Source) -> Part | None:
@@ -144,25 +141,24 @@ def layout(document: Document) -> Layout:
     lines = _prose(document)
     contents = read_contents(lines, lambda text: _part_named(parts, heading_text(text)))
     found: dict[str, Source] = {}
-    headings: dict[str, str] = {}
     for part in parts:
         if part.table:
             tables = document.tables_of(part.table)
             if tables:
-                found[part.id], headings[part.id] = tables[0].source, tables[0].title
+                found[part.id] = tables[0].source
         elif part.contents and contents:
-            found[part.id], headings[part.id] = contents.heading.source, contents.heading.text
+            found[part.id] = contents.heading.source
     cover = _cover(lines, contents)
     for part in parts:
         if part.cover and cover:
-            found[part.id], headings[part.id] = cover
+            found[part.id] = cover
     skipped = contents.lines if contents else set()
     for line, text in _heading_candidates(lines, skipped):
         for part in parts:
             if part.headings and part.id not in found and part.names_heading(text):
-                found[part.id], headings[part.id] = line.source, line.text.strip()
+                found[part.id] = line.source
                 break
-    return Layout(parts, found, headings, contents)
+    return Layout(parts, found, contents)
 
 
 def _prose(document: Document) -> list[TextLine]:
@@ -201,13 +197,13 @@ def _heading_candidates(lines: list[TextLine], skipped: set[int]) -> list[tuple[
     return candidates
 
 
-def _cover(lines: list[TextLine], contents: Contents | None) -> tuple[Source, str] | None:
+def _cover(lines: list[TextLine], contents: Contents | None) -> Source | None:
     """The cover: whatever precedes the 目录 (a cover drawn as outlines, or scanned, has no text but
     perhaps its page number), or a title with a year among the first lines of a document without one."""
     if contents is not None:
         if contents.first_line > 0:
-            return lines[0].source, lines[0].text.strip()
+            return lines[0].source
         page = contents.heading.source.page
-        return (Source(page=1), "") if page and page > 1 else None
+        return Source(page=1) if page and page > 1 else None
     title = next((ln for ln in lines[:5] if _COVER_TITLE.search(normalise(ln.text))), None)
-    return (title.source, title.text.strip()) if title else None
+    return title.source if title else None
