@@ -107,6 +107,21 @@ def test_a_missing_part_is_no_with_the_message(tmp_path, missing_terms):
     assert header_block(book["检查表"])["单位"] == "上海市普陀区某局"
 
 
+@pytest.mark.parametrize("cover, unit, year", [
+    (["江苏省政协办公厅 2019 年度部门预算公开"], "江苏省政协办公厅", "2019"),
+    (["2017 年度江苏省高级人民法院部门预算公开"], "江苏省高级人民法院", "2017"),
+    (["中共上海市普陀区委", "社会工作部 2024 年度", "部门预算"], "中共上海市普陀区委社会工作部", "2024"),
+    (["上海市普陀区2025年区级单位预算", "预算单位：上海市普陀区某局"], "上海市普陀区某局", "2025"),
+])
+def test_the_unit_and_year_are_read_from_the_cover(tmp_path, cover, unit, year):
+    path = tmp_path / "cover.yaml"
+    lines = [(1, text) for text in cover] + [(2, "目 录"), (2, "一、主要职能"), (3, "一、主要职能"), (3, "负责本区工作。")]
+    path.write_text(yaml.safe_dump({"format": "budgetlint-document/1", "text": [
+        {"text": text, "source": {"page": page}} for page, text in lines]}, allow_unicode=True), encoding="utf-8")
+    block = header_block(openpyxl.load_workbook(written(tmp_path, path))["检查表"])
+    assert (block["单位"], block["年度"]) == (unit, year)
+
+
 def test_an_info_note_never_makes_a_part_no(tmp_path):
     plain = {r[1]: r[2:4] for r in part_rows(openpyxl.load_workbook(written(tmp_path, FINAL_ACCOUNTS))["检查表"])}
     target = tmp_path / "rounding.xlsx"

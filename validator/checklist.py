@@ -23,6 +23,9 @@ from .parts import Layout, Part, layout, position
 _FAILING = ("error", "warning")
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 # 预算单位：上海市普陀区商务委员会, 预算主管部门：…, 部门名称：…
+_LEADING_YEAR = re.compile(r"^(?:19|20)\d{2}年度?")
+_TITLE_END = re.compile(r"(?:19|20)\d{2}年|(?:区级|市级|省级|县级)?(?:部门|单位)?(?:预算|决算)")
+_UNIT_LENGTH = 40  # a longer "name" before the year is a run of table headers, not a cover title
 _UNIT_LINE = re.compile(r"^(?:预算单位|预算主管部门|主管部门|部门名称|单位名称|编制单位|编制部门)[:：](.+)$")
 # The cover is what precedes the 目录, within the first lines; without a 目录, the first few lines
 _COVER_LINES, _UNTITLED_COVER = 12, 5
@@ -148,7 +151,10 @@ def _span(first: int, last: int) -> str:
 
 
 def _unit(document: Document, found: Layout) -> str:
-    named = Counter(t.meta["单位"] for t in document.tables if t.meta.get("单位"))
+    """The unit its disclosure tables name (单位：…), else its cover: a 预算单位：… line, or the
+    title's words before the year or the kind (江苏省政协办公厅2019年度部门预算公开, 2017年度江苏省高级人民法院部门预算公开)."""
+    tables = {p.table for p in found.parts if p.table}
+    named = Counter(t.meta["单位"] for t in document.tables if t.kind in tables and t.meta.get("单位"))
     if named:
         return named.most_common(1)[0][0]
     cover = _cover_lines(document, found)
@@ -156,9 +162,10 @@ def _unit(document: Document, found: Layout) -> str:
         match = _UNIT_LINE.match(normalise(line))
         if match:
             return match.group(1)
-    title = normalise("".join(cover))
-    year = _YEAR.search(title)
-    return title[:year.start()] if year else ""
+    title = _LEADING_YEAR.sub("", normalise("".join(cover)))
+    end = _TITLE_END.search(title)
+    unit = title[:end.start()] if end and end.start() <= _UNIT_LENGTH else ""
+    return "" if ":" in unit else unit  # 项目名称: …, a label, not a name
 
 
 def _year(document: Document, found: Layout) -> str:
