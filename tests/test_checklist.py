@@ -98,7 +98,7 @@ def test_findings_stand_under_the_part_they_belong_to_and_make_it_no(tmp_path):
 def test_a_missing_part_is_no_with_the_message(tmp_path, missing_terms):
     book = openpyxl.load_workbook(written(tmp_path, missing_terms))
     rows = {r[1]: r for r in part_rows(book["检查表"])}
-    assert rows["名词解释"][2:4] == ("否", "文件中没有“名词解释”部分")
+    assert rows["名词解释"][2:4] == ("否", "文件中没有“名词解释”部分（目录中列有“三、名词解释”）（第2页）")
     assert [rows[p][2] for p in ("封面", "目录", "主要职能", "机构设置", "预算编制说明")] == ["是"] * 5
     assert rows["主要职能"][4] == "3" and rows["预算编制说明"][4] == "5"
     # its tables are not there either: 否, and BD-01 (which needs 财务收支预算总表 to judge) says nothing
@@ -173,7 +173,7 @@ def test_html_and_json_carry_the_same_rows(tmp_path, missing_terms):
     assert [f["rule"] for f in document["findings"]] == ["DS-01"]
     html = written(tmp_path, missing_terms, output_format="checklist-html", name="c.html").read_text("utf-8")
     assert html.count("<tr><td class=\"number\">") == len(xlsx)
-    assert "文件中没有“名词解释”部分" in html and '<td class="verdict no">否</td>' in html
+    assert "文件中没有“名词解释”部分（目录中列有“三、名词解释”）" in html and '<td class="verdict no">否</td>' in html
 
 
 def test_text_from_the_input_is_escaped_in_the_html(tmp_path):

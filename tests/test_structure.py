@@ -95,6 +95,14 @@ def test_jiangsu_headings_name_the_parts():
         "cover": 1, "contents": 1, "functions": 2, "organisation": 3, "explanation": 9, "terms": 14}
 
 
+def test_project_expenses_may_be_explained_project_by_project():
+    lines = [(1, "上海市普陀区2025年区级部门预算"), (2, "目 录"), (2, "一、部门主要职能"), (2, "二、部门机构设置"),
+             (2, "七、项目经费情况说明"), (3, "上海市普陀区某局（部门）主要职能"), (3, "上海市普陀区某局（部门）机构设置"),
+             (9, "生命健康专项（政策资金）经费情况说明"), (9, "一、项目概述")]
+    assert layout(document(lines)).found["projects"].page == 9
+    assert not [message for _, message in findings(document(lines), "DS-01")[0] if "项目经费" in message]
+
+
 def test_page_numbers_that_agree_on_no_offset_are_not_judged():
     lines = COVER + [(2, "目 录"), (2, "一、单位主要职能……3"), (2, "二、单位机构设置……5"), (2, "三、名词解释……9"),
                      (2, "四、单位预算编制说明……4")] + [(p, t) for p, t in BODY if "包括" not in t]
@@ -122,4 +130,6 @@ def test_the_check_reports_the_missing_part_through_the_api(tmp_path):
     path.write_text(yaml.safe_dump({"format": "budgetlint-document/1", "text": [
         {"text": t, "source": {"page": p}} for p, t in lines]}, allow_unicode=True), encoding="utf-8")
     report = check([path], select_ids=["DS"])
-    assert [(f.rule, f.message) for f in report.findings] == [("DS-01", "文件中没有“名词解释”部分")]
+    assert [(f.rule, f.message) for f in report.findings] == [
+        ("DS-01", "文件中没有“名词解释”部分（目录中列有“三、名词解释”）")]
+    assert report.findings[0].locations[0].source.page == 2  # at its 目录 entry

@@ -40,12 +40,30 @@ def evaluate(check: StructureCheck, run: RuleRun) -> Iterator[Finding]:
         return
     if check.aspect == "parts":
         run.outcome.evaluated += 1
-        for part in found.missing(run.document.kind):
-            if not part.table:
-                yield run.finding([Location(value=part.name)], missing=part.name)
+        yield from _missing(found, run)
         return
     listed = _listed(found, run)
     yield from (_order if check.aspect == "order" else _pages)(found, listed, run)
+
+
+def _missing(found: Layout, run: RuleRun) -> Iterator[Finding]:
+    """The required parts not found, and the parts the 目录 lists that the body does not have (at its
+    entry). Tables are left out: a narrative published apart from its tables lists them too."""
+    entries = {}
+    for entry in found.contents.entries:  # type: ignore[union-attr]
+        text = heading_text(entry.text)
+        for part in found.parts:
+            if part.headings and part.names_heading(text):
+                entries.setdefault(part.id, entry)
+    for part in found.parts:
+        if part.table or part.id in found.found:
+            continue
+        entry = entries.get(part.id)
+        if entry is not None:
+            yield run.finding([Location(value=part.name, source=entry.line.source)], missing=part.name,
+                              reason=f"（目录中列有“{entry.text}”）")
+        elif part.required_for(run.document.kind):
+            yield run.finding([Location(value=part.name)], missing=part.name)
 
 
 def _listed(found: Layout, run: RuleRun) -> list[tuple[Entry, Part]]:
