@@ -181,11 +181,11 @@ def check(paths: tuple[Path, ...], output_format: str, output: Path | None, rule
         _or_exit_2(baseline.apply, report, baseline_path)
     report.with_statistics = statistics
     if output_format in BINARY_REPORTERS:
-        _write_binary(BINARY_REPORTERS[output_format](report, verbose), output)
+        _write(BINARY_REPORTERS[output_format](report, verbose), output)
     elif output_format == "text":
-        _write_text(REPORTERS[output_format](report, verbose) if output else _terminal_text(report, verbose), output)
+        _write(REPORTERS[output_format](report, verbose) if output else _terminal_text(report, verbose), output)
     else:
-        _write_text(REPORTERS[output_format](report, verbose), output)
+        _write(REPORTERS[output_format](report, verbose), output)
     if annotated:
         from .errors import ReadError
         from .excel_annotation import annotate_workbook
@@ -205,21 +205,16 @@ def check(paths: tuple[Path, ...], output_format: str, output: Path | None, rule
                        baseline_written=write_baseline_path is not None))
 
 
-def _write_text(text: str, output: Path | None) -> None:
+def _write(content: str | bytes, output: Path | None) -> None:
+    """The report to -o, or to standard output (a workbook's bytes only when it is no terminal)."""
     if output:
         with _writing(output):
-            output.write_text(text, encoding="utf-8")
+            if isinstance(content, bytes):
+                output.write_bytes(content)
+            else:
+                output.write_text(content, encoding="utf-8")
     else:
-        click.echo(text, nl=False)
-
-
-def _write_binary(data: bytes, output: Path | None) -> None:
-    """A file format (a workbook): to -o, or to a standard output that is no terminal (a pipe)."""
-    if output:
-        with _writing(output):
-            output.write_bytes(data)
-    else:
-        click.echo(data, nl=False)
+        click.echo(content, nl=False)
 
 
 def _timeout(value: float | None) -> float | None:

@@ -2,9 +2,9 @@
 (`aspect: parts`), in the order its 目录 lists them (`order`), on the pages the 目录 gives (`pages`),
 with no empty page between them (`empty_pages`).
 
-Only a whole disclosure is judged (a 目录, and at least two of its narrative parts): a file
-of tables published apart from its narrative has no 主要职能 to miss, an excerpt no 目录. Tables are not looked for here: the
-completeness rules (D-01, BD-01) report a missing table.
+Only a whole disclosure is judged (a 目录, and at least two of its narrative parts): a file of
+tables published apart from its narrative has no 主要职能 to miss, an excerpt no 目录. Missing tables
+are not reported here: the completeness rules (D-01, BD-01) report them.
 """
 
 from __future__ import annotations
@@ -91,7 +91,8 @@ def _order(found: Layout, listed: list[tuple[Entry, Part]], run: RuleRun) -> Ite
     for index, (entry, part) in enumerate(listed):
         if index not in keep:
             source = found.found[part.id]
-            yield run.finding([Location(value=part.name, source=source), Location(value=entry.text, source=entry.line.source)],
+            yield run.finding([Location(value=part.name, source=source),
+                               Location(value=entry.text, source=entry.line.source)],
                               text=part.name, reason=_where(source))
 
 
@@ -105,24 +106,16 @@ def _pages(found: Layout, listed: list[tuple[Entry, Part]], run: RuleRun) -> Ite
         run.outcome.skip("目录没有页码，或其条目在正文中都没有找到")
         return
     printed = printed_page_numbers(run.document.text)
-    if printed:  # a number no page prints is placed by the footers' usual offset
-        footer_offset = Counter(page - number for number, page in printed.items()).most_common(1)[0][0]
-
-        def expected(number: int) -> int | None:
-            return printed.get(number, number + footer_offset)
+    if printed:  # a number no page prints takes the footers' usual offset
+        offset = Counter(page - number for number, page in printed.items()).most_common(1)[0][0]
     else:
-        offsets = Counter(page - entry.page for entry, _, page in numbered)  # type: ignore[operator]
-        offset, count = offsets.most_common(1)[0]
+        offset, count = Counter(page - entry.page for entry, _, page in numbered).most_common(1)[0]  # type: ignore[operator]
         if len(numbered) < 2 or count * 2 <= len(numbered):
             run.outcome.skip("目录页码与正文页的对应关系不一致，无法判断哪一条有误")
             return
-
-        def expected(number: int) -> int | None:
-            return number + offset
     run.outcome.evaluated += 1
     for entry, part, page in numbered:
-        should = expected(entry.page)  # type: ignore[arg-type]
-        if should is not None and should != page:
+        if printed.get(entry.page, entry.page + offset) != page:  # type: ignore[operator, arg-type]
             yield run.finding([Location(value=entry.text, source=entry.line.source),
                                Location(value=part.name, source=found.found[part.id])],
                               text=entry.text, expected=str(entry.page), actual=_printed_page(page, printed))  # type: ignore[arg-type]
