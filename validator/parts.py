@@ -152,7 +152,7 @@ def layout(document: Document) -> Layout:
     for part in parts:
         if part.cover and cover:
             found[part.id] = cover
-    skipped = contents.lines if contents else set()
+    skipped = contents.lines if contents else frozenset()
     for line, text in _heading_candidates(lines, skipped):
         for part in parts:
             if part.headings and part.id not in found and part.names_heading(text):
@@ -179,7 +179,7 @@ def heading_text(text: str) -> str:
     return _HEADING_NOTE.sub("", _PART_ORDINAL.sub("", normalise(text)))
 
 
-def _heading_candidates(lines: list[TextLine], skipped: set[int]) -> list[tuple[TextLine, str]]:
+def _heading_candidates(lines: list[TextLine], skipped: frozenset[int]) -> list[tuple[TextLine, str]]:
     """The short lines outside the 目录, each also joined with a short next line on the same page."""
     candidates = []
     for index, line in enumerate(lines):
