@@ -134,8 +134,8 @@ def test_an_info_note_never_makes_a_part_no(tmp_path):
 
 def test_a_batch_has_a_summary_of_documents_by_part_then_a_sheet_each(tmp_path, missing_terms):
     book = openpyxl.load_workbook(written(tmp_path, BUDGET, FINAL_ACCOUNTS, missing_terms))
-    assert book.sheetnames == ["汇总", "上海市普陀区商务委员会单位预算", "中共上海市普陀区委社会工作部部门决算",
-                               "上海市普陀区某局单位预算", "全部问题"]
+    assert book.sheetnames == ["汇总", "上海市普陀区商务委员会2025单位预算", "中共上海市普陀区委社会工作部2024部门决算",
+                               "上海市普陀区某局2025单位预算", "全部问题"]
     summary = [list(row) for row in book["汇总"].iter_rows(values_only=True)]
     header, budget, final, made_up = summary
     assert header[:4] == ["文件", "单位", "年度", "类别"]

@@ -149,8 +149,8 @@ def _lines(text: str, width: int) -> int:
 
 
 def _sheet_name(sheet: Sheet) -> str:
-    """A document's sheet in a batch: its unit and kind, or its file name."""
-    return f"{sheet.unit}{sheet.kind}" if sheet.unit else sheet.file_name
+    """A document's sheet in a batch: its unit, year and kind, or its file name."""
+    return f"{sheet.unit}{sheet.year}{sheet.kind}" if sheet.unit else sheet.file_name
 
 
 def _unique_name(name: str, taken: set[str]) -> str:
