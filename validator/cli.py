@@ -40,7 +40,10 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 # kept equal to validator.reporters.REPORTERS (a test checks), which is imported lazily
-FORMATS = ("text", "json", "json-lines", "sarif", "junit", "github", "csv", "html")
+FORMATS = ("text", "json", "json-lines", "sarif", "junit", "github", "csv", "html", "checklist-html",
+           "checklist-json")
+# kept equal to validator.reporters.BINARY_REPORTERS: files, not text (the reviewer's .xlsx check-sheet)
+BINARY_FORMATS = ("checklist",)
 
 
 def _ids(values: tuple[str, ...]) -> list[str] | None:
@@ -99,8 +102,8 @@ def main() -> None:
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--format", "output_format", type=click.Choice(FORMATS), default="text", show_default=True,
-              help="输出格式。")
+@click.option("--format", "output_format", type=click.Choice(FORMATS + BINARY_FORMATS), default="text",
+              show_default=True, help="输出格式；checklist：审核人员的检查表（Excel，须用 -o 指定文件）。")
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="写入文件而不是标准输出。")
 @click.option("--rules", "rule_paths", multiple=True, type=click.Path(path_type=Path, exists=True),
               help="追加的规则文件或文件夹（可多次给出）。")
@@ -140,11 +143,13 @@ def check(paths: tuple[Path, ...], output_format: str, output: Path | None, rule
     from .api import Interrupted, expand
     from .api import check as run_check
     from .findings import exit_code
-    from .reporters import REPORTERS, WITH_STATISTICS
+    from .reporters import BINARY_REPORTERS, REPORTERS, WITH_DOCUMENTS, WITH_STATISTICS
 
     missing = [str(p) for p in paths if not p.exists()]
     if missing:
         raise click.UsageError(f"找不到输入：{', '.join(missing)}")
+    if output_format in BINARY_REPORTERS and output is None and sys.stdout.isatty():
+        raise click.UsageError(f"--format {output_format} 写出 Excel 工作簿，不能输出到终端：请用 -o 指定文件（如 -o 检查表.xlsx）")
     if annotated:
         _check_annotation_target(paths, annotated)
     for target in (output, write_baseline_path, annotated):
@@ -157,7 +162,7 @@ def check(paths: tuple[Path, ...], output_format: str, output: Path | None, rule
              "jobs": jobs, "timeout": timeout}
     settings = _settings(config_path, {k: v for k, v in given.items() if v},
                          show_rounding=show_rounding, force_exclude=force_exclude,
-                         keep_documents=output_format == "html")  # the HTML report shows the tables
+                         keep_documents=output_format in WITH_DOCUMENTS)
     _warn_unknown_names(settings.options)
     baselines = {p.resolve() for p in (baseline_path, write_baseline_path) if p}
     if baselines:  # a baseline kept beside the disclosures is no input (its .json would be read as one)
@@ -175,16 +180,12 @@ def check(paths: tuple[Path, ...], output_format: str, output: Path | None, rule
     elif baseline_path:
         _or_exit_2(baseline.apply, report, baseline_path)
     report.with_statistics = statistics
-    renderer = REPORTERS[output_format]
-    if output_format == "text":
-        text = renderer(report, verbose) if output else _terminal_text(report, verbose)
+    if output_format in BINARY_REPORTERS:
+        _write(BINARY_REPORTERS[output_format](report, verbose), output)
+    elif output_format == "text":
+        _write(REPORTERS[output_format](report, verbose) if output else _terminal_text(report, verbose), output)
     else:
-        text = renderer(report, verbose)
-    if output:
-        with _writing(output):
-            output.write_text(text, encoding="utf-8")
-    else:
-        click.echo(text, nl=False)
+        _write(REPORTERS[output_format](report, verbose), output)
     if annotated:
         from .errors import ReadError
         from .excel_annotation import annotate_workbook
@@ -202,6 +203,18 @@ def check(paths: tuple[Path, ...], output_format: str, output: Path | None, rule
                    "请报告此问题", err=True)
     sys.exit(exit_code(report, settings.fail_on, interrupted=interrupted,
                        baseline_written=write_baseline_path is not None))
+
+
+def _write(content: str | bytes, output: Path | None) -> None:
+    """The report to -o, or to standard output (a workbook's bytes only when it is no terminal)."""
+    if output:
+        with _writing(output):
+            if isinstance(content, bytes):
+                output.write_bytes(content)
+            else:
+                output.write_text(content, encoding="utf-8")
+    else:
+        click.echo(content, nl=False)
 
 
 def _timeout(value: float | None) -> float | None:

@@ -11,7 +11,7 @@ from .engine import Engine
 from .findings import Finding, Skip
 from .model import Document, Source
 from .readers.structured import FORMAT, document_from_data
-from .ruleset import Example, ExampleDocument, Rule
+from .ruleset import Example, ExampleDocument, ExampleProblem, Rule
 from .yamlnodes import load_with_nodes
 
 
@@ -33,11 +33,16 @@ def example_documents(rule: Rule, example: Example) -> list[Document]:
 
 
 def _document_data(example: Example | ExampleDocument) -> dict[str, object]:
-    """The example in the structured reader's form (a problem's page as its source)."""
-    problems = [p if isinstance(p, str) else {"text": p.text, "source": {"page": p.page}}
-                for p in getattr(example, "problems", ())]
-    return {"format": FORMAT, "tables": [t.model_dump(exclude_none=True) for t in example.tables],
-            "text": list(example.text), "problems": problems}
+    """The example in the structured reader's form (a line's, table's or problem's page as its source)."""
+    tables = [t.model_dump(exclude_none=True, exclude={"page"}) | ({"source": {"page": t.page}} if t.page else {})
+              for t in example.tables]
+    return {"format": FORMAT, "tables": tables, "text": [_paged(t) for t in example.text],
+            "problems": [_paged(p) for p in getattr(example, "problems", ())],
+            "empty_pages": getattr(example, "empty_pages", [])}
+
+
+def _paged(text: str | ExampleProblem) -> str | dict[str, object]:
+    return text if isinstance(text, str) else {"text": text.text, "source": {"page": text.page}}
 
 
 def run_example(rule: Rule, example: Example) -> tuple[list[Finding], list[Skip]]:

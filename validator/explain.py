@@ -108,7 +108,7 @@ def _example(rule: Rule, example: Example, show_findings: bool) -> tuple[list[st
         lines += [f"    {line}" for line in _aligned(grid)]
     if marks:
         lines.append(f"    （{JUDGED} 发现问题的单元格　{CHECKED_AGAINST} 与之核对的单元格）")
-    lines += [f"    {t}" for t in example.text]
+    lines += [f"    {t}" if isinstance(t, str) else f"    〔第{t.page}页〕{t.text}" for t in example.text]
     lines += [f"    → {f.message}" for f in findings]
     return lines, any(f.tolerance is not None for f in findings)
 

@@ -154,6 +154,7 @@ class Document:
     # What the reader could not read inside the file (a scanned page with no text layer)
     problems: list[Note] = field(default_factory=list)
     kind: str | None = None  # 部门预算, 单位决算, 预算 … (document_kind.classify), None when nothing tells
+    empty_pages: list[int] = field(default_factory=list)  # pages with nothing on them (no text, no image)
 
     def tables_of(self, kind: str) -> list[Table]:
         return [t for t in self.tables if t.kind == kind]

@@ -36,12 +36,14 @@ from .checks.registry import CHECK_KINDS, PAIR_KINDS
 from .errors import RuleError, SettingError
 from .findings import Severity
 from .packs import builtin_rules_dir
+from .parts import PARTS_FILE
 from .yamlnodes import first_problem, line_of, load_rule_yaml
 
 # What a grouped finding's message may name (see Grouping).
 GROUP_PLACEHOLDERS = frozenset({"count", "places", "pages", "table"})
-# Files beside the rules that hold data, not rules: the table catalogue and the claims' vocabulary.
-DATA_FILES = (*BUILTIN_CATALOGUE_FILES, "vocabulary.yaml")
+# Files beside the rules that hold data, not rules: the table catalogue, the claims' vocabulary and
+# the parts of a disclosure.
+DATA_FILES = (*BUILTIN_CATALOGUE_FILES, "vocabulary.yaml", PARTS_FILE)
 
 
 class ExampleTable(_Strict):
@@ -50,10 +52,11 @@ class ExampleTable(_Strict):
     meta: dict[str, str] = {}
     grid: list[list[str | int | float | None]]
     notes: list[str] = []
+    page: int | None = None  # the page its title is on
 
 
 class ExampleProblem(_Strict):
-    """What a reader reported as unreadable, with the page it is on."""
+    """A line of text, or what a reader reported as unreadable, with the page it is on."""
 
     text: str
     page: int | None = None
@@ -91,9 +94,10 @@ class ExampleDocument(_Strict):
 class Example(_Strict):
     name: str
     tables: list[ExampleTable] = []
-    text: list[str] = []
+    text: list[str | ExampleProblem] = []
     documents: list[ExampleDocument] = []  # instead of tables and text: documents checked together
     problems: list[str | ExampleProblem] = []  # what a reader reported as unreadable (a scanned page)
+    empty_pages: list[int] = []  # pages with nothing printed on them
     # A failing example: every place its findings must blame (their judged places, no more, no fewer),
     # and optionally how many findings.
     expect: list[ExpectedPlace] | None = Field(default=None, min_length=1)

@@ -16,6 +16,7 @@ from . import (
     grade,
     reader_problems,
     rollup,
+    structure,
     tables_present,
     text_pattern,
     uncached_formulas,
@@ -24,7 +25,7 @@ from .common import CheckKind, RuleRun, Strict
 
 CHECK_KINDS: dict[str, CheckKind] = {kind.name: kind for kind in (
     assertion.KIND, rollup.KIND, garbled.KIND, reader_problems.KIND, tables_present.KIND, empty_table_note.KIND,
-    text_pattern.KIND, uncached_formulas.KIND, claim.KIND, grade.KIND)}
+    text_pattern.KIND, uncached_formulas.KIND, claim.KIND, grade.KIND, structure.KIND)}
 # Kinds evaluated on two documents of a run (validator.cross_documents), never on one file
 PAIR_KINDS: dict[str, type[Strict]] = {"between_documents": between_documents.BetweenDocumentsCheck}
 

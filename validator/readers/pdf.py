@@ -107,6 +107,8 @@ def _read_page(page: PageLayout, raws: list[RawTable], document: Document,
     if not page.has_text:
         if page.has_images and not page.garbled:  # rule D-04 reports these pages, with the ocr extra's install command
             document.problems.append(Note(f"第{number}页为扫描图像，无文字层，无法读取其中的表格", Source(page=number)))
+        elif not page.has_images and not page.garbled:
+            document.empty_pages.append(number)
         return []
     top = float("-inf")  # a title may reach past the page's top edge
     for index, table in enumerate(page.tables):

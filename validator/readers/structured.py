@@ -112,6 +112,7 @@ class DocumentSpec(_Strict):
     tables: list[TableSpec] = []
     text: list[NoteSpec | str] = []
     problems: list[NoteSpec | str] = []
+    empty_pages: list[int] = []
 
 
 def read(path: Path, catalogue: Catalogue, max_bytes: int) -> Document:
@@ -200,6 +201,7 @@ def document_from_data(data: Any, path: str, catalogue: Catalogue, node: yaml.No
         document.tables.append(_table(table, catalogue, grid_nodes.get(index)))
     document.text = [TextLine(*_note(t)) for t in spec.text]
     document.problems = [Note(*_note(p)) for p in spec.problems]
+    document.empty_pages = list(spec.empty_pages)
     return document
 
 
@@ -295,7 +297,7 @@ def document_to_data(document: Document) -> dict[str, Any]:
         "tables": [_table_data(t) for t in document.tables],
         "text": [{"text": t.text, "source": _source_data(t.source)} for t in document.text],
         "problems": [{"text": p.text, "source": _source_data(p.source)} for p in document.problems],
-    }
+    } | ({"empty_pages": document.empty_pages} if document.empty_pages else {})
 
 
 def _source_data(source: Source) -> dict[str, Any]:

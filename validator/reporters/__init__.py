@@ -1,4 +1,5 @@
-"""Reporters: one module per output format, each a pure `render(report, verbose) -> str`."""
+"""Reporters: one module per output format, each a pure `render(report, verbose) -> str` (bytes for
+a file format such as the .xlsx check-sheet)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,9 @@ from collections.abc import Callable
 
 from ..findings import Report
 from . import (
+    checklist_html,
+    checklist_json,
+    checklist_xlsx,
     csv_report,
     github_report,
     html_report,
@@ -27,7 +31,15 @@ REPORTERS: dict[str, Renderer] = {
     "github": github_report.render,
     "csv": csv_report.render,
     "html": html_report.render,
+    "checklist-html": checklist_html.render,
+    "checklist-json": checklist_json.render,
 }
+
+# Formats that are files, not text: written to -o, or to a standard output that is no terminal
+BINARY_REPORTERS: dict[str, Callable[[Report, bool], bytes]] = {"checklist": checklist_xlsx.render}
+
+# The formats that need the documents as read (the tables shown; the parts of the check-sheet)
+WITH_DOCUMENTS = ("html", "checklist", "checklist-html", "checklist-json")
 
 # The formats that show --statistics (text, JSON and SARIF's run.properties); the others hold one
 # record per finding, or have their own summary, and leave them out
