@@ -204,12 +204,23 @@ def _open_book(path: Path) -> Any:
     return reader.wb
 
 
+def _relation(relationships: Any, relation_id: str) -> Any:
+    """The relationship with this id, or None: openpyxl gives a dict by id, a RelationshipList indexed by id
+    (3.1.2) or a list of them (3.1.3 on)."""
+    if isinstance(relationships, list):
+        return next((r for r in relationships if r.Id == relation_id), None)
+    try:
+        return relationships[relation_id]
+    except KeyError:
+        return None
+
+
 def _check_sheet_parts(reader: Any) -> None:
     """openpyxl passes over a listed sheet whose part is missing or lies outside the package (its
     tables would vanish without a word), and reads a part once for every sheet that names it."""
     owners: dict[str, str] = {}
     for sheet in reader.parser.sheets:
-        relation = reader.parser.rels.get(sheet.id) if sheet.id else None
+        relation = _relation(reader.parser.rels, sheet.id) if sheet.id else None
         if relation is not None and "chartsheet" in relation.Type:
             continue  # a chart, no cells
         if relation is None or relation.target not in reader.valid_files:
