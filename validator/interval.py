@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cache
 
 SIGMAS = Decimal(5)
 
@@ -51,21 +52,32 @@ class NotComputable(Exception):
     """A value cannot be formed (division by an interval containing zero, a garbled cell)."""
 
 
-def half_unit(decimals: int) -> Decimal:
-    return Decimal(5).scaleb(-(decimals + 1))
+@cache
+def _rounding(decimals: int) -> tuple[Decimal, Decimal]:
+    """(half a unit of the last decimal, the variance of a rounding error uniform on ± that), per precision."""
+    half = Decimal(5).scaleb(-(decimals + 1))
+    return half, half * half / 3
 
 
-@dataclass(frozen=True, slots=True)
 class Quantity:
-    """A value as shown (`shown`), the interval it stands for, and the cells it was computed from."""
+    """A value as shown (`shown`), the interval it stands for, and the cells it was computed from.
 
-    shown: Decimal
-    lo: Decimal
-    hi: Decimal
-    cells: tuple[Ref, ...] = ()
-    decimals: int = 0  # most decimals among the inputs, for display
-    # Variance of the summed rounding errors; None once a product or quotient makes it meaningless.
-    variance: Decimal | None = ZERO
+    Treated as immutable but a plain slotted class, not a frozen dataclass: the rules build one for
+    every cell they read and every sum they form, and a frozen dataclass takes several times as long
+    to construct (benchmarks/speed.py)."""
+
+    __slots__ = ("shown", "lo", "hi", "cells", "decimals", "variance")
+
+    def __init__(self, shown: Decimal, lo: Decimal, hi: Decimal, cells: tuple[Ref, ...] = (), decimals: int = 0,
+                 variance: Decimal | None = ZERO) -> None:
+        self.shown, self.lo, self.hi = shown, lo, hi
+        self.cells = cells
+        self.decimals = decimals  # most decimals among the inputs, for display
+        # Variance of the summed rounding errors; None once a product or quotient makes it meaningless.
+        self.variance = variance
+
+    def __repr__(self) -> str:
+        return f"Quantity({self.shown} in [{self.lo}, {self.hi}], {self.decimals} decimals)"
 
     @classmethod
     def exact(cls, value: Decimal | int | float | str) -> Quantity:
@@ -81,8 +93,8 @@ class Quantity:
         if amount is None:  # a blank or dash states nothing was spent: exactly zero, not a rounded figure
             return cls(ZERO, ZERO, ZERO, (ref,), cell.precision, ZERO)
         value = amount.value
-        half = half_unit(cell.precision)
-        return cls(value, value - half, value + half, (ref,), cell.precision, half * half / 3)
+        half, variance = _rounding(cell.precision)
+        return cls(value, value - half, value + half, (ref,), cell.precision, variance)
 
     def __add__(self, other: Quantity) -> Quantity:
         variance = None if self.variance is None or other.variance is None else self.variance + other.variance
