@@ -15,6 +15,7 @@ once in a million checks.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
@@ -141,6 +142,20 @@ class Comparison:
     by_rounding: bool  # the shown values break the relation; only the rounding allowance saves it
 
 
+# How each operator judges the difference with its allowance up and down, and as shown (no allowance).
+# "!=" asks whether a figure is printed as zero (a base of 0.00): rounding cannot rescue it.
+_HOLDS: dict[str, Callable[[Decimal, Decimal, Decimal], bool]] = {
+    "==": lambda d, up, down: -down <= d <= up, "<=": lambda d, up, down: d <= up,
+    ">=": lambda d, up, down: d >= -down, "<": lambda d, up, down: d < up,
+    ">": lambda d, up, down: d > -down, "!=": lambda d, up, down: d != 0}
+_SHOWN_HOLDS: dict[str, Callable[[Decimal], bool]] = {
+    "==": lambda d: d == 0, "<=": lambda d: d <= 0, ">=": lambda d: d >= 0,
+    "<": lambda d: d < 0, ">": lambda d: d > 0, "!=": lambda d: d != 0}
+# Below this many variances a squared half-width is under 4.9 standard deviations: the cap of five cannot
+# bind, whatever the rounding of 28 digits, and its square root is not taken.
+_CAP_CANNOT_BIND = Decimal(24)
+
+
 def compare(left: Quantity, op: str, right: Quantity, extra: Decimal) -> Comparison:
     difference = left.shown - right.shown
     # How far left may exceed right (up) or fall short of it (down): the intervals' half-widths…
@@ -148,13 +163,11 @@ def compare(left: Quantity, op: str, right: Quantity, extra: Decimal) -> Compari
     down = (left.hi - left.shown) + (right.shown - right.lo)
     # …capped for long sums by five standard deviations of the summed rounding errors.
     if left.variance is not None and right.variance is not None:
-        cap = SIGMAS * (left.variance + right.variance).sqrt()
-        up, down = min(up, cap), min(down, cap)
+        variance = left.variance + right.variance
+        near = _CAP_CANNOT_BIND * variance
+        if up * up >= near or down * down >= near:
+            cap = SIGMAS * variance.sqrt()
+            up, down = min(up, cap), min(down, cap)
     up, down = up + extra, down + extra
-    holds = {"==": -down <= difference <= up, "<=": difference <= up, ">=": difference >= -down,
-             "<": difference < up, ">": difference > -down,
-             # "!=" asks whether a figure is printed as zero (a base of 0.00): rounding cannot rescue it
-             "!=": difference != 0}[op]
-    shown_holds = {"==": difference == 0, "<=": difference <= 0, ">=": difference >= 0,
-                   "<": difference < 0, ">": difference > 0, "!=": difference != 0}[op]
-    return Comparison(holds, difference, up if difference >= 0 else down, holds and not shown_holds)
+    holds = _HOLDS[op](difference, up, down)
+    return Comparison(holds, difference, up if difference >= 0 else down, holds and not _SHOWN_HOLDS[op](difference))

@@ -293,6 +293,8 @@ class TableResolver(Resolver):
         is checked, else the unit most tables of the disclosure are printed in (金额单位 lines)."""
         quantity = Quantity.of_cell(ref)
         claim: Any = (bindings or {}).get("claim")
+        if claim is None and self.money_unit is None:  # nothing to convert to (most tables, every 自评表)
+            return quantity
         factors = vocabulary().money_factors
         table_unit = ref.table.meta.get("金额单位")
         compared_in = (_money_unit(claim) if claim is not None else None) or self.money_unit
