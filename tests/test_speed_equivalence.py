@@ -1,14 +1,17 @@
 """The faster forms of hot code give exactly what the plain forms give: the rounding comparison (which
-takes the square root of the summed variances only where the five-sigma cap could bind) and the bracket
-depth of prose (filled run by run instead of character by character), against the plain forms written
-out here, on many made-up inputs."""
+takes the square root of the summed variances only where the five-sigma cap could bind), the bracket
+depth of prose (filled run by run instead of character by character) and the unit after a number (one
+pattern instead of a loop over the units), against the plain forms written out here, on many made-up
+inputs."""
 
 from decimal import Decimal
 
 from hypothesis import given
 from hypothesis import strategies as st
 
+from validator.claims.figures import _unit_after
 from validator.claims.paragraphs import CLOSE, OPEN, _bracket_depths
+from validator.claims.vocabulary import vocabulary
 from validator.interval import SIGMAS, FigureRef, Quantity, compare
 from validator.model import Cell, Source
 from validator.numbers import Amount
@@ -81,3 +84,17 @@ def plain_depths(text, ends):
 @given(st.text(alphabet="ab（）()。、", max_size=40), st.sets(st.integers(0, 42), max_size=5))
 def test_bracket_depths_equal_the_character_by_character_count(text, ends):
     assert _bracket_depths(text, ends) == plain_depths(text, ends)
+
+
+def plain_unit_after(text, i, end, units):
+    """The unit loop as first written: the first unit (longest first) the text goes on with."""
+    for unit in units:
+        if text.startswith(unit, i):
+            return unit, i + len(unit)
+    return "", end
+
+
+@given(st.sampled_from(["", " ", "  "]), st.text(alphabet="万元亿千人个次百分点%％年度项余", max_size=6))
+def test_the_unit_after_a_number_is_the_one_the_loop_over_the_units_finds(spaces, tail):
+    text = "共计12" + spaces + tail
+    assert _unit_after(text, 4) == plain_unit_after(text, 4 + len(spaces), 4, vocabulary().units)
