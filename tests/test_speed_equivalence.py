@@ -2,19 +2,22 @@
 takes the square root of the summed variances only where the five-sigma cap could bind), the bracket
 depth of prose (filled run by run instead of character by character) and the unit after a number (one
 pattern instead of a loop over the units), against the plain forms written out here, on many made-up
-inputs."""
+inputs; and a `where:` equality lets a loop visit only the rows an index gives, the rows it keeps."""
 
 from decimal import Decimal
 
 from hypothesis import given
 from hypothesis import strategies as st
 
+from validator.catalogue import builtin_catalogue
 from validator.claims.figures import _unit_after
 from validator.claims.paragraphs import CLOSE, OPEN, _bracket_depths
 from validator.claims.vocabulary import vocabulary
+from validator.expression import compile_condition
 from validator.interval import SIGMAS, FigureRef, Quantity, compare
-from validator.model import Cell, Source
+from validator.model import Cell, Row, Source, Table
 from validator.numbers import Amount
+from validator.resolver import RowBinding, TableResolver
 
 OPERATORS = ("==", "<=", ">=", "<", ">", "!=")
 
@@ -98,3 +101,22 @@ def plain_unit_after(text, i, end, units):
 def test_the_unit_after_a_number_is_the_one_the_loop_over_the_units_finds(spaces, tail):
     text = "共计12" + spaces + tail
     assert _unit_after(text, 4) == plain_unit_after(text, 4 + len(spaces), 4, vocabulary().units)
+
+
+def test_a_where_equality_names_the_rows_an_index_can_give():
+    assert compile_condition('row.group == "指标" and row.level != 3', {"row"}).required == (("group", "指标"),)
+    assert compile_condition('"年度资金总额" == row.label', {"row"}).required == (("key", "年度资金总额"),)
+    assert compile_condition('row.group == "资金" or row.group == "指标"', {"row"}).required == ()
+    assert compile_condition('not row.group == "资金"', {"row"}).required == ()
+
+
+@given(st.lists(st.sampled_from(["资金", "指标", "总分", None]), max_size=12))
+def test_the_indexed_rows_are_those_the_condition_keeps_in_table_order(groups):
+    rows = [Row(f"行{i}", f"行{i}", None, None, None, 0, i, Source(), group=group) for i, group in enumerate(groups)]
+    table = Table("SE", "项目支出绩效自评表", None, [], rows, Source())
+    condition = compile_condition('row.group == "指标"', {"row"})
+    resolver = TableResolver({"SE": table}, builtin_catalogue())
+    kept = [r for r in resolver.rows_having(table, condition.required)
+            if condition.test((resolver, {"row": RowBinding(table, r)}))]
+    assert kept == [r for r in rows if condition.test((resolver, {"row": RowBinding(table, r)}))]
+    assert resolver.rows_having(table, condition.required) == kept  # no other row is visited
