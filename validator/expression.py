@@ -134,10 +134,35 @@ def compile_value(source: str, table_names: set[str]) -> Compiled:
     return _Compiler(frozenset()).value(parse(source, table_names, set()))
 
 
-def compile_condition(source: str, loop_names: set[str]) -> Callable[[Env], bool]:
+@dataclass(frozen=True)
+class Condition:
+    """A compiled `where:` filter, and the (row attribute, value) pairs every row it keeps must have
+    (its `row.group == "指标"` terms joined by `and`), so that a loop can visit only the rows an index
+    gives for them instead of testing every row of the table."""
+
+    test: Callable[[Env], bool]
+    required: tuple[tuple[str, object], ...]
+
+
+def compile_condition(source: str, loop_names: set[str]) -> Condition:
     """A `where:` filter on the loop variable: plain comparisons of row attributes, and/or/not."""
     tree = parse(source, set(), loop_names)
-    return _compile_plain(tree)
+    terms = tree.values if isinstance(tree, ast.BoolOp) and isinstance(tree.op, ast.And) else [tree]
+    return Condition(_compile_plain(tree), tuple(pair for term in terms if (pair := _required(term))))
+
+
+def _required(node: ast.expr) -> tuple[str, object] | None:
+    """(attribute, constant) of a `row.attribute == constant` term (either way round), else None.
+    The attribute is the Row field the selector reads (`label` reads the normalised `key`)."""
+    if not (isinstance(node, ast.Compare) and len(node.ops) == 1 and isinstance(node.ops[0], ast.Eq)):
+        return None
+    sides = (node.left, node.comparators[0])
+    attributes = [s for s in sides if isinstance(s, ast.Attribute)]
+    constants = [s for s in sides if isinstance(s, ast.Constant)]
+    if len(attributes) != 1 or len(constants) != 1:
+        return None
+    attr = attributes[0].attr
+    return ("key" if attr == "label" else attr), constants[0].value
 
 
 class _Checker(ast.NodeVisitor):
@@ -406,5 +431,5 @@ def function_list() -> str:
     return "\n".join(f"- `{f.usage}`: {f.description}" for f in FUNCTIONS.values())
 
 
-__all__ = ["Absent", "TableAbsent", "Assertion", "ExpressionError", "NotComputable", "Resolver", "compile_assertion",
+__all__ = ["Absent", "TableAbsent", "Assertion", "Condition", "ExpressionError", "NotComputable", "Resolver", "compile_assertion",
            "compile_condition"]

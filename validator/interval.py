@@ -15,8 +15,10 @@ once in a million checks.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cache
 
 SIGMAS = Decimal(5)
 
@@ -51,21 +53,32 @@ class NotComputable(Exception):
     """A value cannot be formed (division by an interval containing zero, a garbled cell)."""
 
 
-def half_unit(decimals: int) -> Decimal:
-    return Decimal(5).scaleb(-(decimals + 1))
+@cache
+def _rounding(decimals: int) -> tuple[Decimal, Decimal]:
+    """(half a unit of the last decimal, the variance of a rounding error uniform on ± that), per precision."""
+    half = Decimal(5).scaleb(-(decimals + 1))
+    return half, half * half / 3
 
 
-@dataclass(frozen=True, slots=True)
 class Quantity:
-    """A value as shown (`shown`), the interval it stands for, and the cells it was computed from."""
+    """A value as shown (`shown`), the interval it stands for, and the cells it was computed from.
 
-    shown: Decimal
-    lo: Decimal
-    hi: Decimal
-    cells: tuple[Ref, ...] = ()
-    decimals: int = 0  # most decimals among the inputs, for display
-    # Variance of the summed rounding errors; None once a product or quotient makes it meaningless.
-    variance: Decimal | None = ZERO
+    Treated as immutable but a plain slotted class, not a frozen dataclass: the rules build one for
+    every cell they read and every sum they form, and a frozen dataclass takes several times as long
+    to construct (benchmarks/speed.py)."""
+
+    __slots__ = ("shown", "lo", "hi", "cells", "decimals", "variance")
+
+    def __init__(self, shown: Decimal, lo: Decimal, hi: Decimal, cells: tuple[Ref, ...] = (), decimals: int = 0,
+                 variance: Decimal | None = ZERO) -> None:
+        self.shown, self.lo, self.hi = shown, lo, hi
+        self.cells = cells
+        self.decimals = decimals  # most decimals among the inputs, for display
+        # Variance of the summed rounding errors; None once a product or quotient makes it meaningless.
+        self.variance = variance
+
+    def __repr__(self) -> str:
+        return f"Quantity({self.shown} in [{self.lo}, {self.hi}], {self.decimals} decimals)"
 
     @classmethod
     def exact(cls, value: Decimal | int | float | str) -> Quantity:
@@ -81,8 +94,8 @@ class Quantity:
         if amount is None:  # a blank or dash states nothing was spent: exactly zero, not a rounded figure
             return cls(ZERO, ZERO, ZERO, (ref,), cell.precision, ZERO)
         value = amount.value
-        half = half_unit(cell.precision)
-        return cls(value, value - half, value + half, (ref,), cell.precision, half * half / 3)
+        half, variance = _rounding(cell.precision)
+        return cls(value, value - half, value + half, (ref,), cell.precision, variance)
 
     def __add__(self, other: Quantity) -> Quantity:
         variance = None if self.variance is None or other.variance is None else self.variance + other.variance
@@ -129,6 +142,20 @@ class Comparison:
     by_rounding: bool  # the shown values break the relation; only the rounding allowance saves it
 
 
+# How each operator judges the difference with its allowance up and down, and as shown (no allowance).
+# "!=" asks whether a figure is printed as zero (a base of 0.00): rounding cannot rescue it.
+_HOLDS: dict[str, Callable[[Decimal, Decimal, Decimal], bool]] = {
+    "==": lambda d, up, down: -down <= d <= up, "<=": lambda d, up, down: d <= up,
+    ">=": lambda d, up, down: d >= -down, "<": lambda d, up, down: d < up,
+    ">": lambda d, up, down: d > -down, "!=": lambda d, up, down: d != 0}
+_SHOWN_HOLDS: dict[str, Callable[[Decimal], bool]] = {
+    "==": lambda d: d == 0, "<=": lambda d: d <= 0, ">=": lambda d: d >= 0,
+    "<": lambda d: d < 0, ">": lambda d: d > 0, "!=": lambda d: d != 0}
+# Below this many variances a squared half-width is under 4.9 standard deviations: the cap of five cannot
+# bind, whatever the rounding of 28 digits, and its square root is not taken.
+_CAP_CANNOT_BIND = Decimal(24)
+
+
 def compare(left: Quantity, op: str, right: Quantity, extra: Decimal) -> Comparison:
     difference = left.shown - right.shown
     # How far left may exceed right (up) or fall short of it (down): the intervals' half-widths…
@@ -136,13 +163,11 @@ def compare(left: Quantity, op: str, right: Quantity, extra: Decimal) -> Compari
     down = (left.hi - left.shown) + (right.shown - right.lo)
     # …capped for long sums by five standard deviations of the summed rounding errors.
     if left.variance is not None and right.variance is not None:
-        cap = SIGMAS * (left.variance + right.variance).sqrt()
-        up, down = min(up, cap), min(down, cap)
+        variance = left.variance + right.variance
+        near = _CAP_CANNOT_BIND * variance
+        if up * up >= near or down * down >= near:
+            cap = SIGMAS * variance.sqrt()
+            up, down = min(up, cap), min(down, cap)
     up, down = up + extra, down + extra
-    holds = {"==": -down <= difference <= up, "<=": difference <= up, ">=": difference >= -down,
-             "<": difference < up, ">": difference > -down,
-             # "!=" asks whether a figure is printed as zero (a base of 0.00): rounding cannot rescue it
-             "!=": difference != 0}[op]
-    shown_holds = {"==": difference == 0, "<=": difference <= 0, ">=": difference >= 0,
-                   "<": difference < 0, ">": difference > 0, "!=": difference != 0}[op]
-    return Comparison(holds, difference, up if difference >= 0 else down, holds and not shown_holds)
+    holds = _HOLDS[op](difference, up, down)
+    return Comparison(holds, difference, up if difference >= 0 else down, holds and not _SHOWN_HOLDS[op](difference))

@@ -58,6 +58,7 @@ class _TableIndex:
                 self.by_code[row.code].append(row)
             if row.row_no is not None:
                 self.by_row_no[row.row_no].append(row)
+        self.by_attribute: dict[str, dict[object, list[Row]]] = {}  # filled per attribute a `where:` names
         self.column_paths = [tuple(normalise(h) for h in c.header) for c in table.columns]
         self.columns_by_selector: dict[object, list[Column]] = {}
         # code -> the coded rows below it (every longer code it prefixes), for roll-ups
@@ -87,6 +88,20 @@ class TableResolver(Resolver):
         if found is None:
             found = self._indexes[id(table)] = _TableIndex(table)
         return found
+
+    def rows_having(self, table: Table, required: tuple[tuple[str, object], ...]) -> list[Row]:
+        """The rows, in table order, whose first required attribute has its value (all rows when none is
+        required); the other requirements are left to the condition's own test."""
+        if not required:
+            return table.rows
+        attribute, value = required[0]
+        index = self.index(table).by_attribute
+        by_value = index.get(attribute)
+        if by_value is None:
+            by_value = index[attribute] = defaultdict(list)
+            for row in table.rows:
+                by_value[getattr(row, attribute)].append(row)
+        return by_value.get(value, [])
 
     def table(self, name: str) -> Table:
         table = self.tables.get(name)
@@ -278,6 +293,8 @@ class TableResolver(Resolver):
         is checked, else the unit most tables of the disclosure are printed in (金额单位 lines)."""
         quantity = Quantity.of_cell(ref)
         claim: Any = (bindings or {}).get("claim")
+        if claim is None and self.money_unit is None:  # nothing to convert to (most tables, every 自评表)
+            return quantity
         factors = vocabulary().money_factors
         table_unit = ref.table.meta.get("金额单位")
         compared_in = (_money_unit(claim) if claim is not None else None) or self.money_unit

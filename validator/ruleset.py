@@ -19,6 +19,7 @@ from typing import Annotated, Any, Literal, Union
 
 from pydantic import Field, ValidationError, field_validator, model_validator
 
+from . import builtin_cache
 from .catalogue import (
     BUILTIN_CATALOGUE_FILES,
     CATALOGUE_FILE,
@@ -232,8 +233,28 @@ def load_rule_file(path: Path | str, text: str | None = None, catalogue: Catalog
         parsed = RuleFileSpec.model_validate(data, context=_validation_context(catalogue))
     except ValidationError as error:
         raise RuleError(name, *first_problem(error, node)) from None
-    return [Rule(spec, name, line_of(node, ("rules", index)), catalogue, spec.document or parsed.document)
-            for index, spec in enumerate(parsed.rules)]
+    return _rules_of(parsed, name, [line_of(node, ("rules", index)) for index in range(len(parsed.rules))], catalogue)
+
+
+def _rules_of(parsed: RuleFileSpec, name: str, lines: list[int | None], catalogue: Catalogue) -> list[Rule]:
+    return [Rule(spec, name, line, catalogue, spec.document or parsed.document)
+            for spec, line in zip(parsed.rules, lines, strict=True)]
+
+
+def _builtin_rule_file(name: str, text: str) -> list[Rule]:
+    """A built-in rule file from its parse kept between runs (builtin_cache): its data and each rule's line."""
+    data, lines = builtin_cache.parsed(name, text, _data_and_rule_lines)
+    try:
+        parsed = RuleFileSpec.model_validate(data, context=_validation_context(builtin_catalogue()))
+    except ValidationError:  # not with a released rule file; said with its line as for any other
+        return load_rule_file(name, text)
+    return _rules_of(parsed, name, lines, builtin_catalogue())
+
+
+def _data_and_rule_lines(name: str, text: str) -> tuple[Any, list[int | None]]:
+    data, node = load_rule_yaml(name, text, "规则文件")
+    rules = data.get("rules") if isinstance(data, dict) else None
+    return data, [line_of(node, ("rules", index)) for index in range(len(rules) if isinstance(rules, list) else 0)]
 
 
 def load_rules(paths: list[Path], base: Sequence[Rule] = (), catalogue: Catalogue | None = None) -> list[Rule]:
@@ -283,7 +304,7 @@ def builtin_rules() -> tuple[Rule, ...]:
     rules: list[Rule] = []
     for entry in sorted(root.iterdir(), key=lambda e: e.name):
         if entry.name.endswith(".yaml") and entry.name not in DATA_FILES:
-            rules.extend(load_rule_file(f"rules/{entry.name}", entry.read_text(encoding="utf-8")))
+            rules.extend(_builtin_rule_file(f"rules/{entry.name}", entry.read_text(encoding="utf-8")))
     return tuple(rules)
 
 

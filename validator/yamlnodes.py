@@ -10,7 +10,7 @@ from pydantic import ValidationError
 
 from .errors import RuleError
 
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available; always the safe loader
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available; always the safe loader
 
 # What aliases (*name) may add to a document, in nodes and scalar characters: a few repeated header
 # rows need hundreds; nested aliases ("billion laughs") would need gigabytes or hours.
@@ -31,7 +31,7 @@ class HostileYamlError(yaml.YAMLError):
 def load_with_nodes(text: str) -> tuple[Any, yaml.Node | None]:
     """(data, root node); raises yaml.YAMLError with a problem_mark on a syntax error, HostileYamlError
     before anything is built for aliases beyond the budget and for duplicate keys."""
-    loader = _LOADER(text)
+    loader = SAFE_LOADER(text)
     try:
         node = loader.get_single_node()
         if node is not None:

@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, PrivateAttr, ValidationInfo, model_validator
 
-from ..expression import Absent, Assertion, ExpressionError, compile_assertion, compile_condition
+from ..expression import Absent, Assertion, Condition, ExpressionError, compile_assertion, compile_condition
 from ..findings import Finding
 from ..resolver import RowBinding
 from .common import CheckKind, RuleRun, Strict, known_tables
@@ -30,7 +30,7 @@ class AssertCheck(Strict):
     parameters: dict[Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")], Decimal] = {}
     _compiled: Assertion = PrivateAttr()
     _loop: tuple[str, str] | None = PrivateAttr()  # (variable, table kind)
-    _condition: Any = PrivateAttr()
+    _condition: Condition | None = PrivateAttr()
 
     @model_validator(mode="after")
     def _expressions_compile(self, info: ValidationInfo) -> AssertCheck:
@@ -52,21 +52,24 @@ class AssertCheck(Strict):
 
 
 def evaluate(check: AssertCheck, run: RuleRun) -> Iterator[Finding]:
+    # pydantic serves private attributes through __getattr__: read them once, not once per row
+    compiled, loop, condition = check._compiled, check._loop, check._condition
     for resolver in run.file.resolvers:
-        if check._loop is None:
-            yield from run.evaluate(check._compiled, resolver, {})
+        if loop is None:
+            yield from run.evaluate(compiled, resolver, {})
             continue
-        variable, kind = check._loop
+        variable, kind = loop
         try:
             table = resolver.table(kind)
         except Absent as absent:
             run.outcome.skip(str(absent))
             continue
-        for row in table.rows:
+        rows = resolver.rows_having(table, condition.required) if condition is not None else table.rows
+        for row in rows:
             bindings = {variable: RowBinding(table, row)}
-            if check._condition is not None and not check._condition((resolver, bindings)):
+            if condition is not None and not condition.test((resolver, bindings)):
                 continue
-            yield from run.evaluate(check._compiled, resolver, bindings)
+            yield from run.evaluate(compiled, resolver, bindings)
 
 
 KIND = CheckKind(AssertCheck, evaluate)

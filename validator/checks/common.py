@@ -154,13 +154,19 @@ class RuleRun:
             self.outcome.skip(str(problem))
             return
         self.outcome.evaluated += 1
+        if not self.reported(result):  # most relations hold: their places are not gathered
+            return
         refs = list({id(r.cell): r for r in left.cells + right.cells}.values())
         yield from self.judge(left, right, result, refs, context or {})
+
+    def reported(self, result: Comparison) -> bool:
+        """Whether a comparison gives a finding: it fails, or --show-rounding lists its tolerated tail."""
+        return not result.holds or (self.file.show_rounding and result.by_rounding)
 
     def judge(self, left: Quantity, right: Quantity, result: Comparison, refs: list[Ref],
               context: dict[str, str] | None = None) -> Iterator[Finding]:
         """A finding when the comparison fails; with --show-rounding, an info note for a tolerated tail."""
-        if result.holds and not (self.file.show_rounding and result.by_rounding):
+        if not self.reported(result):
             return
         decimals = max(left.decimals, right.decimals)
         figures = {"actual": _format(left.shown, decimals), "expected": _format(right.shown, decimals),

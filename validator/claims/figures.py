@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
+from functools import cache
 
 from ..model import Source, TextLine
 from ..numbers import Parsed, parse_number
@@ -70,10 +71,15 @@ def _unit_after(text: str, end: int) -> tuple[str, int] | None:
         if i == end and latin.group() in vocabulary().words.units.latin:
             return latin.group(), latin.end()
         return None if i == end else ("", end)
-    for unit in vocabulary().units:
-        if text.startswith(unit, i):
-            return unit, i + len(unit)
-    return "", end
+    unit = _any_unit(vocabulary().units).match(text, i)
+    return (unit.group(), unit.end()) if unit else ("", end)
+
+
+@cache
+def _any_unit(units: tuple[str, ...]) -> re.Pattern[str]:
+    """The units as one pattern, tried in their order (longest first), as a loop over them would;
+    one match instead of a test per unit after every number."""
+    return re.compile("|".join(map(re.escape, units)) if units else "(?!)")
 
 
 def _is_figure(text: str, start: int, end: int, unit: str) -> bool:

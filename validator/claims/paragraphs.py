@@ -25,6 +25,7 @@ JOINED_GAP = 2  # lines apart (one blank line between) that may still be one par
 _CONTINUES = "，、：；（(“,:;"
 CLAUSE_END = "，,；;。！？!?：:、\t<>"
 OPEN, CLOSE = "（(", "）)"
+_BRACKET = re.compile(f"[{re.escape(OPEN + CLOSE)}]")
 _HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|第[一二三四五六七八九十]+部分)[^，,。；;]*$")
 _ORDINAL = re.compile(r"(?:^|(?<=[^0-9A-Za-z.．]))\d{1,2}\s*[.．、]\s*(?![0-9])")
 
@@ -155,17 +156,7 @@ def _prepare(paragraph: Paragraph) -> Paragraph:
     if not paragraph.sentences:
         paragraph.sentences.append((0, len(text)))
     paragraph.sentence_starts = [start for start, _ in paragraph.sentences]
-    depth, level = [], 0
-    ends = {end for _, end in paragraph.sentences}
-    for i, char in enumerate(text):
-        if i in ends:
-            level = 0
-        if char in CLOSE:
-            level = max(0, level - 1)
-        depth.append(level)
-        if char in OPEN:
-            level += 1
-    paragraph.depth = depth
+    depth = paragraph.depth = _bracket_depths(text, {end for _, end in paragraph.sentences})
     previous_end = 0
     for start, end, unit in scan(text):
         line, at = paragraph.locate(start)
@@ -178,6 +169,27 @@ def _prepare(paragraph: Paragraph) -> Paragraph:
         paragraph.in_figure.update(range(start, end))
         previous_end = end
     return paragraph
+
+
+def _bracket_depths(text: str, sentence_ends: set[int]) -> list[int]:
+    """How deep inside brackets each character is (a bracket counts inside, a sentence end closes all).
+    Only brackets and sentence ends change it: the runs between them are filled whole."""
+    depth: list[int] = []
+    level = done = 0
+    for i in sorted(sentence_ends.union(m.start() for m in _BRACKET.finditer(text))):
+        if i >= len(text):
+            continue
+        depth.extend([level] * (i - done))
+        if i in sentence_ends:
+            level = 0
+        if text[i] in CLOSE:
+            level = max(0, level - 1)
+        depth.append(level)
+        if text[i] in OPEN:
+            level += 1
+        done = i + 1
+    depth.extend([level] * (len(text) - done))
+    return depth
 
 
 def label_start_of(text: str, start: int, floor: int, boundaries: str = CLAUSE_END) -> int:

@@ -100,8 +100,12 @@ def parse_lines(lines: list[str], path: str, catalogue: Catalogue) -> Document:
     return document
 
 
-def _is_grid(line: str) -> bool:
-    return "\t" in line and any(part.strip() for part in line.split("\t"))
+def _grid_parts(line: str) -> list[str] | None:
+    """A grid line's parts between tabs; None for a line that is no grid line."""
+    if "\t" not in line:
+        return None
+    parts = line.split("\t")
+    return parts if any(part.strip() for part in parts) else None
 
 
 def _table_start(lines: list[str], i: int) -> int | None:
@@ -112,7 +116,7 @@ def _table_start(lines: list[str], i: int) -> int | None:
     j = i + 1
     while j < len(lines) and (not lines[j].strip() or is_meta(lines[j])):
         j += 1
-    return j if j < len(lines) and _is_grid(lines[j]) else None
+    return j if j < len(lines) and _grid_parts(lines[j]) else None
 
 
 def _read_table(lines: list[str], title_at: int, grid_at: int) -> tuple[RawTable, int]:
@@ -122,8 +126,9 @@ def _read_table(lines: list[str], title_at: int, grid_at: int) -> tuple[RawTable
     i = grid_at
     while i < len(lines):
         line = lines[i]
-        if _is_grid(line):
-            raw.grid.append(_cells(line, i + 1))
+        parts = _grid_parts(line)
+        if parts:
+            raw.grid.append(_cells(parts, i + 1))
         elif line.strip():
             break
         i += 1
@@ -134,12 +139,13 @@ def _read_table(lines: list[str], title_at: int, grid_at: int) -> tuple[RawTable
     return raw, i
 
 
-def _cells(line: str, line_no: int) -> list[GridCell]:
-    if line.count("\t") >= MAX_COLUMNS:
-        raise ReadError(f"第{line_no}行有 {line.count(chr(9)) + 1} 个单元格，超过每行 {MAX_COLUMNS} 个的上限，不像决算表格")
+def _cells(parts: list[str], line_no: int) -> list[GridCell]:
+    """The cells of a grid line split at its tabs."""
+    if len(parts) > MAX_COLUMNS:
+        raise ReadError(f"第{line_no}行有 {len(parts)} 个单元格，超过每行 {MAX_COLUMNS} 个的上限，不像决算表格")
     cells = []
     column = 1
-    for part in line.split("\t"):
-        cells.append(GridCell(part, Source(line=line_no, column=column)))
+    for part in parts:
+        cells.append(GridCell(part, Source(line_no, column)))
         column += len(part) + 1
     return cells

@@ -1,0 +1,48 @@
+"""What a one-file check loads at start-up: only the reader of its own format, no example runner without
+user rules, and the vocabulary through libyaml. Each is a measurable share of a one-file run's CPU time
+(benchmarks/speed.py); the imports are looked at in a fresh interpreter."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+
+from validator.claims import vocabulary as vocabulary_module
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def modules_after_check(path):
+    """The validator modules imported by `budgetlint check PATH --format json` in a fresh interpreter."""
+    script = ("import sys, json\nfrom validator.cli import main\n"
+              "try:\n    main(['check', sys.argv[1], '--format', 'json', '-o', '/dev/null'])\n"
+              "except SystemExit:\n    pass\n"
+              "print(json.dumps(sorted(m for m in sys.modules if m.startswith('validator'))))")
+    result = subprocess.run([sys.executable, "-c", script, str(path)], capture_output=True, text=True, check=True)
+    return set(json.loads(result.stdout.splitlines()[-1]))
+
+
+def test_a_text_dump_is_checked_without_loading_the_pdf_or_workbook_readers():
+    loaded = modules_after_check(FIXTURES / "seed001.txt")
+    assert "validator.readers.text" in loaded
+    assert not loaded & {"validator.readers.pdf", "validator.readers.pdf_pdfium", "validator.readers.excel",
+                         "validator.readers.pdf_ocr"}
+
+
+def test_a_workbook_loads_its_reader_when_it_comes():
+    assert "validator.readers.excel" in modules_after_check(FIXTURES / "seed002" / "final_accounts.xlsx")
+
+
+def test_without_user_rules_the_example_runner_is_not_loaded():
+    assert "validator.rule_tests" not in modules_after_check(FIXTURES / "seed001.txt")
+
+
+def test_the_vocabulary_is_read_without_the_pure_python_yaml_loader(monkeypatch):
+    monkeypatch.setattr(yaml, "safe_load", lambda *args: (_ for _ in ()).throw(AssertionError("pure-Python loader")))
+    vocabulary_module.vocabulary.cache_clear()
+    try:
+        assert vocabulary_module.vocabulary().money_factors
+    finally:
+        vocabulary_module.vocabulary.cache_clear()
