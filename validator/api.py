@@ -77,10 +77,10 @@ def check(paths: Iterable[Path | str], options: CheckOptions | None = None, *, j
         else:
             _check_here(files, FileChecker(options, rules), done, progress)
     except KeyboardInterrupt:
-        report = _merged(done, rules)
+        report = merged_report(done, rules)
         report.not_checked = [str(path) for index, path in enumerate(files) if index not in done]
         raise Interrupted(report) from None
-    return _merged(done, rules)
+    return merged_report(done, rules)
 
 
 def _check_here(files: list[Path], checker: FileChecker, done: dict[int, FileOutcome],
@@ -92,7 +92,8 @@ def _check_here(files: list[Path], checker: FileChecker, done: dict[int, FileOut
             progress(len(done), len(files), str(path))
 
 
-def _merged(outcomes: dict[int, FileOutcome], rules: list[Rule]) -> Report:
+def merged_report(outcomes: dict[int, FileOutcome], rules: list[Rule]) -> Report:
+    """One report of the files' outcomes (input position -> outcome), in input order."""
     report = Report(version=__version__, rules={READ_RULE: READ_RULE_INFO, **{r.id: _rule_info(r) for r in rules}})
     for _, outcome in sorted(outcomes.items()):
         report.files.append(outcome.result)
