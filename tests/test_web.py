@@ -44,7 +44,9 @@ from validator.web.settings import ExposedWithoutToken, ServiceSettings, require
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "with-mistakes.yaml"
 WORKBOOK = Path(__file__).parent / "fixtures" / "seed002" / "final_accounts.xlsx"
-PG_BIN = Path("/usr/local/bin")
+# PostgreSQL's server programs: on PATH, or where Debian's postgresql package puts them
+PG_BIN = next((Path(found).parent for found in [shutil.which("initdb")] if found), None) or \
+    next(iter(sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True)), Path("/usr/local/bin"))
 
 
 # -- the service under test ---------------------------------------------------------------------------
@@ -262,6 +264,16 @@ def test_a_zip_is_checked_file_by_file_under_its_entry_names(service):
     assert names == ["公开.zip/2023/甲单位.yaml", "公开.zip/2023/乙单位.txt"]
     stored = sorted(p.name for p in (service.settings.checks_folder / check_id).iterdir())
     assert not any("单位" in name for name in stored), "stored under generated ids, not the names sent"
+
+
+def test_zip_entry_names_from_chinese_windows_are_read_as_gbk(service):
+    """Such archives store names in GBK without the UTF-8 flag: written here under an ASCII stand-in of the
+    same length, then the stand-in's bytes replaced."""
+    gbk = "甲单位.yaml".encode("gbk")
+    stand_in = b"X" * (len(gbk) - len(".yaml")) + b".yaml"
+    archive = zip_of((stand_in.decode(), EXAMPLE.read_bytes())).replace(stand_in, gbk)
+    check_id = service.uploaded(("公开.zip", archive))
+    assert service.client.get(f"/api/checks/{check_id}").json()["documents"][0]["file_name"] == "公开.zip/甲单位.yaml"
 
 
 def symlink_entry():

@@ -11,6 +11,8 @@ restart and is queued again whole (its findings are only written when it finishe
 from __future__ import annotations
 
 import multiprocessing
+import signal
+import sys
 import traceback
 from datetime import datetime, timezone
 from multiprocessing.connection import Connection
@@ -146,8 +148,13 @@ class Worker:
 
 
 def _work(settings: ServiceSettings, orders: Connection) -> None:
+    # Ctrl-C reaches the whole process group: the service decides, and tells this process over the pipe
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     make_session = sessions(connect(settings.database))
     while True:
-        work_off(settings, make_session)
+        try:
+            work_off(settings, make_session)
+        except Exception as error:  # the database away for a moment: say so and try again, do not stop working
+            print(f"budgetlint 工作进程：无法读取检查队列（{type(error).__name__}: {error}），稍后重试", file=sys.stderr)
         if orders.poll(POLL_SECONDS):  # told to stop, or the service is gone
             return
