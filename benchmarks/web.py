@@ -27,6 +27,7 @@ import httpx2 as httpx
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = REPO / "tests" / "fixtures"
+POLL_SECONDS = 1.0  # as the list page polls
 SEEDS = [*sorted(FIXTURES.glob("seed00*.txt")), FIXTURES / "seed002" / "final_accounts.xlsx"]
 
 
@@ -54,7 +55,7 @@ def upload_and_wait(base: str, seed: Path) -> tuple[str, float]:
         created.raise_for_status()
         check_id = created.json()["id"]
         while (state := client.get(f"/api/checks/{check_id}").json()["state"]) not in ("done", "failed"):
-            time.sleep(0.2)
+            time.sleep(POLL_SECONDS)
     if state != "done":
         raise RuntimeError(f"check {check_id} of {seed.name} failed")
     return check_id, time.monotonic() - started

@@ -1,7 +1,7 @@
 """Running the queued checks: one worker process beside the web server, the database as the queue.
 
-The worker takes the oldest queued check (marking it running in the same statement that tests it
-is still queued, so no check is taken twice), runs the batch runner over its files (its worker
+The worker takes the oldest queued checks (marking each running in the same statement that tests it
+is still queued, so no check is taken twice), runs the batch runner over their files (its worker
 processes, per-file size and time limits; an unreadable file is a READ-01 finding and the others go
 on), marks each file done as it finishes, and writes the reports, findings and counts when all are
 done. A check is the unit of recovery: one found running when the service starts was cut off by a
@@ -17,7 +17,7 @@ import traceback
 from datetime import datetime, timezone
 from multiprocessing.connection import Connection
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from ..api import merged_report
@@ -45,35 +45,48 @@ def requeue_interrupted(make_session: sessionmaker[Session]) -> int:
 def work_off(settings: ServiceSettings, make_session: sessionmaker[Session]) -> int:
     """Run queued checks until none is left; returns how many ran."""
     count = 0
-    while (check_id := _claim_next(make_session)) is not None:
+    while check_ids := _claim(make_session, settings.max_files):
         try:
-            _run(check_id, settings, make_session)
-        except Exception:  # a bug of budgetlint: the check says so, the next one runs
-            _fail(check_id, make_session, traceback.format_exc(limit=3))
-        count += 1
+            _run(check_ids, settings, make_session)
+        except Exception:  # a bug of budgetlint: the checks say so, the next ones run
+            for check_id in check_ids:
+                _fail(check_id, make_session, traceback.format_exc(limit=3))
+        count += len(check_ids)
     return count
 
 
-def _claim_next(make_session: sessionmaker[Session]) -> str | None:
+def _claim(make_session: sessionmaker[Session], max_files: int) -> list[str]:
+    """The oldest queued checks, as many as have `max_files` files together (one at least), marked running.
+
+    Taken together, many small checks keep every worker process of one batch busy instead of each
+    starting a pool of its own."""
+    taken: list[str] = []
+    files = 0
     with make_session.begin() as session:
-        for check_id in session.scalars(select(models.Check.id).where(models.Check.state == models.QUEUED)
-                                        .order_by(models.Check.created).limit(5)):
-            taken = session.execute(update(models.Check).where(models.Check.id == check_id,
-                                                               models.Check.state == models.QUEUED)
-                                    .values(state=models.RUNNING))
-            if taken.rowcount == 1:
-                return check_id
-    return None
+        queued = session.execute(
+            select(models.Check.id, func.count(models.Document.id)).join(models.Document)
+            .where(models.Check.state == models.QUEUED).group_by(models.Check.id, models.Check.created)
+            .order_by(models.Check.created).limit(max_files))
+        for check_id, count in queued:
+            if taken and files + count > max_files:
+                break
+            claimed = session.execute(update(models.Check).where(models.Check.id == check_id,
+                                                                 models.Check.state == models.QUEUED)
+                                      .values(state=models.RUNNING))
+            if claimed.rowcount == 1:
+                taken.append(check_id)
+                files += count
+    return taken
 
 
-def _run(check_id: str, settings: ServiceSettings, make_session: sessionmaker[Session]) -> None:
-    folder = settings.checks_folder / check_id
+def _run(check_ids: list[str], settings: ServiceSettings, make_session: sessionmaker[Session]) -> None:
+    """Check the files of the checks in one batch, then write each check's reports and findings."""
     with make_session.begin() as session:
-        documents = session.scalars(select(models.Document).where(models.Document.check_id == check_id)
-                                    .order_by(models.Document.position)).all()
+        documents = session.scalars(select(models.Document).where(models.Document.check_id.in_(check_ids))
+                                    .order_by(models.Document.check_id, models.Document.position)).all()
         for document in documents:
             document.state = models.RUNNING
-    paths = [folder / d.stored_file for d in documents]
+    paths = [settings.checks_folder / d.check_id / d.stored_file for d in documents]
     by_path = {str(path): document for path, document in zip(paths, documents, strict=True)}
 
     def progress(done: int, total: int, path: str) -> None:
@@ -85,12 +98,15 @@ def _run(check_id: str, settings: ServiceSettings, make_session: sessionmaker[Se
     rules = configured_rules(options)
     outcomes: dict[int, FileOutcome] = {}
     check_in_parallel(paths, options, settings.jobs, outcomes, progress)
-    report = merged_report(outcomes, rules)
-    relabel(report, {path: document.file_name for path, document in by_path.items()})
-    write_reports(report, folder)
-    for document in documents:
-        annotate(report, document, folder)
-    _finish(check_id, report, make_session)
+    for check_id in check_ids:
+        own = {i: outcome for i, outcome in outcomes.items() if documents[i].check_id == check_id}
+        report = merged_report(own, rules)
+        relabel(report, {str(paths[i]): documents[i].file_name for i in own})
+        folder = settings.checks_folder / check_id
+        write_reports(report, folder)
+        for i in own:
+            annotate(report, documents[i], folder)
+        _finish(check_id, report, make_session)
 
 
 def _finish(check_id: str, report: Report, make_session: sessionmaker[Session]) -> None:
