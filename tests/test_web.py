@@ -157,6 +157,43 @@ def postgresql_url(postgresql_cluster):
     return f"postgresql+psycopg://budgetlint@/{name}?host={folder}&port={port}"
 
 
+# -- the package and its schema ---------------------------------------------------------------------------
+
+def test_only_the_command_imports_the_web_package():
+    from test_import_graph import PACKAGE, imports_between
+
+    importers = {module for module, targets in imports_between(PACKAGE).items()
+                 if not module.startswith("validator.web") and any(t.startswith("validator.web") for t in targets)}
+    assert importers == {"validator.cli"}
+
+
+def test_the_migrations_create_exactly_the_tables_of_the_models(settings):
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from validator.web.database import connect, migrate
+
+    settings.data.mkdir()
+    engine = connect(settings.database)
+    migrate(engine)
+    with engine.connect() as connection:
+        differences = compare_metadata(MigrationContext.configure(connection), models.Base.metadata)
+    engine.dispose()
+    assert differences == []
+
+
+def test_files_named_to_serve_are_queued_as_one_check(settings):
+    from validator.web.server import queue_files
+
+    queue_files(settings, [EXAMPLE, SEED002])
+    app = create_app(settings, run_worker=False)
+    with TestClient(app) as client:
+        assert Service(client, settings, app).run_checks() == 1
+        (check,) = client.get("/api/checks").json()
+        assert [d["file_name"] for d in check["documents"]] == [EXAMPLE.name, SEED002.name]
+        assert check["state"] == "done"
+
+
 # -- upload, check, report ---------------------------------------------------------------------------------
 
 def test_an_uploaded_example_is_checked_and_reported_as_the_command_line_reports_it(service):

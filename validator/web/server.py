@@ -20,7 +20,6 @@ def serve(settings: ServiceSettings, port: int, paths: Iterable[Path] = ()) -> s
     """Run until Ctrl-C; raises ExposedWithoutToken before listening off the local host without a token,
     UploadRefused for named files that cannot be taken."""
     require_token_off_local_host(settings.host, settings.token)
-    settings.checks_folder.mkdir(parents=True, exist_ok=True)
     files = list(expand(paths))
     if files:
         queue_files(settings, files)
@@ -31,6 +30,7 @@ def serve(settings: ServiceSettings, port: int, paths: Iterable[Path] = ()) -> s
 
 
 def queue_files(settings: ServiceSettings, files: list[Path]) -> None:
+    settings.checks_folder.mkdir(parents=True, exist_ok=True)
     engine = connect(settings.database)
     migrate(engine)
     with ExitStack() as opened, sessions(engine).begin() as session:
