@@ -66,11 +66,13 @@ class Browser:
             time.sleep(0.2)
         raise BrowserError(f"not true after {seconds} s: {condition}")
 
-    def choose_files(self, selector: str, paths: list[Path]) -> None:
-        """As a user picks files in a file input's dialog."""
-        element = self._send("Runtime.evaluate", session=True, expression=f"document.querySelector({json.dumps(selector)})")
-        self._send("DOM.setFileInputFiles", session=True, files=[str(p) for p in paths],
-                   objectId=element["result"]["objectId"])
+    def drop_files(self, selector: str, paths: list[Path]) -> None:
+        """As a user drags files from the desktop onto the element's middle."""
+        x, y = self.evaluate(f"(() => {{ const box = document.querySelector({json.dumps(selector)})"
+                             ".getBoundingClientRect(); return [box.x + box.width / 2, box.y + box.height / 2]; })()")
+        data = {"items": [], "files": [str(p) for p in paths], "dragOperationsMask": 1}  # 1: copy
+        for event in ("dragEnter", "dragOver", "drop"):
+            self._send("Input.dispatchDragEvent", session=True, type=event, x=x, y=y, data=data)
 
     def _send(self, method: str, session: bool = False, **params: object) -> dict:
         self._next_id += 1

@@ -569,14 +569,15 @@ CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 @pytest.mark.slow
 @pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (apt-get install chromium)")
-def test_a_browser_uploads_a_workbook_and_sees_the_blamed_cell_marked(tmp_path):
+def test_a_browser_drops_a_workbook_and_sees_the_blamed_cell_marked(tmp_path):
     from browser import Browser  # the DevTools protocol over a pipe: tests/browser.py
 
     with server_process(tmp_path, free_port()) as base:
         workbook = workbook_with_wrong_total(tmp_path)
         with Browser(CHROMIUM, tmp_path / "profile") as browser:
             browser.open(base + "/")
-            browser.choose_files("#files", [workbook])
+            browser.drop_files("#drop > span", [workbook])  # its text: not onto the file input, which takes drops itself
+            assert browser.evaluate("document.getElementById('chosen').textContent") == workbook.name
             browser.evaluate("document.querySelector('#upload input[name=unit]').value = '甲局'")
             browser.evaluate("document.getElementById('upload').submit()")
             browser.wait_for("document.querySelector('iframe.report') !== null", seconds=120)
