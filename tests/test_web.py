@@ -147,14 +147,19 @@ def postgresql_cluster():
 
 @pytest.fixture
 def postgresql_url(postgresql_cluster):
-    """A fresh database per test in the session's cluster (over its Unix socket)."""
-    folder, port = postgresql_cluster
-    name = f"budgetlint_{uuid.uuid4().hex}"
+    """A fresh database per test in the session's cluster (over its Unix socket), dropped after it."""
     import psycopg
 
-    with psycopg.connect(host=str(folder), port=port, user="budgetlint", dbname="postgres", autocommit=True) as server:
-        server.execute(f'CREATE DATABASE "{name}"')
-    return f"postgresql+psycopg://budgetlint@/{name}?host={folder}&port={port}"
+    folder, port = postgresql_cluster
+    name = f"budgetlint_{uuid.uuid4().hex}"
+
+    def administer(statement):
+        with psycopg.connect(host=str(folder), port=port, user="budgetlint", dbname="postgres", autocommit=True) as server:
+            server.execute(statement)
+
+    administer(f'CREATE DATABASE "{name}"')
+    yield f"postgresql+psycopg://budgetlint@/{name}?host={folder}&port={port}"
+    administer(f'DROP DATABASE "{name}" WITH (FORCE)')
 
 
 # -- the package and its schema ---------------------------------------------------------------------------
