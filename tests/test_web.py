@@ -462,11 +462,13 @@ def wait_until_done(poll, seconds=120):
     raise AssertionError(f"not done after {seconds} s: {check}")
 
 
-def test_the_list_page_polls_the_progress_of_unfinished_checks(service):
+def test_the_list_page_shows_and_polls_the_progress_of_each_file(service):
     service.upload(example_upload())
     page = service.client.get("/checks").text
     assert 'data-state="queued"' in page and "/static/progress.js" in page
     assert "排队中 0/1" in page
+    document_id = service.client.get("/api/checks").json()[0]["documents"][0]["id"]
+    assert re.search(rf'<li data-document="{document_id}">with-mistakes.yaml：<span class="state">排队中</span>', page)
     script = service.client.get("/static/progress.js")
     assert script.status_code == 200 and "/api/checks/" in script.text
 
