@@ -265,7 +265,8 @@ def test_the_api_creates_a_check_reports_progress_and_gives_the_report(service):
 
 def test_the_openapi_page_documents_the_api(service):
     schema = service.client.get("/openapi.json").json()
-    assert {"/api/checks", "/api/checks/{check_id}", "/api/checks/{check_id}/report"} <= schema["paths"].keys()
+    assert {"/api/checks", "/api/checks/{check_id}", "/api/checks/{check_id}/report",
+            "/api/checks/{check_id}/changes"} <= schema["paths"].keys()
     assert "/checks" not in schema["paths"], "the HTML pages are not part of the API"
     assert service.client.get("/docs").status_code == 200
 
@@ -548,8 +549,13 @@ def test_the_same_unit_and_year_checked_again_shows_new_and_fixed_findings(servi
     assert f"新增问题 {new.total()} 个，已改正 {fixed.total()} 个" in page
     fixed_part = page.split("<h3>已改正</h3>")[1]
     assert "T1-01" in fixed_part and "2,653.57" in fixed_part
+    (changes,) = service.client.get(f"/api/checks/{again}/changes").json()
+    assert (changes["unit"], changes["year"], len(changes["new"]), len(changes["fixed"])) == \
+        ("甲局", "2023", new.total(), fixed.total())
+    assert {f["rule"] for f in changes["fixed"]} >= {"T1-01"} and changes["fixed"][0]["file_name"] == "决算.txt"
     first = service.client.get("/api/checks").json()[-1]["id"]
     assert "已改正" not in service.client.get(f"/checks/{first}").text, "a first check has nothing to compare with"
+    assert service.client.get(f"/api/checks/{first}/changes").json() == []
 
 
 def test_the_list_is_filtered_by_unit_year_and_kind(service):

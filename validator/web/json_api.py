@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from . import models
 from .checks import checks_matching, delete_check, queue_check
 from .dependencies import database_session, existing_check, service_settings
-from .results import DOWNLOADS, annotated_name
+from .results import DOWNLOADS, annotated_name, changes_since_last
 from .settings import ServiceSettings
 from .uploads import Received, UploadRefused
 
@@ -80,6 +80,35 @@ def list_checks(session: DatabaseSession, unit: str = "", year: str = "", kind: 
 @router.get("/checks/{check_id}", summary="一次检查的状态（每个文件的进度）")
 def get_check(session: DatabaseSession, check_id: str) -> CheckOut:
     return check_out(existing_check(session, check_id))
+
+
+class FindingOut(BaseModel):
+    rule: str
+    severity: str
+    title: str
+    message: str
+    place: str
+    file_name: str
+
+
+class ChangesOut(BaseModel):
+    unit: str
+    year: str
+    previous: str  # the id of the check compared with
+    new: list[FindingOut]
+    fixed: list[FindingOut]
+
+
+def _finding_out(finding: models.Finding) -> FindingOut:
+    return FindingOut(rule=finding.rule, severity=finding.severity, title=finding.title, message=finding.message,
+                      place=finding.place, file_name=finding.document.file_name)
+
+
+@router.get("/checks/{check_id}/changes", summary="与同一单位同一年度上次检查相比新增和已改正的问题")
+def get_changes(session: DatabaseSession, check_id: str) -> list[ChangesOut]:
+    return [ChangesOut(unit=c.unit, year=c.year, previous=c.previous.id, new=[_finding_out(f) for f in c.new],
+                       fixed=[_finding_out(f) for f in c.fixed])
+            for c in changes_since_last(session, existing_check(session, check_id))]
 
 
 @router.get("/checks/{check_id}/report", summary="JSON 报告（与 budgetlint check --format json 相同）",
