@@ -288,6 +288,23 @@ def test_texts_from_the_upload_are_escaped_on_the_pages(service):
         assert "<b>单位" not in page and "&lt;b&gt;单位" in page
 
 
+def test_pages_show_times_on_the_servers_clock_and_the_api_in_utc(service, monkeypatch):
+    from datetime import datetime
+
+    from validator.web.pages import templates
+
+    monkeypatch.setenv("TZ", "Asia/Shanghai")
+    time.tzset()
+    try:
+        assert templates.env.filters["local_time"](datetime(2026, 12, 7, 4, 0)) == "2026-12-07 12:00"  # stored UTC
+        service.upload(example_upload())
+        created = service.client.get("/api/checks").json()[0]["created"]
+        assert created.endswith(("Z", "+00:00"))
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+
+
 # -- zip archives and limits ----------------------------------------------------------------------------
 
 def zip_of(*entries, compression=zipfile.ZIP_DEFLATED):

@@ -53,7 +53,7 @@ def check_out(check: models.Check) -> CheckOut:
                              error=d.error,
                              annotated=f"/checks/{check.id}/annotated/{d.id}" if done and annotated_name(d) else None)
                  for d in check.documents]
-    return CheckOut(id=check.id, created=check.created, state=check.state,
+    return CheckOut(id=check.id, created=models.utc(check.created), state=check.state,
                     files_done=sum(d.state == models.DONE for d in check.documents), files=len(check.documents),
                     errors=check.errors, warnings=check.warnings, infos=check.infos, page=f"/checks/{check.id}",
                     report=f"/api/checks/{check.id}/report" if done else None, documents=documents)

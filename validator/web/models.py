@@ -5,7 +5,7 @@ The migrations in migrations/versions create exactly these; a change here needs 
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timezone
 
 from sqlalchemy import DateTime, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -16,6 +16,11 @@ QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
 
 class Base(DeclarativeBase):
     pass
+
+
+def utc(moment: datetime) -> datetime:
+    """A stored time, which is UTC; SQLite gives it back without its time zone."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
 class Check(Base):

@@ -27,6 +27,8 @@ templates = Jinja2Templates(env=Environment(loader=PackageLoader("validator.web"
                                             undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True))
 templates.env.globals.update(severity_words=SEVERITY_WORDS, state_words={
     models.QUEUED: "排队中", models.RUNNING: "检查中", models.DONE: "已完成", models.FAILED: "出错"})
+# Times as the clerk's clock shows them (the server's time zone: a county's server is in China)
+templates.env.filters["local_time"] = lambda moment: models.utc(moment).astimezone().strftime("%Y-%m-%d %H:%M")
 DatabaseSession = Annotated[Session, Depends(database_session)]
 Settings = Annotated[ServiceSettings, Depends(service_settings)]
 # The report is the checker's own page, shown in a sandboxed frame: its inline style and script run, nothing else
