@@ -8,7 +8,6 @@ binaries are installed.
 """
 
 import io
-import json
 import os
 import pwd
 import re
