@@ -373,6 +373,8 @@ def test_uploads_over_the_size_or_count_limit_and_unknown_types_are_refused(tmp_
     with TestClient(app) as client:
         service = Service(client, settings, app)
         too_large = service.upload(("big.txt", b"x" * 60_000))
+        assert too_large.status_code == 413 and "上传内容超过上限 50,000 字节" in too_large.text
+        too_large = client.post("/api/checks", files=[("files", ("big.txt", b"x" * 60_000))])
         assert too_large.status_code == 413 and "50,000" in too_large.json()["detail"]
         one_too_large = service.upload(("big.txt", b"x" * 30_000))
         assert one_too_large.status_code == 400 and "20,000" in one_too_large.text

@@ -16,7 +16,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from fastapi import HTTPException, Request
-from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 
 from .settings import ServiceSettings
 
@@ -67,17 +67,17 @@ def _too_large(request: Request, settings: ServiceSettings) -> Response | None:
     length = request.headers.get("content-length")
     if length is None:
         if request.headers.get("transfer-encoding"):
-            return JSONResponse({"detail": "请求须给出 Content-Length"}, 411)
+            return _refusal(request, "请求须给出 Content-Length", 411)
         return None
     if not length.isdigit() or int(length) > settings.max_upload_bytes:
-        return JSONResponse({"detail": f"上传内容超过上限 {settings.max_upload_bytes:,} 字节"}, 413)
+        return _refusal(request, f"上传内容超过上限 {settings.max_upload_bytes:,} 字节，请分批上传", 413)
     return None
 
 
 def _foreign_origin(request: Request) -> Response | None:
     origin = request.headers.get("origin")
     if request.method in UNSAFE_METHODS and origin is not None and urlsplit(origin).netloc != request.url.netloc:
-        return JSONResponse({"detail": "拒绝来自其他网站的请求"}, 403)
+        return _refusal(request, "拒绝来自其他网站的请求", 403)
     return None
 
 
@@ -92,3 +92,10 @@ def _not_allowed(request: Request, settings: ServiceSettings) -> Response | None
         return JSONResponse({"detail": "需要访问口令（请求头 Authorization: Bearer 口令）"}, 401,
                             headers={"WWW-Authenticate": "Bearer"})
     return RedirectResponse("/login", 303)
+
+
+def _refusal(request: Request, message: str, status: int) -> Response:
+    """JSON for the API (as FastAPI's own errors), the message as text for a form sent from a page."""
+    if request.url.path.startswith("/api/"):
+        return JSONResponse({"detail": message}, status)
+    return PlainTextResponse(message, status)
