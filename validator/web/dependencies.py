@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Annotated
 
-from fastapi import HTTPException, Request
+from fastapi import Depends, HTTPException, Request
 from sqlalchemy.orm import Session
 
 from . import models
@@ -18,6 +19,10 @@ def database_session(request: Request) -> Iterator[Session]:
 
 def service_settings(request: Request) -> ServiceSettings:
     return request.app.state.settings
+
+
+DatabaseSession = Annotated[Session, Depends(database_session)]
+Settings = Annotated[ServiceSettings, Depends(service_settings)]
 
 
 def existing_check(session: Session, check_id: str) -> models.Check:

@@ -5,21 +5,17 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, File, Form, HTTPException, UploadFile
+from fastapi import APIRouter, File, Form, HTTPException, UploadFile
 from fastapi.responses import FileResponse, Response
 from pydantic import BaseModel
-from sqlalchemy.orm import Session
 
 from . import models
 from .checks import checks_matching, delete_check, queue_check
-from .dependencies import database_session, existing_check, service_settings
+from .dependencies import DatabaseSession, Settings, existing_check
 from .results import DOWNLOADS, annotated_name, changes_since_last
-from .settings import ServiceSettings
 from .uploads import Received, UploadRefused
 
 router = APIRouter(prefix="/api", tags=["检查"])
-DatabaseSession = Annotated[Session, Depends(database_session)]
-Settings = Annotated[ServiceSettings, Depends(service_settings)]
 
 
 class DocumentOut(BaseModel):

@@ -6,20 +6,18 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, UploadFile
+from fastapi import APIRouter, File, Form, HTTPException, Request, UploadFile
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, PackageLoader, StrictUndefined
-from sqlalchemy.orm import Session
 
 from ..findings import SEVERITY_WORDS
 from . import models
 from .checks import checks_matching, delete_check, filter_choices, queue_check
-from .dependencies import database_session, existing_check, service_settings
+from .dependencies import DatabaseSession, Settings, existing_check
 from .json_api import check_out
 from .results import DOWNLOADS, annotated_name, changes_since_last
 from .security import csrf_token, require_csrf, token_matches
-from .settings import ServiceSettings
 from .uploads import Received, UploadRefused
 
 router = APIRouter(include_in_schema=False)
@@ -29,8 +27,6 @@ templates.env.globals.update(severity_words=SEVERITY_WORDS, state_words={
     models.QUEUED: "排队中", models.RUNNING: "检查中", models.DONE: "已完成", models.FAILED: "出错"})
 # Times as the clerk's clock shows them (the server's time zone: a county's server is in China)
 templates.env.filters["local_time"] = lambda moment: models.utc(moment).astimezone().strftime("%Y-%m-%d %H:%M")
-DatabaseSession = Annotated[Session, Depends(database_session)]
-Settings = Annotated[ServiceSettings, Depends(service_settings)]
 # The report is the checker's own page, shown in a sandboxed frame: its inline style and script run, nothing else
 REPORT_POLICY = ("default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:; "
                  "frame-ancestors 'self'; sandbox allow-scripts")
