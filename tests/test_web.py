@@ -282,9 +282,11 @@ def test_one_unreadable_file_does_not_stop_the_others(service):
 def test_texts_from_the_upload_are_escaped_on_the_pages(service):
     check_id = service.uploaded(("<img src=x onerror=alert(1)>.yaml", EXAMPLE.read_bytes()), unit="<b>单位</b>",
                                 year="2023")
-    for page in (service.client.get("/checks").text, service.client.get(f"/checks/{check_id}").text):
+    for response in (service.client.get("/checks"), service.client.get(f"/checks/{check_id}")):
+        page = response.text
         assert "<img src=x" not in page and "&lt;img src=x onerror=alert(1)&gt;.yaml" in page
         assert "<b>单位" not in page and "&lt;b&gt;单位" in page
+        assert "default-src 'self'" in response.headers["content-security-policy"], "and no inline script would run"
 
 
 def test_pages_show_times_on_the_servers_clock_and_the_api_in_utc(service, monkeypatch):
