@@ -291,6 +291,11 @@ def test_the_wheel_carries_the_templates(tmp_path):
     assert {"validator/reporters/templates/report.html.j2", "validator/reporters/templates/report.css"} <= templates
     assert templates <= names
     assert "\nRequires-Dist: jinja2" in metadata
+    # the web service's templates, scripts and migrations too (a missing one breaks only `budgetlint serve`)
+    web = ROOT / "validator" / "web"
+    shipped = {p.relative_to(ROOT).as_posix() for p in web.rglob("*") if p.is_file() and "__pycache__" not in p.parts}
+    assert {"validator/web/migrations/env.py", "validator/web/templates/upload.html.j2"} <= shipped <= names
+    assert "\nProvides-Extra: web" in metadata
 
 
 def test_cli_writes_the_html_report(tmp_path, mutated):

@@ -2,4 +2,5 @@
 
 from .cli import main
 
-main(prog_name="budgetlint")
+if __name__ == "__main__":  # not when a spawned worker process (budgetlint serve) imports this module again
+    main(prog_name="budgetlint")

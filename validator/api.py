@@ -82,10 +82,10 @@ def check(paths: Iterable[Path | str], options: CheckOptions | None = None, *, j
         else:
             _check_here(files, FileChecker(options, rules), done, progress)
     except KeyboardInterrupt:
-        report = _merged(done, rules, options.keep_documents)
+        report = merged_report(done, rules, options.keep_documents)
         report.not_checked = [str(path) for index, path in enumerate(files) if index not in done]
         raise Interrupted(report) from None
-    report = _merged(done, rules, options.keep_documents)
+    report = merged_report(done, rules, options.keep_documents)
     if options.compare_documents:
         _compare_documents(report, [outcome for _, outcome in sorted(done.items())], rules, options)
     return report
@@ -100,7 +100,8 @@ def _check_here(files: list[Path], checker: FileChecker, done: dict[int, FileOut
             progress(len(done), len(files), str(path))
 
 
-def _merged(outcomes: dict[int, FileOutcome], rules: list[Rule], keep_documents: bool) -> Report:
+def merged_report(outcomes: dict[int, FileOutcome], rules: list[Rule], keep_documents: bool = False) -> Report:
+    """One report of the files' outcomes (input position -> outcome), in input order."""
     report = Report(version=__version__, rules={READ_RULE: READ_RULE_INFO, **{r.id: _rule_info(r) for r in rules}})
     for _, outcome in sorted(outcomes.items()):
         report.files.append(outcome.result)

@@ -426,6 +426,33 @@ def show_config(config_path: Path | None, output_format: str) -> None:
 
 
 @main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path, exists=True))
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="监听的地址；不是本机地址时必须设置访问口令（--token）。")
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True, help="监听的端口。")
+@click.option("--data", "data", type=click.Path(path_type=Path, file_okay=False), default=Path("budgetlint-data"),
+              show_default=True, help="保存上传文件、报告和（默认的）SQLite 数据库的目录。")
+@click.option("--database", "database_url", metavar="URL",
+              help="数据库地址，如 postgresql+psycopg://用户:密码@主机/库名（默认：数据目录中的 SQLite）。")
+@click.option("--token", envvar="BUDGETLINT_TOKEN", help="访问口令（也可用环境变量 BUDGETLINT_TOKEN）；设置后每个请求都须带上。")
+def serve(paths: tuple[Path, ...], host: str, port: int, data: Path, database_url: str | None,
+          token: str | None) -> None:
+    """网页服务：上传文件检查、查看报告和历史（需要 pip install 'budgetlint[web]'）。给出的文件或文件夹在启动时排队检查。"""
+    try:
+        from .web.server import serve as run_service
+        from .web.settings import ExposedWithoutToken, ServiceSettings
+        from .web.uploads import UploadRefused
+    except ImportError as error:  # the web extra is not installed
+        click.echo(f"网页服务需要额外的依赖（缺少 {error.name}）：pip install 'budgetlint[web]'", err=True)
+        sys.exit(2)
+    try:
+        run_service(ServiceSettings(data, database_url, host, token or None), port, paths)
+    except (ExposedWithoutToken, UploadRefused) as error:
+        click.echo(f"用法错误：{error}", err=True)
+        sys.exit(2)
+
+
+@main.command()
 @click.argument("path", type=click.Path(path_type=Path, exists=True, dir_okay=False))
 @click.option("--to", "target", type=click.Choice(["yaml", "json"]), default="yaml", show_default=True)
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="写入文件而不是标准输出。")
