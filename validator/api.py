@@ -100,7 +100,7 @@ def _check_here(files: list[Path], checker: FileChecker, done: dict[int, FileOut
             progress(len(done), len(files), str(path))
 
 
-def merged_report(outcomes: dict[int, FileOutcome], rules: list[Rule], keep_documents: bool = False) -> Report:
+def merged_report(outcomes: dict[int, FileOutcome], rules: list[Rule], keep_documents: bool) -> Report:
     """One report of the files' outcomes (input position -> outcome), in input order."""
     report = Report(version=__version__, rules={READ_RULE: READ_RULE_INFO, **{r.id: _rule_info(r) for r in rules}})
     for _, outcome in sorted(outcomes.items()):

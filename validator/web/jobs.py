@@ -100,7 +100,7 @@ def _run(check_ids: list[str], settings: ServiceSettings, make_session: sessionm
     check_in_parallel(paths, options, settings.jobs, outcomes, progress)
     for check_id in check_ids:
         own = {i: outcome for i, outcome in outcomes.items() if documents[i].check_id == check_id}
-        report = merged_report(own, rules)
+        report = merged_report(own, rules, options.keep_documents)
         relabel(report, {str(paths[i]): documents[i].file_name for i in own})
         folder = settings.checks_folder / check_id
         write_reports(report, folder)
