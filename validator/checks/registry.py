@@ -13,6 +13,7 @@ from . import (
     empty_table_note,
     garbled,
     grade,
+    paired_marks,
     reader_problems,
     rollup,
     tables_present,
@@ -23,7 +24,8 @@ from .common import CheckKind, RuleRun, Strict
 
 CHECK_KINDS: dict[str, CheckKind] = {kind.name: kind for kind in (
     assertion.KIND, rollup.KIND, garbled.KIND, reader_problems.KIND, tables_present.KIND, empty_table_note.KIND,
-    text_pattern.KIND, uncached_formulas.KIND, claim.KIND, grade.KIND)}
+    text_pattern.KIND, uncached_formulas.KIND, claim.KIND, grade.KIND,
+    paired_marks.KIND)}
 
 
 class UnknownCheckKindError(LookupError):
