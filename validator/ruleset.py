@@ -39,8 +39,8 @@ from .yamlnodes import first_problem, line_of, load_rule_yaml
 
 # What a grouped finding's message may name (see Grouping).
 GROUP_PLACEHOLDERS = frozenset({"count", "places", "pages", "table"})
-# Files beside the rules that hold data, not rules: the table catalogue and the claims' vocabulary.
-DATA_FILES = (*BUILTIN_CATALOGUE_FILES, "vocabulary.yaml")
+# Files beside the rules that hold data, not rules: the table catalogue, the claims' vocabulary, the subject names.
+DATA_FILES = (*BUILTIN_CATALOGUE_FILES, "vocabulary.yaml", "subjects.yaml")
 
 
 class ExampleTable(_Strict):

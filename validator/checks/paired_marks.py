@@ -1,7 +1,8 @@
 """`kind: paired_marks`: a quotation mark or bracket opened in a paragraph and never closed there, or
 closed without being opened.
 
-Judged per paragraph (validator.paragraphs). A quotation running over a sentence end at a line end
+Judged per paragraph, the lines joined as the claims join them (a table row printed as text is no
+paragraph). A quotation running over a sentence end at a line end
 splits into two paragraphs: a mark left open in one and closed in the next is one pair, not two
 problems. A family of marks the document never prints both halves of (a text layer that maps both
 quotation marks to one glyph) is not judged. Full- and half-width brackets pair with each other
@@ -15,7 +16,8 @@ from collections.abc import Iterator
 from typing import Literal
 
 from ..findings import Finding, Location
-from ..paragraphs import Paragraph, paragraphs
+from ..claims.figures import at_column
+from ..claims.paragraphs import Paragraph, joined
 from .common import CheckKind, RuleRun, Strict
 
 # family name -> (opening marks, closing marks)
@@ -23,6 +25,7 @@ FAMILIES = {"引号": ("“", "”"), "单引号": ("‘", "’"), "括号": ("�
             "方括号": ("【[", "】]")}
 # "1）", "a)", "十)" opening an item: a closing bracket that closes nothing
 _LIST_NUMBER = re.compile(r"(?:^|(?<=[。；;：:，,]))[0-9A-Za-z一二三四五六七八九十]{1,2}[)）]")
+_WORDS = re.compile(r"[\u4e00-\u9fff]")
 _SNIPPET = 12  # characters of text after the mark that the finding quotes
 
 
@@ -34,12 +37,13 @@ def evaluate(check: PairedMarksCheck, run: RuleRun) -> Iterator[Finding]:
     printed = "".join(line.text for line in run.document.text)
     families = {name: marks for name, marks in FAMILIES.items()
                 if any(m in printed for m in marks[0]) and any(m in printed for m in marks[1])}
-    found = list(paragraphs(run.document))
-    unpaired = [_unpaired(p.text, families) for p in found]
+    found = [p for p in joined(run.document.text) if "\t" not in p.pieces[0][1].text]
+    texts = [p.text for p in found]
+    unpaired = [_unpaired(text, families) for text in texts]
     for index, (paragraph, marks) in enumerate(zip(found, unpaired, strict=True)):
         run.outcome.evaluated += 1
         for offset, name, opening in marks:
-            if _paired_across(unpaired, index, name, opening):
+            if _paired_across(texts, unpaired, index, name, opening):
                 continue
             yield _finding(run, paragraph, offset, name, opening)
     if run.outcome.evaluated == 0:
@@ -64,10 +68,15 @@ def _unpaired(text: str, families: dict[str, tuple[str, str]]) -> list[tuple[int
     return sorted(left)
 
 
-def _paired_across(unpaired: list[list[tuple[int, str, bool]]], index: int, name: str, opening: bool) -> bool:
-    """A mark left open closed in the next paragraph, or a closing one opened in the previous."""
-    other = index + 1 if opening else index - 1
-    if not 0 <= other < len(unpaired):
+def _paired_across(texts: list[str], unpaired: list[list[tuple[int, str, bool]]], index: int, name: str,
+                   opening: bool) -> bool:
+    """A mark left open closed in the next paragraph, or a closing one opened in the previous; a page
+    number ("- 16 -") between them is no paragraph."""
+    step = 1 if opening else -1
+    other = index + step
+    while 0 <= other < len(texts) and not _WORDS.search(texts[other]):
+        other += step
+    if not 0 <= other < len(texts):
         return False
     return any(family == name and is_opening != opening for _, family, is_opening in unpaired[other])
 
@@ -76,7 +85,7 @@ def _finding(run: RuleRun, paragraph: Paragraph, offset: int, name: str, opening
     text = paragraph.text
     snippet = text[offset:offset + _SNIPPET] if opening else text[max(0, offset - _SNIPPET + 1):offset + 1]
     mark = text[offset]
-    location = Location(value=snippet.strip(), source=paragraph.source_at(offset))
+    location = Location(value=snippet.strip(), source=at_column(*paragraph.locate(offset)))
     missing = "后面没有对应的后" if opening else "前面没有对应的前"
     return run.finding([location], text=snippet.strip(), reason=f"{name}“{mark}”{missing}{name}")
 

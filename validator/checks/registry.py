@@ -16,6 +16,7 @@ from . import (
     paired_marks,
     reader_problems,
     rollup,
+    subject_names,
     tables_present,
     text_pattern,
     uncached_formulas,
@@ -25,7 +26,7 @@ from .common import CheckKind, RuleRun, Strict
 CHECK_KINDS: dict[str, CheckKind] = {kind.name: kind for kind in (
     assertion.KIND, rollup.KIND, garbled.KIND, reader_problems.KIND, tables_present.KIND, empty_table_note.KIND,
     text_pattern.KIND, uncached_formulas.KIND, claim.KIND, grade.KIND,
-    paired_marks.KIND)}
+    paired_marks.KIND, subject_names.KIND)}
 
 
 class UnknownCheckKindError(LookupError):

@@ -1,0 +1,67 @@
+"""Whose document it is and for which year, as its cover says: the unit named on the cover
+("预算单位：上海市普陀区商务委员会", "江苏省政协办公厅 2017 年度部门预算") and the year of its title.
+
+The cover is the text before the 目录 (at most its first 12 lines), or the first three lines of a
+document without one. Nothing is guessed: a cover that does not name a unit gives None.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from .model import Document, TextLine
+
+_COVER_LINES = 12
+_TITLE_LINES = 3
+_CONTENTS = re.compile(r"^\s*目\s*录\s*$")
+_YEAR = re.compile(r"(20\d\d)\s*年")
+# 预算主管部门：…, 预算单位：…, 部 门:…, 编制单位：…
+_NAMED = re.compile(r"^(?:预算主管部门|预算单位|部\s*门|单\s*位|编制部门|编制单位|部门名称|单位名称)\s*[:：]\s*(\S.*?)\s*$")
+# 江苏省政协办公厅 2017 年度部门预算, 2017 年度江苏省高级人民法院部门预算公开, 上海市普陀区社会福利院2024年单位预算
+_TITLE = re.compile(r"^(?:(?P<before>.+?)(?:20\d\d)年度?(?:区级|市级|省级)?(?:部门|单位)(?:预算|决算)"
+                    r"|(?:20\d\d)年度?(?P<after>.+?)(?:部门|单位)?(?:预算|决算)(?:公开)?)$")
+# what a unit's name ends with (a district alone, 上海市普陀区, names no unit)
+_UNIT_END = re.compile(r"(?:厅|局|委员会|委|办公室|办|院|部|处|中心|所|站|馆|会|团|校|学|队|社|街道办事处|事处|政府|公司|室|本级[)）]?)$")
+
+
+def cover(document: Document) -> list[TextLine]:
+    lines = document.text[:_COVER_LINES]
+    end = next((i for i, line in enumerate(lines) if _CONTENTS.match(line.text)), None)
+    return lines[:end] if end is not None else lines[:_TITLE_LINES]
+
+
+def document_year(document: Document) -> int | None:
+    """The year of the document's title (a 2026 budget, a 2024 决算), or None."""
+    for line in cover(document):
+        match = _YEAR.search(line.text)
+        if match:
+            return int(match.group(1))
+    for table in document.tables:
+        match = _YEAR.match(compact(table.title))
+        if match:
+            return int(match.group(1))
+    return None
+
+
+def cover_unit(document: Document) -> tuple[str, TextLine] | None:
+    """The unit the cover names and the line naming it (the first line of a title run over lines)."""
+    lines = cover(document)
+    for line in lines:
+        match = _NAMED.match(compact(line.text))
+        if match and _UNIT_END.search(match.group(1)):
+            return match.group(1), line
+    for start in range(len(lines)):
+        title = "".join(compact(line.text) for line in lines[start:start + 3])
+        for end in range(len(title), 0, -1):
+            match = _TITLE.match(title[:end])
+            if match:
+                name = match.group("before") or match.group("after")
+                return (name, lines[start]) if name and _UNIT_END.search(name) else None
+    return None
+
+
+def compact(text: str) -> str:
+    """NFKC without spaces (a PDF's text layer spaces figures out): names compare as printed otherwise,
+    与 and 和 apart."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
