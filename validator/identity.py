@@ -9,10 +9,20 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
 
-from .model import Document, TextLine
+from .model import Document, Source, Table, TextLine
 
 _COVER_LINES = 12
+_HEADING_CHARS = 40
+_SENTENCE = re.compile(r"[，。；,;]")
+_LEADERS = re.compile(r"[…·.．]{2,}\s*\d*\s*$")
+_HEADING_UNIT = re.compile(
+    r"^(?:第[一二三四五六七八九十]+部分)?(?:"
+    r"(?P<name>[^\d]+?)(?P<year>20\d\d)年度?(?:区级|市级|省级)?(?:部门|单位)(?:预算|决算)(?:表|公开|情况说明|编制说明)?"
+    r"|(?P<year2>20\d\d)年度?(?P<after>[^\d]+?)(?:部门|单位)(?:预算|决算)(?:公开)?"
+    r")$|^第[一二三四五六七八九十]+部分(?P<part>[^\d]+?)(?:部门|单位)?概况$")
 _TITLE_LINES = 3
 _CONTENTS = re.compile(r"^\s*目\s*录\s*$")
 _YEAR = re.compile(r"(20\d\d)\s*年")
@@ -59,6 +69,40 @@ def cover_unit(document: Document) -> tuple[str, TextLine] | None:
                 name = match.group("before") or match.group("after")
                 return (name, lines[start]) if name and _UNIT_END.search(name) else None
     return None
+
+
+@dataclass(frozen=True)
+class Heading:
+    text: str
+    source: Source
+    table: Table | None  # the table it titles
+    on_cover: bool = False
+
+
+def headings(document: Document) -> Iterator[Heading]:
+    """The document's headings as printed: table titles, and lines of prose that are no sentence
+    (short, without ，。；) — the cover, the 目录 (leader dots and page numbers left out), part titles."""
+    for table in document.tables:
+        yield Heading(table.title, table.source, table)
+    on_cover = len(cover(document))
+    for index, line in enumerate(document.text):
+        text = _LEADERS.sub("", line.text).strip()
+        if text and "\t" not in text and len(compact(text)) <= _HEADING_CHARS and not _SENTENCE.search(text):
+            yield Heading(text, line.source, None, index < on_cover)
+
+
+def heading_unit(heading: str) -> tuple[str, int | None] | None:
+    """The unit a part or document title names, with its year: 第二部分 江苏省政协办公厅 2017 年度部门预算表,
+    第一部分 中共上海市普陀区委社会工作部概况 (no year); None for any other heading."""
+    text = compact(heading)
+    match = _HEADING_UNIT.match(text)
+    if not match:
+        return None
+    name = match.group("name") or match.group("after") or match.group("part")
+    year = match.group("year") or match.group("year2")
+    if not name or len(name) < 4 or not _UNIT_END.search(name):
+        return None
+    return name, int(year) if year else None
 
 
 def compact(text: str) -> str:
