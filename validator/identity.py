@@ -31,6 +31,7 @@ _NAMED = re.compile(r"^(?:预算主管部门|预算单位|部\s*门|单\s*位|�
 # 江苏省政协办公厅 2017 年度部门预算, 2017 年度江苏省高级人民法院部门预算公开, 上海市普陀区社会福利院2024年单位预算
 _TITLE = re.compile(r"^(?:(?P<before>.+?)(?:20\d\d)年度?(?:区级|市级|省级)?(?:部门|单位)(?:预算|决算)"
                     r"|(?:20\d\d)年度?(?P<after>.+?)(?:部门|单位)?(?:预算|决算)(?:公开)?)$")
+_SORT_WORDS = re.compile(r"(?:预算|决算)(?:公开)?")
 # what a unit's name ends with (a district alone, 上海市普陀区, names no unit)
 _UNIT_END = re.compile(r"(?:厅|局|委员会|委|办公室|办|院|部|处|中心|所|站|馆|会|团|校|学|队|社|街道办事处|事处|政府|公司|室|本级[)）]?)$")
 
@@ -61,13 +62,14 @@ def cover_unit(document: Document) -> tuple[str, TextLine] | None:
         match = _NAMED.match(compact(line.text))
         if match and _UNIT_END.search(match.group(1)):
             return match.group(1), line
-    for start in range(len(lines)):
-        title = "".join(compact(line.text) for line in lines[start:start + 3])
-        for end in range(len(title), 0, -1):
+    titles = [line for line in lines if len(compact(line.text)) <= _HEADING_CHARS]  # a cover's lines are short
+    for start in range(len(titles)):
+        title = "".join(compact(line.text) for line in titles[start:start + 3])
+        for end in reversed([m.end() for m in _SORT_WORDS.finditer(title)]):
             match = _TITLE.match(title[:end])
             if match:
                 name = match.group("before") or match.group("after")
-                return (name, lines[start]) if name and _UNIT_END.search(name) else None
+                return (name, titles[start]) if name and _UNIT_END.search(name) else None
     return None
 
 
