@@ -1,7 +1,7 @@
 """`kind: subject_names`: the names a document gives its 功能分类/经济分类 subjects (validator.subject_mentions)
 against each other and against the classification of its year (validator.subjects).
 
-`aspect: conflicting`: one code carrying two names in one document (tables and prose). The name the
+`aspect: conflicting`: one code of the catalogue carrying two names in one document (tables and prose). The name the
 classification gives the code, else the one printed most, is taken as meant; a retired name is left to
 `retired`. `aspect: retired`: a name a reform retired before the document's year (the year of its
 title; none, no judgement), with its code where printed. A code or name the catalogue does not hold
@@ -40,7 +40,7 @@ def _conflicting(run: RuleRun, found: list[Mention], year: int | None) -> Iterat
     catalogue = subjects()
     by_code: dict[str, list[tuple[str, Mention]]] = {}
     for mention in found:
-        if mention.code and not (year and catalogue.retired_in(mention.name, year, mention.code)):
+        if mention.code in catalogue.current and not (year and catalogue.retired_in(mention.name, year, mention.code)):
             by_code.setdefault(mention.code, []).append((same_name_key(mention.name), mention))
     for code, named_as in by_code.items():
         run.outcome.evaluated += 1
