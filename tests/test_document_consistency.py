@@ -110,6 +110,11 @@ def test_a_budget_comparing_with_a_year_other_than_the_last_is_reported(tmp_path
     assert "2026年预算应与2025年比较" in finding.message
 
 
+def test_a_sentence_about_another_years_figures_may_compare_with_that_year(tmp_path):
+    assert _findings(tmp_path, "DI-02", "上海市普陀区2026年区级部门预算",
+                     "2024年“三公”经费决算数比2024年预算减少1.20万元。") == []
+
+
 def test_a_unit_budget_whose_contents_say_department_is_reported(tmp_path):
     [finding] = _findings(tmp_path, "DI-03", "上海市普陀区2025年区级单位预算", "目 录", "四、部门预算编制说明",
                           "8．2025年预算单位一般公共预算基本支出部门预算经济分类预算表")
