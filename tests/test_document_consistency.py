@@ -1,6 +1,8 @@
 """One document, one identity, one name per subject, one value per amount, and text a reviewer would
 not send back: the document-consistency checks of issue 17 on small made-up disclosures."""
 
+import json
+
 import pytest
 
 from validator import api
@@ -129,3 +131,39 @@ def test_a_unit_budget_whose_contents_say_department_is_reported(tmp_path):
 def test_an_items_heading_amount_and_its_restatement_agree(tmp_path, text, reported):
     found = _findings(tmp_path, "DI-04", "2025年度部门预算", "（一）信息化运维项目 120万元", text)
     assert bool(found) == reported
+
+
+def _budget(tmp_path, sentence, amount_in_yuan, fund=None):
+    """A budget whose 编制说明 restates 2080506 and whose 功能分类 tables (in 元) print it."""
+    def table(title, amount):
+        return {"title": title, "meta": {"金额单位": "元"}, "grid": [
+            ["功能分类科目编码", "功能分类科目名称", "合计", "基本支出", "项目支出"],
+            ["208", "社会保障和就业支出", amount, amount, ""],
+            ["20805", "行政事业单位养老支出", amount, amount, ""],
+            ["2080506", "机关事业单位职业年金缴费支出", amount, amount, ""]]}
+    tables = [table("2025年部门一般公共预算支出功能分类预算表", amount_in_yuan)]
+    if fund:
+        tables.append(table("2025年部门政府性基金预算支出功能分类预算表", fund))
+    path = tmp_path / "预算.json"
+    path.write_text(json.dumps({"format": "budgetlint-document/1", "tables": tables,
+                                "text": ["上海市普陀区2025年区级部门预算", sentence]}, ensure_ascii=False), encoding="utf-8")
+    return api.check([path], select_ids=["DI-05"]).findings
+
+
+STATED = "7.“社会保障和就业支出（类）行政事业单位养老支出（款）机关事业单位职业年金缴费支出（项）”{}万元，主要用于缴纳职业年金。"
+
+
+def test_a_subjects_amount_in_the_budget_narrative_differs_from_its_function_table(tmp_path):
+    [finding] = _budget(tmp_path, STATED.format("887.36"), "873,617.00")
+    assert finding.severity == "warning" and finding.locations[0].value == "887.36万元"
+    assert "87.3617" in finding.message and finding.locations[1].code == "2080506"
+
+
+def test_the_narrative_may_give_the_general_budget_alone_or_all_appropriations(tmp_path):
+    assert _budget(tmp_path, STATED.format("87.36"), "873,617.00") == []
+    assert _budget(tmp_path, STATED.format("97.36"), "873,617.00", fund="100,000.00") == []
+
+
+def test_a_figure_cut_off_instead_of_rounded_is_only_a_note(tmp_path):
+    [finding] = _budget(tmp_path, STATED.format("87.70"), "877,080.00")
+    assert finding.severity == "info" and "应为 87.71" in finding.message

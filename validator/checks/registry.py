@@ -18,6 +18,7 @@ from . import (
     reader_problems,
     restated_amounts,
     rollup,
+    subject_amounts,
     subject_names,
     tables_present,
     text_pattern,
@@ -31,7 +32,7 @@ CHECK_KINDS: dict[str, CheckKind] = {kind.name: kind for kind in (
     assertion.KIND, rollup.KIND, garbled.KIND, reader_problems.KIND, tables_present.KIND, empty_table_note.KIND,
     text_pattern.KIND, uncached_formulas.KIND, claim.KIND, grade.KIND,
     paired_marks.KIND, subject_names.KIND, unit_name.KIND, year_references.KIND, heading_words.KIND,
-    restated_amounts.KIND)}
+    restated_amounts.KIND, subject_amounts.KIND)}
 
 
 class UnknownCheckKindError(LookupError):
