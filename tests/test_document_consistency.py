@@ -123,6 +123,12 @@ def test_a_unit_budget_whose_contents_say_department_is_reported(tmp_path):
     assert finding.locations[0].value == "部门预算" and finding.locations[0].source.line == 3
 
 
+def test_a_unit_budgets_narrative_saying_department_budget_arranges_is_reported_but_not_its_reform(tmp_path):
+    [finding] = _findings(tmp_path, "DI-03", "上海市2025年市级单位预算", "预算单位：上海市财政局",
+                          "深化部门预算改革，加强预算支出标准体系建设。", "2025年部门预算安排购置车辆0辆。")
+    assert finding.locations[0].value == "部门预算安排" and finding.locations[0].source.line == 4
+
+
 @pytest.mark.parametrize(("text", "reported"), [
     ("主要用于机房运维，安排信息化运维项目经费102万元。", True),
     ("2024年信息化运维项目经费102万元。", False),  # last year's amount

@@ -13,7 +13,7 @@ from . import (
     empty_table_note,
     garbled,
     grade,
-    heading_words,
+    level_words,
     paired_marks,
     reader_problems,
     restated_amounts,
@@ -31,7 +31,7 @@ from .common import CheckKind, RuleRun, Strict
 CHECK_KINDS: dict[str, CheckKind] = {kind.name: kind for kind in (
     assertion.KIND, rollup.KIND, garbled.KIND, reader_problems.KIND, tables_present.KIND, empty_table_note.KIND,
     text_pattern.KIND, uncached_formulas.KIND, claim.KIND, grade.KIND,
-    paired_marks.KIND, subject_names.KIND, unit_name.KIND, year_references.KIND, heading_words.KIND,
+    paired_marks.KIND, subject_names.KIND, unit_name.KIND, year_references.KIND, level_words.KIND,
     restated_amounts.KIND, subject_amounts.KIND)}
 
 
