@@ -10,7 +10,7 @@ runs back to the clause boundary before it, so a mention whose words begin with 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from .claims.figures import at_column
@@ -73,7 +73,7 @@ def _table_mentions(table: Table) -> Iterator[Mention]:
             yield Mention(name, row.code, row.level, place)
 
 
-def _marked(text: str, place_at) -> Iterator[Mention]:  # noqa: ANN001 (offset, value) -> Location
+def _marked(text: str, place_at: Callable[[int, str], Location]) -> Iterator[Mention]:
     codes: dict[int, str] = {}  # level -> the code last named at that level
     start = 0
     for marker in _MARKER.finditer(text):

@@ -19,7 +19,7 @@ from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from typing import Literal
 
 from ..claims.figures import at_column
-from ..claims.paragraphs import joined
+from ..claims.paragraphs import Paragraph, joined
 from ..findings import Finding, Location, Severity
 from ..interval import CellRef
 from ..model import Cell, Table
@@ -83,7 +83,7 @@ def _items(table: Table, column: str) -> dict[Key, tuple[Table, CellRef]]:
     return {k: v for k, v in items.items() if k not in twice}
 
 
-def _judge(check: SubjectAmountsCheck, run: RuleRun, paragraph, match: re.Match[str], stated: Amount,  # noqa: ANN001
+def _judge(check: SubjectAmountsCheck, run: RuleRun, paragraph: Paragraph, match: re.Match[str], stated: Amount,
            found: list[tuple[Table, CellRef]]) -> Iterator[Finding]:
     unit = _UNITS[match.group("unit")]
     step = Decimal(1).scaleb(-stated.decimals)

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from typing import Literal
 
 from ..claims.figures import at_column
-from ..claims.paragraphs import joined
+from ..claims.paragraphs import Paragraph, joined
 from ..findings import Finding, Location
 from ..identity import compact, document_year, heading_unit, headings
 from .common import CheckKind, RuleRun, Strict
@@ -88,7 +88,7 @@ def _heading_year(text: str, is_title: bool) -> int | None:
     return named[1] if named else None
 
 
-def _prose(run: RuleRun, paragraph, match: re.Match[str], reason: str) -> Finding:  # noqa: ANN001
+def _prose(run: RuleRun, paragraph: Paragraph, match: re.Match[str], reason: str) -> Finding:
     location = Location(value=match.group(0), source=at_column(*paragraph.locate(match.start())))
     return run.finding([location], text=match.group(0), reason=reason)
 
