@@ -42,6 +42,11 @@ def test_a_closing_bracket_never_opened_is_reported(tmp_path):
     assert "前面没有对应的前括号" in finding.message
 
 
+def test_a_quotation_running_over_whole_paragraphs_is_one_pair(tmp_path):
+    assert _findings(tmp_path, "D-08", "通知指出：“各单位要厉行节约。", "严控一般性支出。", "压减会议费。”",
+                     "因公出国（境）费0万元。") == []
+
+
 def test_marks_a_text_layer_never_prints_both_halves_of_are_not_judged(tmp_path):
     assert _findings(tmp_path, "D-08", "简称“三公“经费。") == []
 
@@ -60,6 +65,11 @@ def test_the_same_code_named_two_ways_blames_the_name_the_classification_does_no
                           "卫生健康支出（210类）行政事业单位医疗（11款）事业单位医疗（01项）5.00万元。")
     assert finding.locations[0].value == "事业单位医疗（01项）" and "2101101" in finding.message
     assert "行政单位医疗" in finding.message
+
+
+def test_a_name_the_text_layer_cut_short_is_the_name_it_begins(tmp_path):
+    assert _findings(tmp_path, "SUB-01", "2025年度部门预算", "行政事业单位医疗（21011款）行政单位医（2101101项）",
+                     "行政事业单位医疗（21011款）行政单位医疗（2101101项）20.00万元。") == []
 
 
 def test_a_retired_class_name_in_a_later_year_names_the_current_one(tmp_path):
@@ -98,6 +108,13 @@ def test_a_part_title_missing_the_beginning_of_the_units_name_is_reported(tmp_pa
     [finding] = _findings(tmp_path, "DI-01", "江苏省委办公厅 2017 年度部门预算", "目 录",
                           "第二部分 省委办公厅 2017 年度部门预算表")
     assert "少了开头的“江苏”" in finding.message
+
+
+def test_a_heading_whose_unit_line_holds_no_unit_name_is_no_finding():
+    from validator.checks.unit_name import difference
+
+    assert difference("上海市普陀区商务委员会", "万元", "单位") is None
+    assert difference("上海市普陀区商务委员会", "上海市普陀区财政局", "单位") == "是另一个单位的名称"
 
 
 def test_a_full_name_beside_its_abbreviation_and_another_unit_in_a_department_document_are_no_finding(tmp_path):

@@ -33,7 +33,7 @@ _TITLE = re.compile(r"^(?:(?P<before>.+?)(?:20\d\d)年度?(?:区级|市级|省�
                     r"|(?:20\d\d)年度?(?P<after>.+?)(?:部门|单位)?(?:预算|决算)(?:公开)?)$")
 _SORT_WORDS = re.compile(r"(?:预算|决算)(?:公开)?")
 # what a unit's name ends with (a district alone, 上海市普陀区, names no unit)
-_UNIT_END = re.compile(r"(?:厅|局|委员会|委|办公室|办|院|部|处|中心|所|站|馆|会|团|校|学|队|社|街道办事处|事处|政府|公司|室|本级[)）]?)$")
+UNIT_END = re.compile(r"(?:厅|局|委员会|委|办公室|办|院|部|处|中心|所|站|馆|会|团|校|学|队|社|街道办事处|事处|政府|公司|室|本级[)）]?)$")
 
 
 def cover(document: Document) -> list[TextLine]:
@@ -60,7 +60,7 @@ def cover_unit(document: Document) -> tuple[str, TextLine] | None:
     lines = cover(document)
     for line in lines:
         match = _NAMED.match(compact(line.text))
-        if match and _UNIT_END.search(match.group(1)):
+        if match and UNIT_END.search(match.group(1)):
             return match.group(1), line
     titles = [line for line in lines if len(compact(line.text)) <= _HEADING_CHARS]  # a cover's lines are short
     for start in range(len(titles)):
@@ -69,7 +69,7 @@ def cover_unit(document: Document) -> tuple[str, TextLine] | None:
             match = _TITLE.match(title[:end])
             if match:
                 name = match.group("before") or match.group("after")
-                return (name, titles[start]) if name and _UNIT_END.search(name) else None
+                return (name, titles[start]) if name and UNIT_END.search(name) else None
     return None
 
 
@@ -102,7 +102,7 @@ def heading_unit(heading: str) -> tuple[str, int | None] | None:
         return None
     name = match.group("name") or match.group("after") or match.group("part")
     year = match.group("year") or match.group("year2")
-    if not name or len(name) < 4 or not _UNIT_END.search(name):
+    if not name or len(name) < 4 or not UNIT_END.search(name):
         return None
     return name, int(year) if year else None
 

@@ -25,7 +25,7 @@ FAMILIES = {"引号": ("“", "”"), "单引号": ("‘", "’"), "括号": ("�
             "方括号": ("【[", "】]")}
 # "1）", "a)", "十)" opening an item: a closing bracket that closes nothing
 _LIST_NUMBER = re.compile(r"(?:^|(?<=[。；;：:，,]))[0-9A-Za-z一二三四五六七八九十]{1,2}[)）]")
-_WORDS = re.compile(r"[\u4e00-\u9fff]")
+_REACH = 3  # paragraphs a quotation may run over
 _SNIPPET = 12  # characters of text after the mark that the finding quotes
 
 
@@ -70,15 +70,17 @@ def _unpaired(text: str, families: dict[str, tuple[str, str]]) -> list[tuple[int
 
 def _paired_across(texts: list[str], unpaired: list[list[tuple[int, str, bool]]], index: int, name: str,
                    opening: bool) -> bool:
-    """A mark left open closed in the next paragraph, or a closing one opened in the previous; a page
-    number ("- 16 -") between them is no paragraph."""
+    """A mark left open closed in a later paragraph, or a closing one opened in an earlier: the nearest
+    paragraph (at most a few away) with an unpaired mark of its family decides; a quotation may run
+    over whole paragraphs, and a page number ("- 16 -") is none."""
     step = 1 if opening else -1
-    other = index + step
-    while 0 <= other < len(texts) and not _WORDS.search(texts[other]):
-        other += step
-    if not 0 <= other < len(texts):
-        return False
-    return any(family == name and is_opening != opening for _, family, is_opening in unpaired[other])
+    for other in range(index + step, index + step * (_REACH + 1), step):
+        if not 0 <= other < len(texts):
+            return False
+        marks = [is_opening for _, family, is_opening in unpaired[other] if family == name]
+        if marks:
+            return marks[0 if opening else -1] != opening
+    return False
 
 
 def _finding(run: RuleRun, paragraph: Paragraph, offset: int, name: str, opening: bool) -> Finding:

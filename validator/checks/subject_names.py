@@ -47,6 +47,8 @@ def _conflicting(run: RuleRun, found: list[Mention], year: int | None) -> Iterat
         exact = {key for key, mention in named_as if mention.exact}
         # a prose name read with words before it stands for the printed name it ends with
         keys = [key if mention.exact else next((k for k in exact if key.endswith(k)), None) for key, mention in named_as]
+        # a label the text layer cut short ("其他政府办公厅(室)及相关机构事务支") is the name it begins
+        keys = [max((k for k in exact if k.startswith(key)), key=len, default=key) if key else None for key in keys]
         places: dict[str, Mention] = {}
         for key, (_, mention) in zip(keys, named_as, strict=True):
             if key is not None:

@@ -15,7 +15,8 @@ from collections.abc import Iterator
 from typing import Literal
 
 from ..findings import Finding, Location
-from ..identity import compact, cover_unit, heading_unit, headings
+
+from ..identity import UNIT_END, compact, cover_unit, heading_unit, headings
 from .common import CheckKind, RuleRun, Strict
 
 _PARTY = ("中共", "中国共产党")  # a name with or without the party's name is one unit
@@ -55,11 +56,13 @@ def _named_units(run: RuleRun) -> Iterator[tuple[str, Location]]:
 
 def difference(cover_name: str, other: str, level: str) -> str | None:
     """What is wrong with `other` as the name of the unit on the cover, or None."""
+    if len(other) < _SHORTEST or not UNIT_END.search(other):
+        return None  # no unit's name (a 金额单位 read as 单位)
     if cover_name.startswith(other) or other.startswith(cover_name):
         return None  # the same name, cut short or run into the next word
     if cover_name.replace("与", "和") == other.replace("与", "和"):
         return "把“和”写成了“与”" if "与" in other else "把“与”写成了“和”"
-    if cover_name.endswith(other) and len(other) >= _SHORTEST and cover_name[:-len(other)] not in _PARTY:
+    if cover_name.endswith(other) and cover_name[:-len(other)] not in _PARTY:
         return f"少了开头的“{cover_name[:-len(other)]}”"
     if other.endswith(cover_name) or _abbreviates(cover_name, other) or _abbreviates(other, cover_name):
         return None
