@@ -28,6 +28,7 @@ _COMPARED = re.compile(r"(?:比|较|与|同)\s*(20\d\d)\s*年(?:度)?(?P<what>[^
                        r"(?:相比)?\s*[，,]?\s*(?:增加|减少|增长|下降|持平|上升|降低)")
 _YEAR_END = re.compile(r"截[至止]\s*(20\d\d)\s*年\s*12\s*月\s*31\s*日")
 _YEAR = re.compile(r"(20\d\d)\s*年")
+_LOOKBACK = 80  # characters before a comparison that may name the year its subject is of
 _OWN_BUDGET = re.compile(r"^(?:年初)?(?:预算|年初预算)")
 
 
@@ -75,7 +76,7 @@ def evaluate(check: YearReferencesCheck, run: RuleRun) -> Iterator[Finding]:
 def _subject_year(text: str, start: int) -> int | None:
     """The year the sentence's subject is of ("2024年决算数比2024年预算减少" in a 2026 budget speaks of
     2024), or None: the last year printed since the sentence began."""
-    sentence = text[:start].rsplit("。", 1)[-1]
+    sentence = text[max(0, start - _LOOKBACK):start].rsplit("。", 1)[-1]
     years = _YEAR.findall(sentence)
     return int(years[-1]) if years else None
 
