@@ -1,5 +1,6 @@
 """Whose document it is and for which year, as its cover says: the unit named on the cover
-("预算单位：上海市普陀区商务委员会", "江苏省政协办公厅 2017 年度部门预算") and the year of its title.
+("预算单位：上海市普陀区商务委员会", "江苏省政协办公厅 2017 年度部门预算") and the year of its title; and
+its headings (table titles, 目录, part titles), with the unit and year a part title names.
 
 The cover is the text before the 目录 (at most its first 12 lines), or the first three lines of a
 document without one. Nothing is guessed: a cover that does not name a unit gives None.

@@ -2,9 +2,9 @@
 closed without being opened.
 
 Judged per paragraph, the lines joined as the claims join them (a table row printed as text is no
-paragraph). A quotation running over a sentence end at a line end
-splits into two paragraphs: a mark left open in one and closed in the next is one pair, not two
-problems. A family of marks the document never prints both halves of (a text layer that maps both
+paragraph). A quotation running over a sentence end at a line end, or over whole paragraphs, splits
+into several: a mark left open in one and closed in one of the next few (a page number between them
+included) is one pair, not two problems. A family of marks the document never prints both halves of (a text layer that maps both
 quotation marks to one glyph) is not judged. Full- and half-width brackets pair with each other
 (“（300米深)” is balanced), and a list number's closing bracket ("1）", "a)") opens nothing.
 """
@@ -15,9 +15,9 @@ import re
 from collections.abc import Iterator
 from typing import Literal
 
-from ..findings import Finding, Location
 from ..claims.figures import at_column
 from ..claims.paragraphs import Paragraph, joined
+from ..findings import Finding, Location
 from .common import CheckKind, RuleRun, Strict
 
 # family name -> (opening marks, closing marks)
