@@ -42,9 +42,9 @@ from .yamlnodes import first_problem, line_of, load_rule_yaml
 
 # What a grouped finding's message may name (see Grouping).
 GROUP_PLACEHOLDERS = frozenset({"count", "places", "pages", "table"})
-# Files beside the rules that hold data, not rules: the table catalogue, the claims' vocabulary and
-# the parts of a disclosure.
-DATA_FILES = (*BUILTIN_CATALOGUE_FILES, "vocabulary.yaml", PARTS_FILE)
+# Files beside the rules that hold data, not rules: the table catalogue, the claims' vocabulary, the
+# parts of a disclosure and the subject names.
+DATA_FILES = (*BUILTIN_CATALOGUE_FILES, "vocabulary.yaml", PARTS_FILE, "subjects.yaml")
 
 
 class ExampleTable(_Strict):

@@ -14,18 +14,27 @@ from . import (
     empty_table_note,
     garbled,
     grade,
+    level_words,
+    paired_marks,
     reader_problems,
+    restated_amounts,
     rollup,
     structure,
+    subject_amounts,
+    subject_names,
     tables_present,
     text_pattern,
     uncached_formulas,
+    unit_name,
+    year_references,
 )
 from .common import CheckKind, RuleRun, Strict
 
 CHECK_KINDS: dict[str, CheckKind] = {kind.name: kind for kind in (
     assertion.KIND, rollup.KIND, garbled.KIND, reader_problems.KIND, tables_present.KIND, empty_table_note.KIND,
-    text_pattern.KIND, uncached_formulas.KIND, claim.KIND, grade.KIND, structure.KIND)}
+    text_pattern.KIND, uncached_formulas.KIND, claim.KIND, grade.KIND, structure.KIND,
+    paired_marks.KIND, subject_names.KIND, unit_name.KIND, year_references.KIND, level_words.KIND,
+    restated_amounts.KIND, subject_amounts.KIND)}
 # Kinds evaluated on two documents of a run (validator.cross_documents), never on one file
 PAIR_KINDS: dict[str, type[Strict]] = {"between_documents": between_documents.BetweenDocumentsCheck}
 

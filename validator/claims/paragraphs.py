@@ -114,11 +114,13 @@ def _continues(previous: TextLine, line: TextLine) -> bool:
 
 def paragraphs(lines: Iterable[TextLine]) -> Iterator[Paragraph]:
     """The lines joined into paragraphs, each read into sentences and figures."""
-    for paragraph in _joined(lines):
+    for paragraph in joined(lines):
         yield _prepare(paragraph)
 
 
-def _joined(lines: Iterable[TextLine]) -> Iterator[Paragraph]:
+def joined(lines: Iterable[TextLine]) -> Iterator[Paragraph]:
+    """The lines joined into paragraphs, not yet read into sentences and figures (a table row's cells
+    each a paragraph of its own)."""
     current: Paragraph | None = None
     previous: TextLine | None = None
     for line in lines:
