@@ -52,14 +52,14 @@ def evaluate(check: SubjectAmountsCheck, run: RuleRun) -> Iterator[Finding]:
         run.outcome.skip("文件中没有功能分类预算表")
         return
     for paragraph in joined(run.document.text):
-        items = list(_STATED.finditer(paragraph.text))
-        for match, following in zip(items, [*items[1:], None], strict=True):
+        stated = list(_STATED.finditer(paragraph.text))
+        for index, match in enumerate(stated):
             names = [n for n in _SPLIT.split(match.group("chain")) if n.strip()]
             if len(names) != 3:
                 continue
             key = tuple(same_name_key(n) for n in names)
             found = [items[key] for items in rows if key in items]
-            end = following.start() if following else len(paragraph.text)
+            end = stated[index + 1].start() if index + 1 < len(stated) else len(paragraph.text)
             statements = [match, *_RESTATED.finditer(paragraph.text, match.end(), end)]
             if not found or not all(isinstance(parse_number(m.group("amount")), Amount) for m in statements):
                 continue
