@@ -178,8 +178,14 @@ STATED = "7.“社会保障和就业支出（类）行政事业单位养老支�
 
 def test_a_subjects_amount_in_the_budget_narrative_differs_from_its_function_table(tmp_path):
     [finding] = _budget(tmp_path, STATED.format("887.36"), "873,617.00")
-    assert finding.severity == "warning" and finding.locations[0].value == "887.36万元"
-    assert "87.3617" in finding.message and finding.locations[1].code == "2080506"
+    assert finding.severity == "error" and finding.locations[0].value == "887.36万元"
+    assert "为 87.36 万元" in finding.message and finding.locations[1].code == "2080506"
+
+
+def test_an_items_restated_appropriation_is_judged_with_its_heading(tmp_path):
+    text = STATED.format("87.36") + "2024年预算执行数为80.00万元，2025年预算安排88.36万元，比2024年预算执行数增加10.45%。"
+    [finding] = _budget(tmp_path, text, "873,617.00")
+    assert [loc.value for loc in finding.locations[:finding.judged]] == ["88.36万元"]
 
 
 def test_the_narrative_may_give_the_general_budget_alone_or_all_appropriations(tmp_path):
