@@ -221,7 +221,7 @@ def test_the_embedded_report_is_the_html_report_with_the_findings_marked_and_san
     assert "with-mistakes.yaml" in response.text
 
 
-def test_downloads_json_sarif_csv_and_the_annotated_workbook(service, tmp_path):
+def test_downloads_json_sarif_csv_the_check_sheet_and_the_annotated_workbook(service, tmp_path):
     workbook = workbook_with_wrong_total(tmp_path)
     check_id = service.uploaded(("决算.xlsx", workbook.read_bytes()), example_upload())
     for name, marker in (("report.json", '"findings"'), ("report.sarif", '"runs"'), ("report.csv", "T1-01")):
@@ -235,6 +235,10 @@ def test_downloads_json_sarif_csv_and_the_annotated_workbook(service, tmp_path):
     import openpyxl
     book = openpyxl.load_workbook(io.BytesIO(annotated.content))
     assert book["公开01表"]["C33"].comment is not None, "the wrong total is marked"
+    checklist = service.client.get(f"/checks/{check_id}/checklist.xlsx")
+    assert checklist.status_code == 200 and "attachment" in checklist.headers["content-disposition"]
+    sheets = openpyxl.load_workbook(io.BytesIO(checklist.content)).sheetnames
+    assert (sheets[0], len(sheets), sheets[-1]) == ("汇总", 4, "全部问题"), sheets  # summary, a sheet per file, all findings
 
 
 def workbook_with_wrong_total(tmp_path):

@@ -19,12 +19,15 @@ from ..baseline import fingerprint
 from ..errors import ReadError
 from ..excel_annotation import ANNOTATABLE, annotate_workbook
 from ..findings import Report
-from ..reporters import REPORTERS
+from ..reporters import BINARY_REPORTERS, REPORTERS
 from . import models
 
-# Download name -> (reporter, media type); each is written once, when the check is done
-DOWNLOADS = {"report.json": ("json", "application/json"), "report.sarif": ("sarif", "application/sarif+json"),
-             "report.csv": ("csv", "text/csv"), "report.html": ("html", "text/html")}
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# Download name -> (reporter, media type, link text); each is written once, when the check is done
+DOWNLOADS = {"report.json": ("json", "application/json", "JSON"),
+             "report.sarif": ("sarif", "application/sarif+json", "SARIF"),
+             "report.csv": ("csv", "text/csv", "CSV"), "report.html": ("html", "text/html", "HTML"),
+             "checklist.xlsx": ("checklist", XLSX, "检查表")}
 
 
 def annotated_name(document: models.Document) -> str | None:
@@ -53,8 +56,11 @@ def relabel(report: Report, names: dict[str, str]) -> None:
 
 
 def write_reports(report: Report, folder: Path) -> None:
-    for name, (reporter, _) in DOWNLOADS.items():
-        (folder / name).write_text(REPORTERS[reporter](report, False), encoding="utf-8")
+    for name, (reporter, _, _) in DOWNLOADS.items():
+        if reporter in BINARY_REPORTERS:
+            (folder / name).write_bytes(BINARY_REPORTERS[reporter](report, False))
+        else:
+            (folder / name).write_text(REPORTERS[reporter](report, False), encoding="utf-8")
 
 
 def annotate(report: Report, document: models.Document, folder: Path) -> None:
