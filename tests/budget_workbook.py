@@ -110,3 +110,21 @@ def _fiscal_summary(sheet) -> None:
     _money(sheet, 8, [300000.35, 300000.35, None, None], first_column=4)
     _money(sheet, 9, [80000.40, 80000.40, None, None], first_column=4)
     _money(sheet, 21, [380000.75, 380000.75, None, None], first_column=4)
+
+
+def printed(workbook: Path) -> Path:
+    """The workbook printed to PDF by LibreOffice as a clerk prints it: every sheet landscape and fitted to
+    the page's width (the template's own setup cuts the wide tables in two). Needs `soffice`."""
+    import subprocess
+
+    from openpyxl.worksheet.properties import PageSetupProperties
+
+    book = openpyxl.load_workbook(workbook)
+    for sheet in book.worksheets:
+        sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+        sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
+        sheet.page_setup.orientation = "landscape"
+    book.save(workbook)
+    subprocess.run(["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(workbook.parent), str(workbook)],
+                   check=True, capture_output=True, timeout=300)
+    return workbook.with_suffix(".pdf")

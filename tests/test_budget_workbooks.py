@@ -2,10 +2,11 @@
 checks clean, the row-sum mistake reviewers found in a published 单位预算 is found at its row in both
 tables that carry it, and every amount changed by ±0.10 or ±1 is found at its cell."""
 
+import shutil
 from decimal import Decimal
 
 import pytest
-from budget_workbook import filled
+from budget_workbook import filled, printed
 
 from validator import api
 from validator.catalogue import builtin_catalogue
@@ -42,6 +43,19 @@ def test_a_total_that_repeats_the_basic_expenditure_is_found_at_its_row_in_both_
     report = api.check([path], select_ids=["B3-01", "B5-01"])
     blamed = sorted((f.rule, f.locations[0].source.sheet, f.locations[0].source.cell, f.locations[0].code) for f in report.findings)
     assert blamed == [("B3-01", "单位支出总表", "E11", "2050205"), ("B5-01", "单位一般公共预算拨款表", "E11", "2050205")]
+
+
+@pytest.mark.slow  # LibreOffice prints the workbooks
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
+def test_in_the_pdf_printed_from_the_workbook_the_mistake_is_found_at_its_row_in_both_tables(tmp_path):
+    (tmp_path / "clean").mkdir()
+    clean = printed(filled(tmp_path / "clean" / "单位预算.xlsx"))
+    assert api.check([clean], select_ids=list(BUDGET_RULES)).findings == []
+    mistaken = printed(filled(tmp_path / "单位预算.xlsx",
+                              {("单位支出总表", "E11"): 200000.25, ("单位一般公共预算拨款表", "E11"): 200000.25}))
+    report = api.check([mistaken], select_ids=["B3-01", "B5-01"])
+    blamed = sorted((f.rule, f.locations[0].code, f.locations[0].value) for f in report.findings)
+    assert blamed == [("B3-01", "2050205", "200,000.25"), ("B5-01", "2050205", "200,000.25")]
 
 
 class Mutator:
