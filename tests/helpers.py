@@ -3,6 +3,8 @@ line of a disclosure, a minimal rule file, the JSON report's schema and the 自�
 A plain module (not a test file), so importing it collects no tests."""
 
 import json
+import signal
+from contextlib import contextmanager
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -158,3 +160,18 @@ def expected_rows(grid):
                 figures = dict(zip(("年度指标值", "实际完成值", "分值", "得分", "偏差度"), cells[4:9], strict=True))
                 rows.append(("指标", f"{first}/{second}/{cells[3]}", figures))
     return rows
+
+
+@contextmanager
+def within(seconds):
+    """Fail the block when it takes longer than `seconds`: an alarm, so that a hang fails too."""
+    def out_of_time(signum, frame):
+        raise AssertionError(f"took longer than {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, out_of_time)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)

@@ -6,8 +6,6 @@ same generators (tests/fuzz_inputs.py) over thousands of inputs."""
 
 import json
 import random
-import signal
-from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
@@ -25,6 +23,7 @@ from fuzz_inputs import (
     structured,
     text_dump,
 )
+from helpers import within
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -44,28 +43,10 @@ def fuzz(examples):
                                            HealthCheck.large_base_example, HealthCheck.data_too_large])
 
 
-class OutOfTime(Exception):
-    pass
-
-
-@contextmanager
-def time_limit(seconds):
-    def stop(signum, frame):
-        raise OutOfTime(f"an input took more than {seconds} s")
-
-    previous = signal.signal(signal.SIGALRM, stop)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
-
-
 def read_cleanly(tmp_path, suffix, data):
     path = tmp_path / f"input{suffix}"
     path.write_bytes(data)
-    with time_limit(3 * TIME_LIMIT):
+    with within(3 * TIME_LIMIT):
         assert judge(path).internal_errors == []
 
 

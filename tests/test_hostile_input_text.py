@@ -6,14 +6,12 @@ for a check, its own --timeout a little shorter: its per-file alarm replaces the
 import json
 import random
 import re
-import signal
 import subprocess
 import sys
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from helpers import FIXTURES, run
+from helpers import FIXTURES, run, within
 
 from validator.claims.paragraphs import clean
 from validator.claims.vocabulary import vocabulary
@@ -21,21 +19,6 @@ from validator.claims.vocabulary import vocabulary
 FUZZ = FIXTURES / "fuzz"
 T9 = FUZZ / "T9_doc.txt"
 PARAGRAPH = "本年收入合计100万元，其中财政拨款60万元、其他收入40万元；"
-
-
-@contextmanager
-def within(seconds):
-    """Fail the test when the block takes longer than `seconds` (an alarm, so a hang fails too)."""
-    def out_of_time(signum, frame):
-        raise AssertionError(f"took longer than {seconds} s")
-
-    previous = signal.signal(signal.SIGALRM, out_of_time)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 def check_json(*args):
