@@ -20,7 +20,11 @@ from validator.readers import pdf_pdfium
 from validator.readers.pdf import MAX_PAGES, from_layouts, read_raw
 
 FIXTURES = Path(__file__).parent / "fixtures"
-PDFS = sorted((FIXTURES / "seed002").glob("*.pdf")) + sorted((FIXTURES / "real").glob("*.pdf"))
+# Page 3 of this real budget holds ten lines of text clipped out of view: pdfplumber reads them, the PDFium
+# reader rightly does not (test_pdf_hidden_text.py)
+HIDDEN_TEXT = {"putuo-commerce-2025-unit-budget.pdf"}
+PDFS = sorted((FIXTURES / "seed002").glob("*.pdf")) + sorted(
+    p for p in (FIXTURES / "real").glob("*.pdf") if p.name not in HIDDEN_TEXT)
 # The fast layer compares the seed's text PDF; the other PDFs (a second or two each, read twice) the slow one
 COMPARED = [pytest.param(pdf, marks=() if pdf.name == "final_accounts.pdf" else pytest.mark.slow) for pdf in PDFS]
 

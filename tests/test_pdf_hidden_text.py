@@ -70,3 +70,12 @@ def test_a_ruled_grid_whose_text_is_all_hidden_is_no_table(tmp_path):
     pdf = _pdf(tmp_path / "a.pdf", _text(72, 700, "Shown") + grid + hidden)
     (page,) = pdf_pdfium.read_pages(pdf, 10)
     assert page.tables == [] and [line.text for line in page.lines] == ["Shown"]
+
+
+def test_the_lines_a_real_budget_clips_out_of_view_are_not_read():
+    """Page 3 of a real 单位预算 shows the 主要职能 up to item 9; items 10–13 are in the file but not drawn."""
+    pdf = Path(__file__).parent / "fixtures" / "real" / "putuo-commerce-2025-unit-budget.pdf"
+    page = list(pdf_pdfium.read_pages(pdf, 50))[2]
+    texts = [line.text for line in page.lines]
+    assert any(text.startswith("9、组织协调本区商品交易市场规划") for text in texts)
+    assert not any(text.startswith(("10、", "11、", "12、", "13、")) for text in texts)
