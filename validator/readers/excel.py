@@ -175,7 +175,8 @@ def _xlsx_sheets(path: Path, max_bytes: int) -> list[tuple[str, list[list[GridCe
         unpacked, limit = sum(info.file_size for info in archive.infolist()), max_bytes * UNPACKED_LIMIT
         if unpacked > limit:
             raise ReadError(f"工作簿解压后有 {unpacked:,} 字节（上限 {limit:,} 字节），疑似压缩炸弹，拒绝读取")
-        book = _open_book(path)
+        reader = _open_book(path)
+        book = reader.wb
         try:
             legends = legend_sheets(book)
             budget = _Budget()
@@ -183,10 +184,11 @@ def _xlsx_sheets(path: Path, max_bytes: int) -> list[tuple[str, list[list[GridCe
                     if sheet.title not in legends]
         finally:
             book.close()
+            reader.archive.close()  # openpyxl before 3.1.3 does not always hand its archive to the workbook
 
 
 def _open_book(path: Path) -> Any:
-    """The workbook, read-only, once every sheet it lists is known to have a part of its own."""
+    """The reader of the workbook (read-only), once every sheet it lists is known to have a part of its own."""
     from openpyxl.reader.excel import ExcelReader
     from openpyxl.utils.exceptions import InvalidFileException
 
@@ -201,7 +203,7 @@ def _open_book(path: Path) -> Any:
     except BaseException:
         reader.archive.close()
         raise
-    return reader.wb
+    return reader
 
 
 def _relation(relationships: Any, relation_id: str) -> Any:
