@@ -279,13 +279,17 @@ def _xlsx_grid(sheet: Any, archive: zipfile.ZipFile, budget: _Budget) -> list[li
     sheet.reset_dimensions()  # a stale <dimension> would cut the sheet short: its cells say how far it goes
     grid: list[list[GridCell]] = []
     width = 0
-    with _damaged(title):
-        for r, row in enumerate(sheet.iter_rows()):
-            _check_size(r + 1, len(row), sheet.title)
-            budget.take_cells((r + 1) * max(width, len(row)) - r * width, sheet.title)  # the grid's growth
-            width = max(width, len(row))
-            grid.append([_grid_cell(cell.value, cell.number_format, source, uncached)
-                         for cell, source in zip(row, places.row(r, len(row)), strict=True)])
+    rows = sheet.iter_rows()
+    try:
+        with _damaged(title):
+            for r, row in enumerate(rows):
+                _check_size(r + 1, len(row), sheet.title)
+                budget.take_cells((r + 1) * max(width, len(row)) - r * width, sheet.title)  # the grid's growth
+                width = max(width, len(row))
+                grid.append([_grid_cell(cell.value, cell.number_format, source, uncached)
+                             for cell, source in zip(row, places.row(r, len(row)), strict=True)])
+    finally:
+        rows.close()  # a sheet refused half-read: its part's file is closed now, not whenever the GC finds it
     for r, cells in enumerate(grid):  # every row as wide as the widest, as the sheet shows them
         cells += [_grid_cell(None, None, source, uncached) for source in places.row(r, width)[len(cells):]]
     return grid
