@@ -14,8 +14,9 @@ from __future__ import annotations
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from ..findings import SEVERITY_ORDER, SEVERITY_WORDS, Report
+from ..findings import SEVERITY_WORDS, Report
 from .html_view import report_view
+from .sweep_summary import SEVERITIES
 
 PLACES_SHOWN = 4  # locations listed under a finding before the rest fold away
 
@@ -24,7 +25,7 @@ _ENVIRONMENT = Environment(loader=PackageLoader("validator.reporters", "template
                            keep_trailing_newline=True)
 _ENVIRONMENT.globals.update(
     severity_words=SEVERITY_WORDS,
-    severities=sorted(SEVERITY_WORDS, key=SEVERITY_ORDER.__getitem__, reverse=True),
+    severities=SEVERITIES,
     places_shown=PLACES_SHOWN,
 )
 
