@@ -7,7 +7,8 @@ id, the worst severity, the findings' ids and the tooltip. Locations that match 
 in prose, a whole file) are listed with their quoted text.
 
 A batch opens with the sweep's summary (sweep_summary) drawn as charts (html_charts); to keep a
-sweep of thousands of files light, a file of a batch shows only the tables its findings point at.
+sweep of thousands of files light, a file of a batch shows only the tables its findings point at, folded
+(following a place's link unfolds its table).
 """
 
 from __future__ import annotations
@@ -118,6 +119,7 @@ class FileView:
     unit: str  # as its cover prints it, empty when unknown
     year: str
     left_out: list[str]  # names of the tables not shown (in a batch, those no finding points at)
+    folded: bool  # every table folded, even those findings point at (a file of a batch)
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,7 +155,7 @@ def report_view(report: Report, verbose: bool) -> ReportView:
         by_file[finding.file].append((finding, f"f{index}"))
     marks = _MarkIds()
     files = [_file_view(f"file-{position}", result, report.documents.get(result.path),
-                        _Marker(by_file[result.path], marks), only_flagged=batch)
+                        _Marker(by_file[result.path], marks), in_batch=batch)
              for position, result in enumerate(report.files, 1)]
     by_rule: dict[str, list[Finding]] = defaultdict(list)
     for finding in report.findings:
@@ -227,18 +229,18 @@ class _Marker:
 
 
 def _file_view(anchor: str, result: FileResult, document: Document | None, marker: _Marker,
-               only_flagged: bool) -> FileView:
+               in_batch: bool) -> FileView:
     # Tables first, so that the finding list can link each place to the element showing it
     tables = [_table_view(table, marker) for table in document.tables] if document else []
     # A table no finding points at holds no mark, so leaving it out leaves no link without its target
-    left_out = [table.name.text for table in tables if only_flagged and not table.flagged]
+    left_out = [table.name.text for table in tables if in_batch and not table.flagged]
     problems = _problems(document.problems, marker) if document else []
     findings = [_finding_view(finding, finding_id, marker) for finding, finding_id in marker.findings]
     identity = result.document_identity
     return FileView(anchor, result.path, result.format, result.error, document is not None,
                     Counter(f.severity for f in findings), findings,
-                    [table for table in tables if table.flagged or not only_flagged], problems,
-                    kind_of(result), identity["unit"] if identity else "", year_of(result), left_out)
+                    [table for table in tables if table.flagged or not in_batch], problems,
+                    kind_of(result), identity["unit"] if identity else "", year_of(result), left_out, in_batch)
 
 
 def _finding_view(finding: Finding, finding_id: str, marker: _Marker) -> FindingView:
