@@ -1,7 +1,8 @@
 """The HTML report for clerks: one self-contained file (inline CSS and script, nothing fetched).
 
-A summary (files, tables, findings by severity and by rule, with filters) and, for a batch, an
-index of the files with their counts; then every file's tables as they were read, with the cells
+A summary (files, tables, findings by severity and by rule, with filters); for a batch (or with
+--statistics) the sweep's summary drawn as inline SVG charts, and for a batch an index of the files
+with their kind, unit, year and counts; then every file's tables as they were read, with the cells
 of each finding highlighted in the HTML itself, so CSS alone colours them and the page reads the
 same without JavaScript. The script adds the filters (also from the URL fragment
 `#hide=warning,SE-12`) and the panel that a click on a highlighted cell opens.

@@ -21,7 +21,7 @@ from itertools import groupby
 from ..findings import SEVERITY_ORDER, SEVERITY_WORDS, FileResult, Finding, Location, Report, Skip
 from ..model import Column, Document, Note, Row, Source, Table
 from .html_charts import BarChart, Series, bar_chart
-from .sweep_summary import SEVERITIES, UNKNOWN_YEAR, Sweep, kind_of, sweep, year_of
+from .sweep_summary import SEVERITIES, UNKNOWN_YEAR, Sweep, kind_of, summarise, year_of
 
 FIGURE_WORDS = (("expected", "应为"), ("actual", "实际"), ("difference", "相差"), ("tolerance", "尾差容许"))
 YEAR_COLOURS = 6  # .series-0 … .series-5 in report.css, one per year of the sweep
@@ -166,7 +166,7 @@ def report_view(report: Report, verbose: bool) -> ReportView:
     return ReportView(report.version, sum(len(result.tables) for result in report.files),
                       Counter(f.severity for f in report.findings), rules, files,
                       report.skipped if verbose else [],
-                      _sweep_view(sweep(report)) if batch or report.with_statistics else None,
+                      _sweep_view(summarise(report)) if batch or report.with_statistics else None,
                       report.statistics()["rules"] if report.with_statistics else None)
 
 
@@ -181,7 +181,6 @@ def _sweep_view(summary: Sweep) -> SweepView:
         bar_chart("chart-units", f"错误最多的单位（前 {len(summary.units)} 个）", "单位",
                   [(unit.name, {"error": unit.counts["error"]}) for unit in summary.units], severities[:1]),
     ])
-
 
 
 def _worst(severities: Iterable[str]) -> str:

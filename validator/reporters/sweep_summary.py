@@ -86,7 +86,7 @@ def family_of(rule: str) -> str:
     return head if head and number.isdigit() else rule
 
 
-def sweep(report: Report) -> Sweep:
+def summarise(report: Report) -> Sweep:
     kinds: dict[str, Counter[str]] = defaultdict(Counter)
     for result in report.files:
         kinds[kind_of(result)][year_of(result)] += 1
