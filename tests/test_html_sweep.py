@@ -196,6 +196,14 @@ def test_the_summary_of_a_real_batch_holds_the_reports_counts(tmp_path):
     assert sum(units.values()) == report.count("error")
 
 
+def test_a_clean_batch_has_nothing_to_chart_but_its_files():
+    report = Report("test", [file_result("a.pdf", "部门决算", "甲局", 2024), file_result("b.pdf", "部门决算", "乙局", 2024)])
+    html = render(report)
+    assert html.count("<svg") == 1  # the documents by kind and year
+    for chart_id, title in (("chart-families", "各类规则发现的问题"), ("chart-units", "错误最多的单位")):
+        assert f'<figure class="chart" id="{chart_id}"><figcaption>{title}</figcaption>\n<p class="note">（无）</p>' in html
+
+
 # -- the pictures ---------------------------------------------------------------------------------
 
 def test_every_chart_is_well_formed_svg_with_its_title_and_description():

@@ -178,7 +178,7 @@ def _sweep_view(summary: Sweep) -> SweepView:
         bar_chart("chart-kinds", "文件类型与年度", "类型", list(summary.kinds.items()), years),
         bar_chart("chart-families", "各类规则发现的问题", "规则类别",
                   [(f"{family.id} {family.name}".strip(), family.counts) for family in summary.families], severities),
-        bar_chart("chart-units", f"错误最多的单位（前 {len(summary.units)} 个）", "单位",
+        bar_chart("chart-units", "错误最多的单位" + (f"（前 {len(summary.units)} 个）" if summary.units else ""), "单位",
                   [(unit.name, {"error": unit.counts["error"]}) for unit in summary.units], severities[:1]),
     ])
 
