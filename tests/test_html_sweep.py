@@ -358,3 +358,25 @@ def test_browser_draws_the_bars_in_the_severity_colours(tmp_path):
     per_count = {width / value for _, _, width, value in drawn}
     assert max(per_count) - min(per_count) <= 1  # on screen too, lengths follow the counts (to the pixel)
     assert min(per_count) > 20
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (apt-get install chromium)")
+def test_browser_a_places_link_unfolds_its_folded_table(tmp_path, mutated):
+    """The report's script opens the table, whether or not the browser does on following the link (the
+    link is not followed here)."""
+    from browser import Browser
+
+    clean = tmp_path / "clean.txt"
+    shutil.copy(CONSISTENT, clean)
+    page = tmp_path / "report.html"
+    page.write_text(render(check([mutated, clean], keep_documents=True)), encoding="utf-8")
+    with Browser(CHROMIUM, tmp_path / "profile") as browser:
+        browser.open(page.as_uri())
+        link = "document.querySelector('a.place')"
+        table = f"document.getElementById({link}.getAttribute('href').slice(1)).closest('details.table')"
+        assert browser.evaluate(f"{table}.open") is False
+        browser.evaluate("document.addEventListener('click', event => event.preventDefault(), true)")
+        browser.evaluate(f"{link}.click()")
+        assert browser.evaluate(f"{table}.open") is True
+        assert browser.evaluate("location.hash") == ""  # not followed: the script alone opened it
