@@ -262,10 +262,12 @@ def test_statistics_are_shown_or_the_format_says_it_leaves_them_out(output_forma
     elif output_format == "sarif":
         (sarif_run,) = json.loads(result.stdout)["runs"]
         assert sarif_run["properties"]["statistics"]["files"][0]["total"] == 3
+    elif output_format == "html":
+        assert '<section id="statistics"><h2>按规则统计</h2>' in result.stdout and 'id="statistics"' not in plain.stdout
     else:
         assert output_format not in WITH_STATISTICS
         assert result.stdout == plain.stdout
-        assert result.stderr == f"提示：{output_format} 格式不含 --statistics 的统计（统计见 --format text、json、sarif）\n"
+        assert result.stderr == f"提示：{output_format} 格式不含 --statistics 的统计（统计见 --format text、json、sarif、html）\n"
     if output_format in WITH_STATISTICS:
         assert result.stderr == ""
 

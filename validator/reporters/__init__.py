@@ -41,6 +41,6 @@ BINARY_REPORTERS: dict[str, Callable[[Report, bool], bytes]] = {"checklist": che
 # The formats that need the documents as read (the tables shown; the parts of the check-sheet)
 WITH_DOCUMENTS = ("html", "checklist", "checklist-html", "checklist-json")
 
-# The formats that show --statistics (text, JSON and SARIF's run.properties); the others hold one
-# record per finding, or have their own summary, and leave them out
-WITH_STATISTICS = ("text", "json", "sarif")
+# The formats that show --statistics (text, JSON, SARIF's run.properties, the HTML's per-rule table);
+# the others hold one record per finding, or have their own summary, and leave them out
+WITH_STATISTICS = ("text", "json", "sarif", "html")

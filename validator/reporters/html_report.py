@@ -1,7 +1,8 @@
 """The HTML report for clerks: one self-contained file (inline CSS and script, nothing fetched).
 
-A summary (files, tables, findings by severity and by rule, with filters) and, for a batch, an
-index of the files with their counts; then every file's tables as they were read, with the cells
+A summary (files, tables, findings by severity and by rule, with filters); for a batch (or with
+--statistics) the sweep's summary drawn as inline SVG charts, and for a batch an index of the files
+with their kind, unit, year and counts; then every file's tables as they were read, with the cells
 of each finding highlighted in the HTML itself, so CSS alone colours them and the page reads the
 same without JavaScript. The script adds the filters (also from the URL fragment
 `#hide=warning,SE-12`) and the panel that a click on a highlighted cell opens.
@@ -14,8 +15,9 @@ from __future__ import annotations
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from ..findings import SEVERITY_ORDER, SEVERITY_WORDS, Report
+from ..findings import SEVERITY_WORDS, Report
 from .html_view import report_view
+from .sweep_summary import SEVERITIES
 
 PLACES_SHOWN = 4  # locations listed under a finding before the rest fold away
 
@@ -24,7 +26,7 @@ _ENVIRONMENT = Environment(loader=PackageLoader("validator.reporters", "template
                            keep_trailing_newline=True)
 _ENVIRONMENT.globals.update(
     severity_words=SEVERITY_WORDS,
-    severities=sorted(SEVERITY_WORDS, key=SEVERITY_ORDER.__getitem__, reverse=True),
+    severities=SEVERITIES,
     places_shown=PLACES_SHOWN,
 )
 

@@ -5,6 +5,10 @@ is the very Source of the cell (or row label, table title, unplaced row) it was 
 Source is unique to its place in the input. An element that findings point at carries a Mark: its
 id, the worst severity, the findings' ids and the tooltip. Locations that match no element (a claim
 in prose, a whole file) are listed with their quoted text.
+
+A batch opens with the sweep's summary (sweep_summary) drawn as charts (html_charts); to keep a
+sweep of thousands of files light, a file of a batch shows only the tables its findings point at, folded
+(following a place's link unfolds its table).
 """
 
 from __future__ import annotations
@@ -14,10 +18,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import groupby
 
-from ..findings import SEVERITY_ORDER, SEVERITY_WORDS, Finding, Location, Report, Skip
+from ..findings import SEVERITY_ORDER, SEVERITY_WORDS, FileResult, Finding, Location, Report, Skip
 from ..model import Column, Document, Note, Row, Source, Table
+from .html_charts import BarChart, Series, bar_chart
+from .sweep_summary import SEVERITIES, UNKNOWN_YEAR, Sweep, kind_of, summarise, year_of
 
 FIGURE_WORDS = (("expected", "应为"), ("actual", "实际"), ("difference", "相差"), ("tolerance", "尾差容许"))
+YEAR_COLOURS = 6  # .series-0 … .series-5 in report.css, one per year of the sweep
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +115,11 @@ class FileView:
     findings: list[FindingView]
     tables: list[TableView]
     problems: list[Problem]  # parts of the file that could not be read
+    kind: str  # as the sweep counts it (sweep_summary.KINDS)
+    unit: str  # as its cover prints it, empty when unknown
+    year: str
+    left_out: list[str]  # names of the tables not shown (in a batch, those no finding points at)
+    folded: bool  # every table folded, even those findings point at (a file of a batch)
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,6 +131,12 @@ class RuleRow:
 
 
 @dataclass(frozen=True, slots=True)
+class SweepView:
+    summary: Sweep
+    charts: list[BarChart]
+
+
+@dataclass(frozen=True, slots=True)
 class ReportView:
     version: str
     table_count: int
@@ -126,16 +144,19 @@ class ReportView:
     rules: list[RuleRow]
     files: list[FileView]
     skipped: list[Skip]  # empty unless verbose
+    sweep: SweepView | None  # for a batch, or with --statistics
+    statistics: list[dict[str, object]] | None  # the counts per rule, with --statistics
 
 
 def report_view(report: Report, verbose: bool) -> ReportView:
-    finding_ids = {id(finding): f"f{index}" for index, finding in enumerate(report.findings, 1)}
+    batch = len(report.files) > 1
+    by_file: dict[str, list[tuple[Finding, str]]] = defaultdict(list)
+    for index, finding in enumerate(report.findings, 1):
+        by_file[finding.file].append((finding, f"f{index}"))
     marks = _MarkIds()
-    files = []
-    for position, result in enumerate(report.files, 1):
-        marker = _Marker([(f, finding_ids[id(f)]) for f in report.findings if f.file == result.path], marks)
-        files.append(_file_view(f"file-{position}", result.path, result.format, result.error,
-                                report.documents.get(result.path), marker))
+    files = [_file_view(f"file-{position}", result, report.documents.get(result.path),
+                        _Marker(by_file[result.path], marks), in_batch=batch)
+             for position, result in enumerate(report.files, 1)]
     by_rule: dict[str, list[Finding]] = defaultdict(list)
     for finding in report.findings:
         by_rule[finding.rule].append(finding)
@@ -144,7 +165,22 @@ def report_view(report: Report, verbose: bool) -> ReportView:
              for rule, found in sorted(by_rule.items())]
     return ReportView(report.version, sum(len(result.tables) for result in report.files),
                       Counter(f.severity for f in report.findings), rules, files,
-                      report.skipped if verbose else [])
+                      report.skipped if verbose else [],
+                      _sweep_view(summarise(report)) if batch or report.with_statistics else None,
+                      report.statistics()["rules"] if report.with_statistics else None)
+
+
+def _sweep_view(summary: Sweep) -> SweepView:
+    severities = [Series(severity, SEVERITY_WORDS[severity], f"sev-{severity}") for severity in SEVERITIES]
+    years = [Series(year, year, "series-unknown" if year == UNKNOWN_YEAR else f"series-{index % YEAR_COLOURS}")
+             for index, year in enumerate(summary.years)]
+    return SweepView(summary, [
+        bar_chart("chart-kinds", "文件类型与年度", "类型", list(summary.kinds.items()), years),
+        bar_chart("chart-families", "各类规则发现的问题", "规则类别",
+                  [(f"{family.id} {family.name}".strip(), family.counts) for family in summary.families], severities),
+        bar_chart("chart-units", "错误最多的单位" + (f"（前 {len(summary.units)} 个）" if summary.units else ""), "单位",
+                  [(unit.name, {"error": unit.counts["error"]}) for unit in summary.units], severities[:1]),
+    ])
 
 
 def _worst(severities: Iterable[str]) -> str:
@@ -191,14 +227,19 @@ class _Marker:
         return Shown(text, self.mark(source), kind)
 
 
-def _file_view(anchor: str, path: str, file_format: str | None, error: str | None, document: Document | None,
-               marker: _Marker) -> FileView:
+def _file_view(anchor: str, result: FileResult, document: Document | None, marker: _Marker,
+               in_batch: bool) -> FileView:
     # Tables first, so that the finding list can link each place to the element showing it
     tables = [_table_view(table, marker) for table in document.tables] if document else []
+    # A table no finding points at holds no mark, so leaving it out leaves no link without its target
+    left_out = [table.name.text for table in tables if in_batch and not table.flagged]
     problems = _problems(document.problems, marker) if document else []
     findings = [_finding_view(finding, finding_id, marker) for finding, finding_id in marker.findings]
-    return FileView(anchor, path, file_format, error, document is not None,
-                    Counter(f.severity for f in findings), findings, tables, problems)
+    identity = result.document_identity
+    return FileView(anchor, result.path, result.format, result.error, document is not None,
+                    Counter(f.severity for f in findings), findings,
+                    [table for table in tables if table.flagged or not in_batch], problems,
+                    kind_of(result), identity["unit"] if identity else "", year_of(result), left_out, in_batch)
 
 
 def _finding_view(finding: Finding, finding_id: str, marker: _Marker) -> FindingView:

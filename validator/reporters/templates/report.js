@@ -46,6 +46,11 @@
   var panel = document.getElementById("detail");
   var content = panel.querySelector(".content");
   panel.querySelector(".close").addEventListener("click", function () { panel.hidden = true; });
+  function unfold(el) {  // a batch folds its tables: open the one a link points into (not every browser does)
+    for (var details = el.closest("details"); details; details = details.parentElement.closest("details")) {
+      details.open = true;
+    }
+  }
   function focus(el) {
     document.querySelectorAll(".focus").forEach(function (other) { other.classList.remove("focus"); });
     el.classList.add("focus");
@@ -74,7 +79,7 @@
     var link = event.target.closest("a.place");
     if (link) {
       var target = document.getElementById(link.getAttribute("href").slice(1));
-      if (target) { focus(target); }
+      if (target) { unfold(target); focus(target); }
     }
   });
   document.addEventListener("keydown", function (event) {
