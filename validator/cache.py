@@ -20,7 +20,7 @@ import sqlite3
 import stat
 import sys
 import types
-from collections.abc import Iterator, MutableMapping
+from collections.abc import Callable, Iterator, MutableMapping
 from importlib import metadata
 from pathlib import Path
 from typing import Any, Union, get_args, get_origin, get_type_hints
@@ -249,8 +249,10 @@ def outcome_from_dict(data: dict[str, Any], path: str) -> FileOutcome:
     stored = data["result"]["path"]
     if stored != path:
         data = _renamed(data, stored, path)
-    return FileOutcome(_built(FileResult, data["result"]), [_built(Finding, f) for f in data["findings"]],
-                       [_built(Skip, s) for s in data["skips"]], reproducible=True)
+    result, finding, skip = _decoder(FileResult), _decoder(Finding), _decoder(Skip)
+    assert result and finding and skip
+    return FileOutcome(result(data["result"]), list(map(finding, data["findings"])), list(map(skip, data["skips"])),
+                       reproducible=True)
 
 
 def _renamed(data: Any, old: str, new: str, key: str | None = None) -> Any:
@@ -266,24 +268,30 @@ def _renamed(data: Any, old: str, new: str, key: str | None = None) -> Any:
     return data
 
 
-def _built(kind: Any, data: Any) -> Any:
-    """A value of type `kind` (a dataclass, tuple, list or optional of them) from what dataclasses.asdict gave."""
-    if data is None:
-        return None
-    if dataclasses.is_dataclass(kind):
-        hints = _hints(kind)
-        return kind(**{name: _built(hints[name], value) for name, value in data.items()})
-    origin, args = get_origin(kind), get_args(kind)
-    if origin in (Union, types.UnionType):
-        return _built(next(a for a in args if a is not type(None)), data)
-    if origin is tuple:
-        items = args[:1] * len(data) if args[-1:] == (Ellipsis,) else args
-        return tuple(_built(item, value) for item, value in zip(items, data, strict=True))
-    if origin is list:
-        return [_built(args[0], value) for value in data]
-    return data
-
-
 @functools.cache
-def _hints(kind: type) -> dict[str, Any]:
-    return get_type_hints(kind)
+def _decoder(kind: Any) -> Callable[[Any], Any] | None:
+    """How a value of type `kind` (a dataclass, tuple, list or optional of them) is built from what
+    dataclasses.asdict gave; None when it is that already (a string, a number, a dict). Made once per type."""
+    origin, args = get_origin(kind), get_args(kind)
+    if dataclasses.is_dataclass(kind):
+        fields = {name: _decoder(hint) for name, hint in get_type_hints(kind).items()}
+        converted = {name: decode for name, decode in fields.items() if decode}
+
+        def build(data: dict[str, Any]) -> Any:
+            for name, decode in converted.items():
+                if data.get(name) is not None:
+                    data[name] = decode(data[name])
+            return kind(**data)
+        return build
+    if origin in (Union, types.UnionType):  # an optional value: None stays None (build does not decode it)
+        return _decoder(next(a for a in args if a is not type(None)))
+    if origin is tuple:
+        if args[-1:] == (Ellipsis,):
+            item = _decoder(args[0])
+            return (lambda values: tuple(map(item, values))) if item else tuple
+        items = [_decoder(a) or (lambda value: value) for a in args]
+        return lambda values: tuple(decode(value) for decode, value in zip(items, values, strict=True))
+    if origin is list and _decoder(args[0]):
+        item = _decoder(args[0])
+        return lambda values: list(map(item, values))
+    return None
