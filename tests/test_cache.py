@@ -275,3 +275,8 @@ def test_a_cache_that_cannot_be_read_during_the_run_is_an_error(folder, tmp_path
         outcomes._connection.execute("DROP TABLE outcomes")
         with pytest.raises(CacheError, match="无法使用缓存"):
             api.check([folder], cache=outcomes)
+
+
+def test_a_cache_opened_for_other_options_is_refused_rather_than_giving_their_findings(folder, tmp_path):
+    with OutcomeCache(tmp_path / "cache", CheckOptions()) as outcomes, pytest.raises(ValueError, match="other options"):
+        api.check([folder], cache=outcomes, select_ids=["T1"])

@@ -79,7 +79,10 @@ class OutcomeCache:
             row = self._connection.execute("SELECT outcome FROM outcomes WHERE key = ?", (key,)).fetchone()
         except sqlite3.Error as error:
             raise CacheError(_problem(self.path, error)) from None
-        return None if row is None else outcome_from_dict(json.loads(row[0]), str(path))
+        if row is None:
+            self._keys[str(path)] = key  # for store, without hashing the file again
+            return None
+        return outcome_from_dict(json.loads(row[0]), str(path))
 
     def store(self, path: Path, outcome: FileOutcome) -> None:
         """Keep a reproducible outcome, committed at once; a failure stops storing (said in `failure`)."""
@@ -92,11 +95,13 @@ class OutcomeCache:
         except sqlite3.Error as error:
             self.failure = _problem(self.path, error)
 
-    def filled(self, files: list[Path], done: dict[int, FileOutcome],
+    def filled(self, files: list[Path], done: MutableMapping[int, FileOutcome],
                options: CheckOptions) -> tuple[list[Path], MutableMapping[int, FileOutcome]]:
         """Put the kept outcomes of `files` into `done` (by input position), each with its document read
         again where the run needs it (`options`: the run's); returns the files left to check and the
         mapping an executor fills for them (by their position among those left)."""
+        if _as_kept(options) != _as_kept(self.options):
+            raise ValueError("the cache was opened with other options than the run's")
         left = []
         for position, path in enumerate(files):
             outcome = self.lookup(path)
@@ -119,9 +124,7 @@ class OutcomeCache:
         except OSError:
             return None
         ignored = ignored_rules(self.options, path, self._root)
-        key = hashlib.sha256(json.dumps([self.fingerprint, path.name, ignored, content]).encode()).hexdigest()
-        self._keys[str(path)] = key
-        return key
+        return hashlib.sha256(json.dumps([self.fingerprint, path.name, ignored, content]).encode()).hexdigest()
 
 
 class _Storing(MutableMapping[int, FileOutcome]):
@@ -129,7 +132,7 @@ class _Storing(MutableMapping[int, FileOutcome]):
     it arrives and put into the run's outcomes at the file's position in the input."""
 
     def __init__(self, cache: OutcomeCache, files: list[Path], positions: list[int],
-                 done: dict[int, FileOutcome]) -> None:
+                 done: MutableMapping[int, FileOutcome]) -> None:
         self._cache, self._files, self._positions, self._done = cache, files, positions, done
         self._set: set[int] = set()
 
@@ -153,6 +156,11 @@ class _Storing(MutableMapping[int, FileOutcome]):
 
     def __len__(self) -> int:
         return len(self._set)
+
+
+def _as_kept(options: CheckOptions) -> CheckOptions:
+    """The options but what only decides whether documents are kept alongside outcomes."""
+    return dataclasses.replace(options, keep_documents=False, compare_documents=False)
 
 
 def fingerprint(options: CheckOptions) -> str:
@@ -214,7 +222,8 @@ def _connect(folder: Path, path: Path) -> sqlite3.Connection:
     """The database, created when new; anything that would stop storing is found here, before the run."""
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        connection = sqlite3.connect(path, timeout=_BUSY_SECONDS, isolation_level=None)  # each statement commits
+        # each statement commits; an executor may hand over outcomes from a thread of its own
+        connection = sqlite3.connect(path, timeout=_BUSY_SECONDS, isolation_level=None, check_same_thread=False)
     except (OSError, sqlite3.Error) as error:
         raise CacheError(_problem(path, error)) from None
     try:
