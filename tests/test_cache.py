@@ -132,25 +132,22 @@ def test_per_file_ignores_apply_to_each_path_as_it_is(folder, tmp_path):
     assert {(Path(f.file).parent.name, f.rule) for f in first.findings if f.rule == "C-01"} == {("inputs", "C-01")}
 
 
-def test_an_interrupted_run_resumes_without_checking_the_files_done_again(folder, tmp_path, reads, monkeypatch):
-    original = FileChecker.check
-
-    def stopped_at_the_third(self, path):
-        if len(reads) == 2:
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_an_interrupted_run_resumes_without_checking_the_files_done_again(folder, tmp_path, jobs):
+    def stop_after_two(done, total, path):
+        if done == 2:
             raise KeyboardInterrupt
-        return original(self, path)
 
-    monkeypatch.setattr(FileChecker, "check", stopped_at_the_third)
     with OutcomeCache(tmp_path / "cache", CheckOptions()) as outcomes, pytest.raises(Interrupted) as stop:
-        api.check([folder], cache=outcomes)
-    assert len(stop.value.report.not_checked) == 3
-    monkeypatch.setattr(FileChecker, "check", original)
-    done_before = list(reads)
-    reads.clear()
+        api.check([folder], jobs=jobs, progress=stop_after_two, cache=outcomes)
+    done = [f.path for f in stop.value.report.files]
+    assert len(done) == 2 and len(stop.value.report.not_checked) == 3
+    checked = []
     with OutcomeCache(tmp_path / "cache", CheckOptions()) as outcomes:
-        resumed = api.check([folder], cache=outcomes)
+        resumed = api.check([folder], jobs=jobs, progress=lambda done, total, path: checked.append(path),
+                            cache=outcomes)
         assert (outcomes.hits, outcomes.checked) == (2, 3)
-    assert not set(reads) & set(done_before[:2])
+    assert sorted(checked) == sorted(stop.value.report.not_checked)
     assert resumed.to_dict() == api.check([folder]).to_dict()
 
 

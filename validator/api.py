@@ -85,7 +85,7 @@ def check(paths: Iterable[Path | str], options: CheckOptions | None = None, *, j
         left, outcomes = cache.filled(files, done, options) if cache else (files, done)
         if jobs > 1 and len(left) > 1:
             check_in_parallel(left, options, jobs, outcomes, progress)
-        else:
+        elif left:  # every file from the cache: no engine to build
             _check_here(left, FileChecker(options, rules), outcomes, progress)
     except KeyboardInterrupt:
         report = merged_report(done, rules, options.keep_documents)
