@@ -6,6 +6,7 @@ import json
 import shutil
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -18,8 +19,9 @@ import validator.checking as checking
 from validator import api
 from validator.api import Interrupted
 from validator.cache import DATABASE, OutcomeCache, outcome_from_dict, outcome_to_dict
-from validator.checking import CheckOptions, FileChecker, configured_rules
+from validator.checking import CheckOptions, FileChecker, FileOutcome, configured_rules
 from validator.errors import CacheError
+from validator.findings import FileResult
 
 SEEDS = ("seed000.txt", "seed001.txt", "seed003.txt", "seed004.txt")
 
@@ -277,3 +279,21 @@ def test_a_cache_that_cannot_be_read_during_the_run_is_an_error(folder, tmp_path
 def test_a_cache_opened_for_other_options_is_refused_rather_than_giving_their_findings(folder, tmp_path):
     with OutcomeCache(tmp_path / "cache", CheckOptions()) as outcomes, pytest.raises(ValueError, match="other options"):
         api.check([folder], cache=outcomes, select_ids=["T1"])
+
+
+def test_two_writers_at_once_wait_for_each_other_rather_than_fail(tmp_path):
+    files = [write(tmp_path / "inputs" / f"{number}.txt", f"第{number}号") for number in range(150)]
+
+    def store_all(outcomes):
+        for path in files:
+            outcomes.store(path, FileOutcome(FileResult(str(path), "text"), [], [], reproducible=True))
+
+    with OutcomeCache(tmp_path / "cache", CheckOptions()) as one, OutcomeCache(tmp_path / "cache", CheckOptions()) as other:
+        writers = [threading.Thread(target=store_all, args=(outcomes,)) for outcomes in (one, other)]
+        for writer in writers:
+            writer.start()
+        for writer in writers:
+            writer.join()
+    assert (one.failure, other.failure) == (None, None)  # "database is locked" without SQLite's busy timeout
+    with OutcomeCache(tmp_path / "cache", CheckOptions()) as outcomes:
+        assert all(outcomes.lookup(path).result.path == str(path) for path in files)
