@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, MutableMapping
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .batch import check_in_parallel, check_in_time
 from .checking import (
@@ -28,6 +28,9 @@ from .findings import Finding, Report, RuleInfo
 from .readers import looks_like_a_disclosure
 from .ruleset import Rule
 from .version import __version__
+
+if TYPE_CHECKING:
+    from .cache import OutcomeCache
 
 
 class Interrupted(KeyboardInterrupt):
@@ -63,13 +66,15 @@ def active_rules(extra: Iterable[Path | str] = (), select_ids: Iterable[str] | N
 
 
 def check(paths: Iterable[Path | str], options: CheckOptions | None = None, *, jobs: int = 1,
-          progress: Progress | None = None, **settings: Any) -> Report:
+          progress: Progress | None = None, cache: OutcomeCache | None = None, **settings: Any) -> Report:
     """Read every input, run the rules, and return the report (findings sorted by file and place).
 
     `settings` are CheckOptions fields (`select_ids=["T"]`, `show_rounding=True` …), over `options`.
     With jobs > 1 the files are checked in that many worker processes; the report is the same, in
-    input order. Raises RuleError for an invalid rule file, Interrupted (with the partial report) on
-    Ctrl-C; an unreadable input is an error finding, not an exception.
+    input order. With a `cache` (opened with the same options) only the files it keeps no outcome for
+    are checked, each outcome stored as it arrives. Raises RuleError for an invalid rule file,
+    Interrupted (with the partial report) on Ctrl-C; an unreadable input is an error finding, not an
+    exception.
     """
     options = replace(options or CheckOptions(), **_as_tuples(settings))
     rules = configured_rules(options)  # here too with workers: a bad rule file stops the run before it starts
@@ -77,10 +82,11 @@ def check(paths: Iterable[Path | str], options: CheckOptions | None = None, *, j
     options = replace(options, compare_documents=len(files) > 1)
     done: dict[int, FileOutcome] = {}  # by input position: the report keeps the input order
     try:
-        if jobs > 1 and len(files) > 1:
-            check_in_parallel(files, options, jobs, done, progress)
-        else:
-            _check_here(files, FileChecker(options, rules), done, progress)
+        left, outcomes = cache.filled(files, done, options) if cache else (files, done)
+        if jobs > 1 and len(left) > 1:
+            check_in_parallel(left, options, jobs, outcomes, progress)
+        elif left:  # every file from the cache: no engine to build
+            _check_here(left, FileChecker(options, rules), outcomes, progress)
     except KeyboardInterrupt:
         report = merged_report(done, rules, options.keep_documents)
         report.not_checked = [str(path) for index, path in enumerate(files) if index not in done]
@@ -91,7 +97,7 @@ def check(paths: Iterable[Path | str], options: CheckOptions | None = None, *, j
     return report
 
 
-def _check_here(files: list[Path], checker: FileChecker, done: dict[int, FileOutcome],
+def _check_here(files: list[Path], checker: FileChecker, done: MutableMapping[int, FileOutcome],
                 progress: Progress | None) -> None:
     """One file after the other in this process, one document alive at a time."""
     for index, path in enumerate(files):

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import signal
 import threading
+from collections.abc import MutableMapping
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
@@ -24,7 +25,7 @@ from .checking import CheckOptions, FileChecker, FileOutcome, Progress, configur
 _checker: FileChecker | None = None  # one per worker process, built by _start_worker
 
 
-def check_in_parallel(files: list[Path], options: CheckOptions, jobs: int, done: dict[int, FileOutcome],
+def check_in_parallel(files: list[Path], options: CheckOptions, jobs: int, done: MutableMapping[int, FileOutcome],
                       progress: Progress | None) -> None:
     """Fill `done` (input position -> outcome) for every file. On Ctrl-C the workers are ended at once
     and KeyboardInterrupt propagates, with `done` holding what finished."""
@@ -36,7 +37,7 @@ def check_in_parallel(files: list[Path], options: CheckOptions, jobs: int, done:
                 progress(len(done), len(files), str(path))
 
 
-def _run_pool(tasks: list[tuple[int, Path]], options: CheckOptions, workers: int, done: dict[int, FileOutcome],
+def _run_pool(tasks: list[tuple[int, Path]], options: CheckOptions, workers: int, done: MutableMapping[int, FileOutcome],
               progress: Progress | None, total: int) -> list[tuple[int, Path]]:
     """Run the tasks in one pool; the tasks whose worker died (the pool broke) are returned."""
     pool = ProcessPoolExecutor(workers, initializer=_start_worker, initargs=(options,))

@@ -75,6 +75,8 @@ class FileOutcome:
     findings: list[Finding]
     skips: list[Skip]
     document: Document | None = None  # only with keep_documents
+    # Checking the same bytes again gives the same outcome: not a timeout, a crashed worker or a bug (cache.py)
+    reproducible: bool = False
 
 
 def configured_rules(options: CheckOptions) -> list[Rule]:
@@ -132,7 +134,7 @@ class FileChecker:
         try:
             document = read_document(path, self.catalogue, self.options.max_bytes)
         except ReadError as error:
-            return unreadable(path, str(error))
+            return replace(unreadable(path, str(error)), reproducible=True)
         except Exception as error:  # a reader bug must not stop the batch or show a traceback
             return unreadable(path, f"读取时出现内部错误（{type(error).__name__}: {error}），请报告此问题", internal=True)
         identity = identify(document)
@@ -144,12 +146,16 @@ class FileChecker:
             return unreadable(path, f"检查时出现内部错误（{type(error).__name__}: {error}），请报告此问题", internal=True)
         result.claims = self.engine.claim_counts
         result.ocr = _ocr_counts(document)
-        comparable = identity is not None and (document.kind or "").endswith("预算")  # cross_documents compares budgets
-        kept = self.options.keep_documents or (self.options.compare_documents and comparable)
-        return FileOutcome(result, findings, skips, document if kept else None)
+        kept = self.options.keep_documents or (self.options.compare_documents and comparable(result))
+        return FileOutcome(result, findings, skips, document if kept else None, reproducible=True)
 
     def ignored_rules(self, path: Path) -> list[str]:
         return ignored_rules(self.options, path, self.root)
+
+
+def comparable(result: FileResult) -> bool:
+    """Whether cross_documents compares the file's document with others': a budget whose unit and year are known."""
+    return result.document_identity is not None and (result.document_kind or "").endswith("预算")
 
 
 def ignored_rules(options: CheckOptions, path: Path, root: Path) -> list[str]:

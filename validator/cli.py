@@ -34,6 +34,7 @@ from .version import __version__
 
 if TYPE_CHECKING:
     from .api import Progress
+    from .cache import OutcomeCache
     from .checking import CheckOptions
     from .config import Settings
 
@@ -130,6 +131,9 @@ def main() -> None:
               help="只报告不在此基线文件中的问题。")
 @click.option("--write-baseline", "write_baseline_path", type=click.Path(path_type=Path),
               help="把本次的全部问题写入基线文件（之后用 --baseline 只看新问题），退出码为 0。")
+@click.option("--cache", "cache", type=click.Path(path_type=Path, file_okay=False),
+              help="把每个文件的检查结果保存在此文件夹（SQLite 数据库）中：再次检查时只检查新增或改动过的文件，"
+                   "中断后接着检查；删除该文件夹即清空缓存。")
 @click.option("--annotate-excel", "annotated", type=click.Path(path_type=Path),
               help="另存一份 Excel 输入的副本，问题单元格填色并加批注（只能检查一个 .xlsx 文件）。")
 def check(paths: tuple[Path, ...], output_format: str, output: Path | None, rule_paths: tuple[Path, ...],
@@ -137,7 +141,7 @@ def check(paths: tuple[Path, ...], output_format: str, output: Path | None, rule
           exclude: tuple[str, ...], force_exclude: bool, fail_on: str | None, show_rounding: bool, verbose: bool,
           max_bytes: int | None, config_path: Path | None, jobs: int | None, timeout: float | None,
           statistics: bool, baseline_path: Path | None, write_baseline_path: Path | None,
-          annotated: Path | None) -> None:
+          cache: Path | None, annotated: Path | None) -> None:
     """检查预算、决算公开文件（文本、Excel、PDF、YAML/JSON），文件夹按递归查找。"""
     from . import baseline
     from .api import Interrupted, expand
@@ -159,7 +163,7 @@ def check(paths: tuple[Path, ...], output_format: str, output: Path | None, rule
                    f"{'、'.join(WITH_STATISTICS)}）", err=True)
     given = {"rules": rule_paths, "select": _ids(select_ids), "extend-select": _ids(extend_select_ids),
              "ignore": _ids(ignore_ids), "exclude": exclude, "fail-on": fail_on, "max-bytes": max_bytes,
-             "jobs": jobs, "timeout": timeout}
+             "jobs": jobs, "timeout": timeout, "cache": cache}
     settings = _settings(config_path, {k: v for k, v in given.items() if v},
                          show_rounding=show_rounding, force_exclude=force_exclude,
                          keep_documents=output_format in WITH_DOCUMENTS)
@@ -168,9 +172,10 @@ def check(paths: tuple[Path, ...], output_format: str, output: Path | None, rule
     if baselines:  # a baseline kept beside the disclosures is no input (its .json would be read as one)
         paths = tuple(p for p in expand(paths, settings.options) if p.resolve() not in baselines)
     interrupted = False
-    with _progress_bar() as progress:
+    with _outcome_cache(settings) as outcomes, _progress_bar() as progress:
         try:
-            report = run_check(paths, settings.options, jobs=settings.jobs, progress=progress)
+            report = _or_exit_2(lambda: run_check(paths, settings.options, jobs=settings.jobs, progress=progress,
+                                                  cache=outcomes))
         except Interrupted as stop:
             report, interrupted = stop.report, True
     if write_baseline_path:
@@ -203,6 +208,22 @@ def check(paths: tuple[Path, ...], output_format: str, output: Path | None, rule
                    "请报告此问题", err=True)
     sys.exit(exit_code(report, settings.fail_on, interrupted=interrupted,
                        baseline_written=write_baseline_path is not None))
+
+
+@contextmanager
+def _outcome_cache(settings: Settings) -> Iterator[OutcomeCache | None]:
+    """The cache of --cache or the configuration's `cache`, opened before any work (a damaged database
+    stops the run with exit code 2); after the run, how many files it gave and how many were checked."""
+    if settings.cache is None:
+        yield None
+        return
+    from .cache import OutcomeCache
+
+    with _or_exit_2(OutcomeCache, settings.cache, settings.options) as outcomes:
+        yield outcomes
+    click.echo(f"缓存：命中 {outcomes.hits} 个文件，检查 {outcomes.checked} 个", err=True)
+    if outcomes.failure:
+        click.echo(f"警告：{outcomes.failure}；本次的结果未全部存入缓存", err=True)
 
 
 def _write(content: str | bytes, output: Path | None) -> None:
@@ -258,7 +279,7 @@ def _warn_unknown_names(options: CheckOptions) -> None:
 def _or_exit_2(function: Callable[..., T], *args: object) -> T:
     """Call it; a configuration, rule-file or baseline mistake is reported on stderr with exit code 2."""
     from .baseline import BaselineError
-    from .errors import ConfigError, RuleError, UnknownRuleIdError
+    from .errors import CacheError, ConfigError, RuleError, UnknownRuleIdError
 
     try:
         return function(*args)
@@ -270,6 +291,8 @@ def _or_exit_2(function: Callable[..., T], *args: object) -> T:
         click.echo(f"配置文件错误：{error}", err=True)
     except BaselineError as error:
         click.echo(f"基线文件错误：{error}", err=True)
+    except CacheError as error:
+        click.echo(f"缓存错误：{error}", err=True)
     sys.exit(2)
 
 

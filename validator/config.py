@@ -14,6 +14,7 @@ the key, and so is a rule id or prefix that matches no rule (with the closest id
     ignore = ["D-03"]
     exclude = ["历年/**", "草稿"]
     fail-on = "warning"
+    cache = ".budgetlint-cache"   # keep each file's outcome: a re-run checks only new or changed files
     [per-file-ignores]
     "历年/**" = ["SE"]
     [severity]
@@ -78,6 +79,7 @@ class ConfigFile(_Strict):
     max_bytes: int | None = Field(None, alias="max-bytes", ge=1)
     jobs: int | None = Field(None, ge=1)
     timeout: float | None = Field(None, ge=TIMEOUT_RANGE[0], le=TIMEOUT_RANGE[1], allow_inf_nan=False)
+    cache: str | None = None
     grades: GradesSection | None = None
     parameters: dict[str, Decimal] = {}
 
@@ -103,6 +105,7 @@ class Settings:
     config: Path | None
     sources: dict[str, str]
     command_line: dict[str, Any] = field(default_factory=dict)  # the values given as options, by key
+    cache: Path | None = None  # the folder of the outcome cache (None: no cache)
 
 
 def discover(start: Path) -> Path | None:
@@ -184,7 +187,8 @@ def resolve(config: Config, given: dict[str, Any], show_rounding: bool = False,
     )
     fail_on = pick("fail-on", values.fail_on, "error")
     jobs = pick("jobs", values.jobs, os.cpu_count() or 1)
-    return Settings(options, fail_on, jobs, config.path, sources, dict(given))
+    cache = pick("cache", config.folder / values.cache if values.cache else None, None)
+    return Settings(options, fail_on, jobs, config.path, sources, dict(given), cache)
 
 
 def rules_for(settings: Settings) -> list[Rule]:
@@ -232,6 +236,7 @@ def effective(settings: Settings, rules: list[Rule]) -> tuple[dict[str, Any], di
         "max-bytes": options.max_bytes,
         "jobs": settings.jobs,
         "timeout": options.timeout,
+        "cache": str(settings.cache) if settings.cache else None,
         "per-file-ignores": {glob: list(prefixes) for glob, prefixes in options.per_file_ignores},
         "severity": dict(options.severities),
         "grades": grades,

@@ -46,3 +46,7 @@ class UnknownRuleIdError(BudgetlintError):
         guess = f"，是否想写 {suggestion}？" if suggestion else ""
         self.problem = f"“{prefix}”不是任何规则的编号或前缀{guess}（budgetlint rules 列出全部规则）"
         super().__init__(f"{key}: {self.problem}")
+
+
+class CacheError(BudgetlintError):
+    """The outcome cache's database cannot be opened or read (exit code 2)."""
