@@ -25,7 +25,7 @@ import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TextIO, TypeVar
 
 import click
 
@@ -36,6 +36,8 @@ if TYPE_CHECKING:
     from .api import Progress
     from .checking import CheckOptions
     from .config import Settings
+    from .findings import RuleInfo, Tally
+    from .reporters.parts import Writer
 
 T = TypeVar("T")
 
@@ -143,7 +145,7 @@ def check(paths: tuple[Path, ...], output_format: str, output: Path | None, rule
     from .api import Interrupted, expand
     from .api import check as run_check
     from .findings import exit_code
-    from .reporters import BINARY_REPORTERS, REPORTERS, WITH_DOCUMENTS, WITH_STATISTICS
+    from .reporters import BINARY_REPORTERS, REPORTERS, WITH_DOCUMENTS, WITH_STATISTICS, WRITERS
 
     missing = [str(p) for p in paths if not p.exists()]
     if missing:
@@ -167,6 +169,12 @@ def check(paths: tuple[Path, ...], output_format: str, output: Path | None, rule
     baselines = {p.resolve() for p in (baseline_path, write_baseline_path) if p}
     if baselines:  # a baseline kept beside the disclosures is no input (its .json would be read as one)
         paths = tuple(p for p in expand(paths, settings.options) if p.resolve() not in baselines)
+    if output_format in WRITERS and not annotated:
+        tally, interrupted = _check_streamed(paths, settings, output_format, verbose, statistics, output,
+                                             baseline_path, write_baseline_path)
+        _after_check(tally, interrupted)
+        sys.exit(exit_code(tally, settings.fail_on, interrupted=interrupted,
+                           baseline_written=write_baseline_path is not None))
     interrupted = False
     with _progress_bar() as progress:
         try:
@@ -195,14 +203,91 @@ def check(paths: tuple[Path, ...], output_format: str, output: Path | None, rule
                 annotate_workbook(paths[0], report.findings, annotated)
         except ReadError as error:  # already a READ-01 finding; the copy is just not written
             click.echo(f"未生成标注副本：{error}", err=True)
-    if interrupted:
-        shown = "、".join(report.not_checked[:_NOT_CHECKED_SHOWN]) + ("…" if report.interrupted > _NOT_CHECKED_SHOWN else "")
-        click.echo(f"已中断：{report.interrupted} 个文件未检查（{shown}），以上为已检查文件的结果", err=True)
-    if report.internal_errors():
-        click.echo(f"budgetlint 内部错误：{report.internal_errors()} 个文件读取或检查时出错（见报告中该文件的 READ-01），"
-                   "请报告此问题", err=True)
+    _after_check(report.tally(), interrupted)
     sys.exit(exit_code(report, settings.fail_on, interrupted=interrupted,
                        baseline_written=write_baseline_path is not None))
+
+
+def _check_streamed(paths: tuple[Path, ...], settings: Settings, output_format: str, verbose: bool,
+                    statistics: bool, output: Path | None, baseline_path: Path | None,
+                    write_baseline_path: Path | None) -> tuple[Tally, bool]:
+    """The check of a format written as the files are checked (validator.streaming): no report held whole."""
+    from . import baseline
+    from .api import Interrupted, stream
+    from .reporters import WRITERS
+    from .reporters.parts import RunStart
+
+    given = _or_exit_2(baseline.Baseline, baseline_path) if baseline_path and not write_baseline_path else None
+    with _report_output(output) as out:
+        def writers(rules: dict[str, RuleInfo]) -> list[Writer]:
+            start = RunStart(__version__, rules, verbose, statistics, given is not None)
+            if output_format == "text" and not output:
+                color = sys.stdout.isatty()
+                width = shutil.get_terminal_size().columns if color else 120
+                made = [WRITERS["text"](out, start, color=color, width=width)]
+            else:
+                made = [WRITERS[output_format](out, start)]
+            if write_baseline_path:
+                made.append(baseline.Recorder(write_baseline_path.parent, lambda: _opened(write_baseline_path)))
+            return made
+
+        with _progress_bar() as progress:
+            try:
+                tally, interrupted = stream(paths, settings.options, writers, jobs=settings.jobs, progress=progress,
+                                            baseline=given), False
+            except Interrupted as stop:
+                tally, interrupted = stop.tally, True
+    if write_baseline_path:
+        click.echo(f"已把 {tally.summary()['findings']} 个问题写入基线 {write_baseline_path}", err=True)
+    return tally, interrupted
+
+
+def _after_check(tally: Tally, interrupted: bool) -> None:
+    """What stderr says after the report: the files a Ctrl-C left, the files budgetlint failed on."""
+    if interrupted:
+        shown = "、".join(tally.not_checked[:_NOT_CHECKED_SHOWN]) + ("…" if len(tally.not_checked) > _NOT_CHECKED_SHOWN else "")
+        click.echo(f"已中断：{len(tally.not_checked)} 个文件未检查（{shown}），以上为已检查文件的结果", err=True)
+    if tally.internal_errors():
+        click.echo(f"budgetlint 内部错误：{tally.internal_errors()} 个文件读取或检查时出错（见报告中该文件的 READ-01），"
+                   "请报告此问题", err=True)
+
+
+@contextmanager
+def _report_output(output: Path | None) -> Iterator[TextIO]:
+    """Where a report is written piece by piece: the -o file, or standard output."""
+    if output is None:
+        yield _Echo()  # type: ignore[misc]
+    else:
+        with _opened(output) as out:
+            yield out
+
+
+@contextmanager
+def _opened(path: Path) -> Iterator[TextIO]:
+    """An output file opened for writing; a failure to open, write or close it names it (exit code 2)."""
+    with _writing(path):
+        file = path.open("w", encoding="utf-8")
+    try:
+        yield _OutputFile(file, path)  # type: ignore[misc]
+    finally:
+        with _writing(path):
+            file.close()
+
+
+class _Echo:
+    """Standard output for a report written piece by piece (click.echo: a terminal's encoding, a closed pipe)."""
+
+    def write(self, text: str) -> None:
+        click.echo(text, nl=False)
+
+
+class _OutputFile:
+    def __init__(self, file: TextIO, path: Path) -> None:
+        self.file, self.path = file, path
+
+    def write(self, text: str) -> None:
+        with _writing(self.path):
+            self.file.write(text)
 
 
 def _write(content: str | bytes, output: Path | None) -> None:
