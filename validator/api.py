@@ -98,7 +98,7 @@ def stream(paths: Iterable[Path | str], options: CheckOptions, writers: Callable
     run = Run(files, options, rules, writers(rule_infos(rules)), baseline, spool)
     try:
         if jobs > 1 and len(files) > 1:
-            check_in_parallel(files, options, jobs, run.done, progress)  # type: ignore[arg-type]
+            check_in_parallel(files, options, jobs, run.done, progress)
         else:
             _check_here(files, FileChecker(options, rules), run.done, progress)
     except KeyboardInterrupt:

@@ -256,7 +256,7 @@ def _after_check(tally: Tally, interrupted: bool) -> None:
 def _report_output(output: Path | None) -> Iterator[TextIO]:
     """Where a report is written piece by piece: the -o file, or standard output."""
     if output is None:
-        yield _Echo()  # type: ignore[misc]
+        yield _Echo()
     else:
         with _opened(output) as out:
             yield out
@@ -268,7 +268,7 @@ def _opened(path: Path) -> Iterator[TextIO]:
     with _writing(path):
         file = path.open("w", encoding="utf-8")
     try:
-        yield _OutputFile(file, path)  # type: ignore[misc]
+        yield _OutputFile(file, path)
     finally:
         with _writing(path):
             file.close()
@@ -452,7 +452,7 @@ def _terminal_text(report: object, verbose: bool) -> str:
     from .reporters.text_report import render
 
     color = sys.stdout.isatty()
-    return render(report, verbose, color=color, width=shutil.get_terminal_size().columns if color else 120)  # type: ignore[arg-type]
+    return render(report, verbose, color=color, width=shutil.get_terminal_size().columns if color else 120)
 
 
 @main.command()
