@@ -97,6 +97,7 @@ def test_a_baseline_is_applied_and_written_file_by_file_as_on_the_whole_report(f
     baseline.apply(report, recorded)
     assert result.exit_code == 1 and report.baselined == len(entries["findings"]) and len(report.findings) == 1
     assert result.stdout_bytes.decode() == REPORTERS["csv"](report)
+    assert f"{folder / 'b-consistent.txt'},,,,未发现问题（基线中已有的问题不列出）" in result.stdout
 
 
 def _outcome(index):

@@ -216,9 +216,13 @@ def _check_streamed(paths: tuple[Path, ...], settings: Settings, output_format: 
     from .api import Interrupted, stream
     from .reporters import WRITERS
     from .reporters.parts import RunStart
+    from .spool import TextSpool
 
     given = _or_exit_2(baseline.Baseline, baseline_path) if baseline_path and not write_baseline_path else None
-    with _report_output(output) as out:
+    with _report_output(output) as shown:
+        # on a terminal that the progress bar holds, the report follows the bar, as a report rendered whole
+        out = TextSpool() if output is None and sys.stdout.isatty() and sys.stderr.isatty() else shown
+
         def writers(rules: dict[str, RuleInfo]) -> list[Writer]:
             start = RunStart(__version__, rules, verbose, statistics, given is not None)
             if output_format == "text" and not output:
@@ -228,7 +232,7 @@ def _check_streamed(paths: tuple[Path, ...], settings: Settings, output_format: 
             else:
                 made = [WRITERS[output_format](out, start)]
             if write_baseline_path:
-                made.append(baseline.Recorder(write_baseline_path.parent, lambda: _opened(write_baseline_path)))
+                made.append(baseline.Recorder(write_baseline_path.parent, lambda: _written(write_baseline_path)))
             return made
 
         with _progress_bar() as progress:
@@ -237,6 +241,9 @@ def _check_streamed(paths: tuple[Path, ...], settings: Settings, output_format: 
                                             baseline=given), False
             except Interrupted as stop:
                 tally, interrupted = stop.tally, True
+        if isinstance(out, TextSpool):
+            out.copy_to(shown)
+            out.close()
     if write_baseline_path:
         click.echo(f"已把 {tally.summary()['findings']} 个问题写入基线 {write_baseline_path}", err=True)
     return tally, interrupted
@@ -272,6 +279,13 @@ def _opened(path: Path) -> Iterator[TextIO]:
     finally:
         with _writing(path):
             file.close()
+
+
+@contextmanager
+def _written(path: Path) -> Iterator[TextIO]:
+    """A file written at once (a baseline); a failure to open, write or close it names it (exit code 2)."""
+    with _writing(path), path.open("w", encoding="utf-8") as file:
+        yield file
 
 
 class _Echo:
@@ -377,7 +391,7 @@ def _progress_bar() -> Iterator[Progress | None]:
     # Redrawn after each file rather than by rich's refresh thread: worker processes fork from here
     with Bar(TextColumn("检查"), BarColumn(bar_width=_BAR_WIDTH), MofNCompleteColumn(), TimeRemainingColumn(),
              TextColumn("{task.description}"), console=Console(stderr=True), auto_refresh=False,
-             transient=True) as bar:
+             transient=True, redirect_stdout=False, redirect_stderr=False) as bar:  # a report may be written meanwhile
         task = bar.add_task("", total=None)
 
         def advance(done: int, total: int, path: str) -> None:

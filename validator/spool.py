@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pickle
 import tempfile
+import weakref
 from collections.abc import Iterator
 from typing import IO, Any, TextIO
 
@@ -20,6 +21,7 @@ class TextSpool:
     def write(self, text: str) -> None:
         if self._file is None:
             self._file = tempfile.TemporaryFile("w+", encoding="utf-8", newline="")
+            weakref.finalize(self, self._file.close)  # closed when dropped too (a run stopped by an error)
         self._file.write(text)
 
     def copy_to(self, out: TextIO, indent: str = "") -> None:
@@ -47,6 +49,7 @@ class PickleSpool:
     def append(self, item: object) -> None:
         if self._file is None:
             self._file = tempfile.TemporaryFile()
+            weakref.finalize(self, self._file.close)
         pickle.dump(item, self._file, pickle.HIGHEST_PROTOCOL)
         self.count += 1
 
