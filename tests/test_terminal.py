@@ -192,7 +192,7 @@ def test_a_write_that_fails_after_the_check_is_exit_2_without_a_traceback(tmp_pa
     def disk_full(*args):
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
-    monkeypatch.setattr("validator.baseline.write", disk_full)
+    monkeypatch.setattr("validator.reporters.json_text.write", disk_full)  # the baseline's, written at the end
     result = run("check", "--write-baseline", tmp_path / "base.json", SEED)
     assert result.exit_code == 2
     assert result.stderr == f"无法写入 {tmp_path / 'base.json'}：磁盘空间不足\n"

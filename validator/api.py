@@ -1,14 +1,16 @@
-"""The Python API: `check(paths)` returns the same report the CLI prints as JSON."""
+"""The Python API: `check(paths)` returns the same report the CLI prints as JSON; `stream` hands each
+file's part to writers as the files are checked (the CLI's reports of a batch)."""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator, MutableMapping
+from collections.abc import Callable, Iterable, Iterator, MutableMapping
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .batch import check_in_parallel, check_in_time
+from .baseline import Baseline
 from .checking import (
     READ_RULE,
     READ_RULE_INFO,
@@ -16,17 +18,15 @@ from .checking import (
     FileChecker,
     FileOutcome,
     Progress,
-    configured_catalogue,
     configured_rules,
     glob_matches,
     glob_root,
-    ignored_rules,
-    without_ignored,
 )
-from .cross_documents import CrossDocumentChecker
-from .findings import Finding, Report, RuleInfo
+from .findings import Report, RuleInfo, Tally
 from .readers import looks_like_a_disclosure
+from .reporters.parts import FilePart, RunEnd, Writer
 from .ruleset import Rule
+from .streaming import Run
 from .version import __version__
 
 if TYPE_CHECKING:
@@ -34,11 +34,11 @@ if TYPE_CHECKING:
 
 
 class Interrupted(KeyboardInterrupt):
-    """Ctrl-C during a check: carries the report of the files done so far."""
+    """Ctrl-C during a check: carries the counts of the files done so far (and, from `check`, their report)."""
 
-    def __init__(self, report: Report) -> None:
+    def __init__(self, tally: Tally, report: Report | None = None) -> None:
         super().__init__()
-        self.report = report
+        self.tally, self.report = tally, report
 
 
 def expand(paths: Iterable[Path | str], options: CheckOptions | None = None) -> Iterator[Path]:
@@ -77,24 +77,39 @@ def check(paths: Iterable[Path | str], options: CheckOptions | None = None, *, j
     exception.
     """
     options = replace(options or CheckOptions(), **_as_tuples(settings))
+    collectors: list[_Collector] = []
+
+    def collector(rules: dict[str, RuleInfo]) -> list[Writer]:
+        collectors.append(_Collector(Report(version=__version__, rules=rules), options.keep_documents))
+        return list(collectors)
+
+    try:
+        stream(paths, options, collector, jobs=jobs, progress=progress, spool=False, cache=cache)
+    except Interrupted as stop:
+        raise Interrupted(stop.tally, collectors[0].report) from None
+    return collectors[0].report
+
+
+def stream(paths: Iterable[Path | str], options: CheckOptions, writers: Callable[[dict[str, RuleInfo]], list[Writer]],
+           *, jobs: int = 1, progress: Progress | None = None, baseline: Baseline | None = None,
+           spool: bool = True, cache: OutcomeCache | None = None) -> Tally:
+    """Check the inputs and hand each file's part to the writers (made from the rules that run) as soon
+    as the files before it are done; returns the counts. No file's outcome is kept, except those that
+    wait, in a spool (or, with spool=False, in memory), for documents compared with each other.
+    Raises Interrupted on Ctrl-C, after finishing the writers with the files done."""
     rules = configured_rules(options)  # here too with workers: a bad rule file stops the run before it starts
     files = list(expand(paths, options))
     options = replace(options, compare_documents=len(files) > 1)
-    done: dict[int, FileOutcome] = {}  # by input position: the report keeps the input order
+    run = Run(files, options, rules, writers(rule_infos(rules)), baseline, spool)
     try:
-        left, outcomes = cache.filled(files, done, options) if cache else (files, done)
+        left, outcomes = cache.filled(files, run.done, options) if cache else (files, run.done)
         if jobs > 1 and len(left) > 1:
             check_in_parallel(left, options, jobs, outcomes, progress)
         elif left:  # every file from the cache: no engine to build
             _check_here(left, FileChecker(options, rules), outcomes, progress)
     except KeyboardInterrupt:
-        report = merged_report(done, rules, options.keep_documents)
-        report.not_checked = [str(path) for index, path in enumerate(files) if index not in done]
-        raise Interrupted(report) from None
-    report = merged_report(done, rules, options.keep_documents)
-    if options.compare_documents:
-        _compare_documents(report, [outcome for _, outcome in sorted(done.items())], rules, options)
-    return report
+        raise Interrupted(run.finish(interrupted=True)) from None
+    return run.finish()
 
 
 def _check_here(files: list[Path], checker: FileChecker, done: MutableMapping[int, FileOutcome],
@@ -108,38 +123,35 @@ def _check_here(files: list[Path], checker: FileChecker, done: MutableMapping[in
 
 def merged_report(outcomes: dict[int, FileOutcome], rules: list[Rule], keep_documents: bool) -> Report:
     """One report of the files' outcomes (input position -> outcome), in input order."""
-    report = Report(version=__version__, rules={READ_RULE: READ_RULE_INFO, **{r.id: _rule_info(r) for r in rules}})
+    collector = _Collector(Report(version=__version__, rules=rule_infos(rules)), keep_documents)
     for _, outcome in sorted(outcomes.items()):
-        report.files.append(outcome.result)
-        report.findings.extend(outcome.findings)
-        report.skipped.extend(outcome.skips)
-        if keep_documents and outcome.document is not None:
-            report.documents[outcome.result.path] = outcome.document
-    return report
+        collector.add(FilePart(outcome.result, outcome.findings, outcome.skips, document=outcome.document))
+    return collector.report
 
 
-def _compare_documents(report: Report, outcomes: list[FileOutcome], rules: list[Rule], options: CheckOptions) -> None:
-    """The documents of the run compared with each other; what is found between two files follows the
-    findings of the file it is reported in."""
-    documents = [outcome.document for outcome in outcomes if outcome.document is not None]
-    checker = CrossDocumentChecker(rules, configured_catalogue(options), options.show_rounding)
-    compared, findings, skips = checker.check(documents)
-    report.compared = [pair.to_dict() for pair in compared]
-    report.skipped += skips
-    for result in report.files:
-        result.internal_error = result.internal_error or result.path in checker.failed
-    root = glob_root(options)
-    own: dict[str, list[Finding]] = {}
-    for finding in report.findings:
-        own.setdefault(finding.file, []).append(finding)
-    between: dict[str, list[Finding]] = {}
-    for finding in findings:
-        between.setdefault(finding.file, []).append(finding)
-    ordered = []
-    for result in report.files:
-        ignored = ignored_rules(options, Path(result.path), root)
-        ordered += [*own.get(result.path, []), *without_ignored(between.get(result.path, []), ignored)]
-    report.findings = ordered
+class _Collector:
+    """A Writer that keeps it all: the Report of the Python API."""
+
+    def __init__(self, report: Report, keep_documents: bool) -> None:
+        self.report, self.keep_documents = report, keep_documents
+
+    def add(self, part: FilePart) -> None:
+        if part.result is not None:
+            self.report.files.append(part.result)
+        self.report.findings.extend(part.findings)
+        self.report.skipped.extend(part.skips)
+        if self.keep_documents and part.document is not None and part.result is not None:
+            self.report.documents[part.result.path] = part.document
+
+    def finish(self, end: RunEnd) -> None:
+        self.report.skipped.extend(end.skips)
+        self.report.compared = end.compared
+        self.report.not_checked = end.tally.not_checked
+
+
+def rule_infos(rules: list[Rule]) -> dict[str, RuleInfo]:
+    """What reporters say about each rule that runs, by id (READ-01 too)."""
+    return {READ_RULE: READ_RULE_INFO, **{r.id: _rule_info(r) for r in rules}}
 
 
 def _rule_info(rule: Rule) -> RuleInfo:

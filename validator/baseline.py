@@ -15,11 +15,15 @@ import hashlib
 import json
 import os
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, ContextManager, TextIO
 
 from .errors import BudgetlintError
 from .findings import Finding, Location, Report
+from .reporters import json_text
+from .reporters.json_text import JsonSpool
+from .reporters.parts import FilePart, RunEnd, parts_of
 
 FORMAT = "budgetlint-baseline/1"
 
@@ -37,27 +41,60 @@ def fingerprint(finding: Finding) -> str:
     return hashlib.sha256(json.dumps(identity, ensure_ascii=False).encode()).hexdigest()[:20]
 
 
+class Baseline:
+    """A baseline file's findings, left out of a run file by file as the findings come."""
+
+    def __init__(self, path: Path) -> None:
+        self.folder = path.parent
+        self.accepted = Counter((e["file"], e["fingerprint"]) for e in _entries(path))
+        self.left_out = 0
+
+    def new(self, findings: list[Finding]) -> list[Finding]:
+        """The findings the baseline does not list (each of its entries keeps out one finding)."""
+        kept = []
+        for finding in findings:
+            key = (_relative(finding.file, self.folder), fingerprint(finding))
+            if self.accepted[key]:
+                self.accepted[key] -= 1
+                self.left_out += 1
+            else:
+                kept.append(finding)
+        return kept
+
+
+class Recorder:
+    """A Writer of a baseline file: its entries spooled as the files are checked, the file written at the end."""
+
+    def __init__(self, folder: Path, open_target: Callable[[], ContextManager[TextIO]]) -> None:
+        self.folder, self.open_target = folder, open_target
+        self.entries = JsonSpool()
+
+    def add(self, part: FilePart) -> None:
+        for finding in part.findings:
+            self.entries.add({"rule": finding.rule, "file": _relative(finding.file, self.folder),
+                              "fingerprint": fingerprint(finding), "message": finding.message})
+
+    def finish(self, end: RunEnd | None = None) -> None:
+        with self.open_target() as out:
+            json_text.write(out, {"format": FORMAT, "findings": self.entries})
+            out.write("\n")
+        self.entries.close()
+
+
 def write(report: Report, path: Path) -> int:
     """Record every finding of the report in `path`; returns how many."""
-    entries = [{"rule": f.rule, "file": _relative(f.file, path.parent), "fingerprint": fingerprint(f),
-                "message": f.message} for f in report.findings]
-    data = {"format": FORMAT, "findings": entries}
-    path.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    return len(entries)
+    recorder = Recorder(path.parent, lambda: path.open("w", encoding="utf-8"))
+    for part in parts_of(report)[0]:
+        recorder.add(part)
+    recorder.finish()
+    return len(report.findings)
 
 
 def apply(report: Report, path: Path) -> None:
     """Leave out of the report the findings the baseline lists; report.baselined says how many."""
-    accepted = Counter((e["file"], e["fingerprint"]) for e in _entries(path))
-    kept = []
-    for finding in report.findings:
-        key = (_relative(finding.file, path.parent), fingerprint(finding))
-        if accepted[key]:
-            accepted[key] -= 1
-        else:
-            kept.append(finding)
-    report.baselined = len(report.findings) - len(kept)
-    report.findings = kept
+    baseline = Baseline(path)
+    report.findings = baseline.new(report.findings)
+    report.baselined = baseline.left_out
 
 
 def _entries(path: Path) -> list[dict[str, Any]]:

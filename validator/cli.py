@@ -25,7 +25,7 @@ import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TextIO, TypeVar
 
 import click
 
@@ -37,6 +37,8 @@ if TYPE_CHECKING:
     from .cache import OutcomeCache
     from .checking import CheckOptions
     from .config import Settings
+    from .findings import RuleInfo, Tally
+    from .reporters.parts import Writer
 
 T = TypeVar("T")
 
@@ -147,7 +149,7 @@ def check(paths: tuple[Path, ...], output_format: str, output: Path | None, rule
     from .api import Interrupted, expand
     from .api import check as run_check
     from .findings import exit_code
-    from .reporters import BINARY_REPORTERS, REPORTERS, WITH_DOCUMENTS, WITH_STATISTICS
+    from .reporters import BINARY_REPORTERS, REPORTERS, WITH_DOCUMENTS, WITH_STATISTICS, WRITERS
 
     missing = [str(p) for p in paths if not p.exists()]
     if missing:
@@ -171,6 +173,12 @@ def check(paths: tuple[Path, ...], output_format: str, output: Path | None, rule
     baselines = {p.resolve() for p in (baseline_path, write_baseline_path) if p}
     if baselines:  # a baseline kept beside the disclosures is no input (its .json would be read as one)
         paths = tuple(p for p in expand(paths, settings.options) if p.resolve() not in baselines)
+    if output_format in WRITERS and not annotated:
+        tally, interrupted = _check_streamed(paths, settings, output_format, verbose, statistics, output,
+                                             baseline_path, write_baseline_path)
+        _after_check(tally, interrupted)
+        sys.exit(exit_code(tally, settings.fail_on, interrupted=interrupted,
+                           baseline_written=write_baseline_path is not None))
     interrupted = False
     with _outcome_cache(settings) as outcomes, _progress_bar() as progress:
         try:
@@ -200,12 +208,7 @@ def check(paths: tuple[Path, ...], output_format: str, output: Path | None, rule
                 annotate_workbook(paths[0], report.findings, annotated)
         except ReadError as error:  # already a READ-01 finding; the copy is just not written
             click.echo(f"未生成标注副本：{error}", err=True)
-    if interrupted:
-        shown = "、".join(report.not_checked[:_NOT_CHECKED_SHOWN]) + ("…" if report.interrupted > _NOT_CHECKED_SHOWN else "")
-        click.echo(f"已中断：{report.interrupted} 个文件未检查（{shown}），以上为已检查文件的结果", err=True)
-    if report.internal_errors():
-        click.echo(f"budgetlint 内部错误：{report.internal_errors()} 个文件读取或检查时出错（见报告中该文件的 READ-01），"
-                   "请报告此问题", err=True)
+    _after_check(report.tally(), interrupted)
     sys.exit(exit_code(report, settings.fail_on, interrupted=interrupted,
                        baseline_written=write_baseline_path is not None))
 
@@ -224,6 +227,102 @@ def _outcome_cache(settings: Settings) -> Iterator[OutcomeCache | None]:
     click.echo(f"缓存：命中 {outcomes.hits} 个文件，检查 {outcomes.checked} 个", err=True)
     if outcomes.failure:
         click.echo(f"警告：{outcomes.failure}；本次的结果未全部存入缓存", err=True)
+
+
+def _check_streamed(paths: tuple[Path, ...], settings: Settings, output_format: str, verbose: bool,
+                    statistics: bool, output: Path | None, baseline_path: Path | None,
+                    write_baseline_path: Path | None) -> tuple[Tally, bool]:
+    """The check of a format written as the files are checked (validator.streaming): no report held whole."""
+    from . import baseline
+    from .api import Interrupted, stream
+    from .reporters import WRITERS
+    from .reporters.parts import RunStart
+    from .spool import TextSpool
+
+    given = _or_exit_2(baseline.Baseline, baseline_path) if baseline_path and not write_baseline_path else None
+    with _report_output(output) as shown:
+        # on a terminal that the progress bar holds, the report follows the bar, as a report rendered whole
+        out = TextSpool() if output is None and sys.stdout.isatty() and sys.stderr.isatty() else shown
+
+        def writers(rules: dict[str, RuleInfo]) -> list[Writer]:
+            start = RunStart(__version__, rules, verbose, statistics, given is not None)
+            if output_format == "text" and not output:
+                color = sys.stdout.isatty()
+                width = shutil.get_terminal_size().columns if color else 120
+                made = [WRITERS["text"](out, start, color=color, width=width)]
+            else:
+                made = [WRITERS[output_format](out, start)]
+            if write_baseline_path:
+                made.append(baseline.Recorder(write_baseline_path.parent, lambda: _written(write_baseline_path)))
+            return made
+
+        with _outcome_cache(settings) as outcomes, _progress_bar() as progress:
+            try:
+                tally, interrupted = _or_exit_2(lambda: stream(paths, settings.options, writers, jobs=settings.jobs,
+                                                               progress=progress, baseline=given, cache=outcomes)), False
+            except Interrupted as stop:
+                tally, interrupted = stop.tally, True
+        if isinstance(out, TextSpool):
+            out.copy_to(shown)
+            out.close()
+    if write_baseline_path:
+        click.echo(f"已把 {tally.summary()['findings']} 个问题写入基线 {write_baseline_path}", err=True)
+    return tally, interrupted
+
+
+def _after_check(tally: Tally, interrupted: bool) -> None:
+    """What stderr says after the report: the files a Ctrl-C left, the files budgetlint failed on."""
+    if interrupted:
+        shown = "、".join(tally.not_checked[:_NOT_CHECKED_SHOWN]) + ("…" if len(tally.not_checked) > _NOT_CHECKED_SHOWN else "")
+        click.echo(f"已中断：{len(tally.not_checked)} 个文件未检查（{shown}），以上为已检查文件的结果", err=True)
+    if tally.internal_errors():
+        click.echo(f"budgetlint 内部错误：{tally.internal_errors()} 个文件读取或检查时出错（见报告中该文件的 READ-01），"
+                   "请报告此问题", err=True)
+
+
+@contextmanager
+def _report_output(output: Path | None) -> Iterator[TextIO]:
+    """Where a report is written piece by piece: the -o file, or standard output."""
+    if output is None:
+        yield _Echo()
+    else:
+        with _opened(output) as out:
+            yield out
+
+
+@contextmanager
+def _opened(path: Path) -> Iterator[TextIO]:
+    """An output file opened for writing; a failure to open, write or close it names it (exit code 2)."""
+    with _writing(path):
+        file = path.open("w", encoding="utf-8")
+    try:
+        yield _OutputFile(file, path)
+    finally:
+        with _writing(path):
+            file.close()
+
+
+@contextmanager
+def _written(path: Path) -> Iterator[TextIO]:
+    """A file written at once (a baseline); a failure to open, write or close it names it (exit code 2)."""
+    with _writing(path), path.open("w", encoding="utf-8") as file:
+        yield file
+
+
+class _Echo:
+    """Standard output for a report written piece by piece (click.echo: a terminal's encoding, a closed pipe)."""
+
+    def write(self, text: str) -> None:
+        click.echo(text, nl=False)
+
+
+class _OutputFile:
+    def __init__(self, file: TextIO, path: Path) -> None:
+        self.file, self.path = file, path
+
+    def write(self, text: str) -> None:
+        with _writing(self.path):
+            self.file.write(text)
 
 
 def _write(content: str | bytes, output: Path | None) -> None:
@@ -315,7 +414,7 @@ def _progress_bar() -> Iterator[Progress | None]:
     # Redrawn after each file rather than by rich's refresh thread: worker processes fork from here
     with Bar(TextColumn("检查"), BarColumn(bar_width=_BAR_WIDTH), MofNCompleteColumn(), TimeRemainingColumn(),
              TextColumn("{task.description}"), console=Console(stderr=True), auto_refresh=False,
-             transient=True) as bar:
+             transient=True, redirect_stdout=False, redirect_stderr=False) as bar:  # a report may be written meanwhile
         task = bar.add_task("", total=None)
 
         def advance(done: int, total: int, path: str) -> None:
@@ -390,7 +489,7 @@ def _terminal_text(report: object, verbose: bool) -> str:
     from .reporters.text_report import render
 
     color = sys.stdout.isatty()
-    return render(report, verbose, color=color, width=shutil.get_terminal_size().columns if color else 120)  # type: ignore[arg-type]
+    return render(report, verbose, color=color, width=shutil.get_terminal_size().columns if color else 120)
 
 
 @main.command()

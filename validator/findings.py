@@ -195,58 +195,108 @@ class Report:
         """Files whose reading or checking failed by a bug of budgetlint."""
         return sum(1 for f in self.files if f.internal_error)
 
+    def tally(self) -> Tally:
+        tally = Tally(baselined=self.baselined, not_checked=self.not_checked)
+        for result in self.files:
+            tally.add_file(result)
+        tally.add_findings(self.findings)
+        tally.skipped = len(self.skipped)
+        return tally
+
     def summary(self) -> dict[str, int]:
-        summary = {"files": len(self.files), "findings": len(self.findings), "errors": self.count("error"),
-                   "warnings": self.count("warning"), "infos": self.count("info"), "skipped": len(self.skipped)}
+        return self.tally().summary()
+
+    def statistics(self) -> dict[str, list[dict[str, Any]]]:
+        return self.tally().statistics()
+
+    def worst_at_least(self, threshold: str) -> bool:
+        return self.tally().worst_at_least(threshold)
+
+    def to_dict(self) -> dict[str, Any]:
+        return report_layout(self.version, [asdict(f) for f in self.files], [finding_dict(f) for f in self.findings],
+                             [asdict(s) for s in self.skipped], self.tally(), self.compared, self.with_statistics)
+
+
+@dataclass(slots=True)
+class Tally:
+    """The counts of a run, gathered file by file: the summary, --statistics and the exit code need
+    nothing else, so a report written as the files are checked keeps only this in memory."""
+
+    files: int = 0
+    severities: Counter[str] = field(default_factory=Counter)
+    skipped: int = 0
+    failed: int = 0  # files budgetlint itself failed on
+    ocr: tuple[int, int, int] | None = None  # files, cells and doubtful cells read by OCR
+    baselined: int | None = None
+    not_checked: list[str] = field(default_factory=list)
+    by_rule: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
+    titles: dict[str, str] = field(default_factory=dict)
+    by_file: dict[str, Counter[str]] = field(default_factory=dict)
+
+    def add_file(self, result: FileResult) -> None:
+        self.files += 1
+        self.failed += result.internal_error
+        if result.ocr:
+            files, cells, doubtful = self.ocr or (0, 0, 0)
+            self.ocr = (files + 1, cells + result.ocr[0], doubtful + result.ocr[1])
+        self.by_file.setdefault(result.path, Counter())
+
+    def add_findings(self, findings: list[Finding]) -> None:
+        for finding in findings:
+            self.severities[finding.severity] += 1
+            self.by_rule[finding.rule][finding.severity] += 1
+            self.by_file.setdefault(finding.file, Counter())[finding.severity] += 1
+            self.titles.setdefault(finding.rule, finding.title)
+
+    def count(self, severity: str) -> int:
+        return self.severities[severity]
+
+    def internal_errors(self) -> int:
+        return self.failed
+
+    def summary(self) -> dict[str, int]:
+        summary = {"files": self.files, "findings": self.severities.total(), "errors": self.count("error"),
+                   "warnings": self.count("warning"), "infos": self.count("info"), "skipped": self.skipped}
         if self.baselined is not None:
             summary["baselined"] = self.baselined
-        if self.interrupted:
-            summary["not_checked"] = self.interrupted
-        if self.internal_errors():
-            summary["internal_errors"] = self.internal_errors()
-        ocr = [f.ocr for f in self.files if f.ocr]
-        if ocr:
-            summary["ocr_cells"] = sum(read for read, _ in ocr)
-            summary["ocr_doubtful"] = sum(doubtful for _, doubtful in ocr)
+        if self.not_checked:
+            summary["not_checked"] = len(self.not_checked)
+        if self.failed:
+            summary["internal_errors"] = self.failed
+        if self.ocr:
+            summary["ocr_cells"], summary["ocr_doubtful"] = self.ocr[1:]
         return summary
 
     def statistics(self) -> dict[str, list[dict[str, Any]]]:
         """Findings counted per rule (most frequent first) and per file (every file, in input order)."""
-        by_rule: dict[str, Counter[str]] = defaultdict(Counter)
-        by_file: dict[str, Counter[str]] = {f.path: Counter() for f in self.files}
-        titles = {}
-        for finding in self.findings:
-            by_rule[finding.rule][finding.severity] += 1
-            by_file.setdefault(finding.file, Counter())[finding.severity] += 1
-            titles.setdefault(finding.rule, finding.title)
 
         def counts(counter: Counter[str]) -> dict[str, int]:
             return {"errors": counter["error"], "warnings": counter["warning"], "infos": counter["info"],
                     "total": counter.total()}
 
-        rules = sorted(by_rule.items(), key=lambda item: (-item[1].total(), item[0]))
-        return {"rules": [{"rule": rule, "title": titles[rule], **counts(c)} for rule, c in rules],
-                "files": [{"path": path, **counts(c)} for path, c in by_file.items()]}
+        rules = sorted(self.by_rule.items(), key=lambda item: (-item[1].total(), item[0]))
+        return {"rules": [{"rule": rule, "title": self.titles[rule], **counts(c)} for rule, c in rules],
+                "files": [{"path": path, **counts(c)} for path, c in self.by_file.items()]}
 
     def worst_at_least(self, threshold: str) -> bool:
         """Whether any finding is at or above the threshold severity (`never` means no threshold)."""
         if threshold == "never":
             return False
-        return any(SEVERITY_ORDER[f.severity] >= SEVERITY_ORDER[threshold] for f in self.findings)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "tool": {"name": "budgetlint", "version": self.version},
-            "files": [asdict(f) for f in self.files],
-            "findings": [_finding_dict(f) for f in self.findings],
-            "skipped": [asdict(s) for s in self.skipped],
-            "summary": self.summary(),
-        } | ({"compared": self.compared} if self.compared is not None else {}) | (
-            {"not_checked": self.not_checked} if self.not_checked else {}) | (
-            {"statistics": self.statistics()} if self.with_statistics else {})
+        return any(SEVERITY_ORDER[s] >= SEVERITY_ORDER[threshold] for s, n in self.severities.items() if n)
 
 
-def _finding_dict(finding: Finding) -> dict[str, Any]:
+def report_layout(version: str, files: Any, findings: Any, skipped: Any, tally: Tally,
+                  compared: list[dict[str, Any]] | None, with_statistics: bool) -> dict[str, Any]:
+    """The JSON report's keys in their order; files, findings and skipped as given (lists, or the
+    spools of a report written as the files are checked)."""
+    return {"tool": {"name": "budgetlint", "version": version}, "files": files, "findings": findings,
+            "skipped": skipped, "summary": tally.summary()} | (
+        {"compared": compared} if compared is not None else {}) | (
+        {"not_checked": tally.not_checked} if tally.not_checked else {}) | (
+        {"statistics": tally.statistics()} if with_statistics else {})
+
+
+def finding_dict(finding: Finding) -> dict[str, Any]:
     data = asdict(finding)
     for location in data["locations"]:
         source = location["source"]
@@ -272,7 +322,7 @@ EXIT_CLEAN, EXIT_FINDINGS, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 3, 130
 EXIT_PIPE_CLOSED = 141  # 128 + SIGPIPE: the reader of stdout went away (cli)
 
 
-def exit_code(report: Report, fail_on: str, *, interrupted: bool = False, baseline_written: bool = False) -> int:
+def exit_code(report: Report | Tally, fail_on: str, *, interrupted: bool = False, baseline_written: bool = False) -> int:
     """The exit code of a finished run: 130 when Ctrl-C cut it short, 3 when budgetlint failed on a file
     (a bug must never pass for "findings", nor a run it spoilt for a pass), 0 after recording a baseline,
     else 1 when a finding is at or above `fail_on` and 0 when none is."""

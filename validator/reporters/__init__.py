@@ -35,6 +35,12 @@ REPORTERS: dict[str, Renderer] = {
     "checklist-json": checklist_json.render,
 }
 
+# The formats written as the files are checked, each by its module's Writer (validator.streaming); the
+# others show the documents' tables and are rendered from the whole Report
+WRITERS = {"text": text_report.Writer, "json": json_report.Writer, "json-lines": json_lines_report.Writer,
+           "sarif": sarif_report.Writer, "junit": junit_report.Writer, "github": github_report.Writer,
+           "csv": csv_report.Writer}
+
 # Formats that are files, not text: written to -o, or to a standard output that is no terminal
 BINARY_REPORTERS: dict[str, Callable[[Report, bool], bytes]] = {"checklist": checklist_xlsx.render}
 

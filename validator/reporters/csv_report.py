@@ -1,8 +1,9 @@
 """A findings table for auditors to open in Excel or WPS: UTF-8 with a byte-order mark (so Excel does not
 read it as GBK), Chinese headers, one row per finding. The first location (the judged cell) fills
 表/行/栏/值/位置/页/工作表/单元格; every other cell the rule read is listed, one per line, under 涉及.
-A checked file without findings has one row too, with only 文件 and 说明 (“未发现问题”), so the table
-shows every file that was checked (a file that could not be read has its READ-01 row).
+A checked file without findings has one row too, with only 文件 and 说明 (“未发现问题”, and that a
+baseline's findings are left out when one is used), so the table shows every file that was checked (a
+file that could not be read has its READ-01 row). Each file's rows are written as soon as it is checked.
 
 Figures stay as printed ("2,643.57"). A text cell that Excel would take for a formula (starting with
 =, +, -, @) is prefixed with an apostrophe, as OWASP advises against CSV injection from a hostile
@@ -13,10 +14,11 @@ from __future__ import annotations
 
 import csv
 import re
-from collections import defaultdict
 from io import StringIO
+from typing import TextIO
 
 from ..findings import SEVERITY_WORDS, Finding, Location, Report
+from .parts import FilePart, RunEnd, RunStart, whole
 
 HEADER = ("文件", "规则", "严重程度", "标题", "说明", "表", "行", "栏", "值", "位置", "页", "工作表", "单元格",
           "期望值", "实际值", "差额", "容许", "涉及", "建议")
@@ -24,24 +26,31 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _NUMBER = re.compile(r"[-+]?[\d,]*\.?\d+%?")
 
 
+class Writer:
+    def __init__(self, out: TextIO, start: RunStart) -> None:
+        self.out = out
+        self.clean = "未发现问题" + ("（基线中已有的问题不列出）" if start.baseline else "")
+        self._rows([HEADER], bom=True)
+
+    def add(self, part: FilePart) -> None:
+        rows = [[_cell(value) for value in _row(finding)] for finding in part.findings]
+        if not rows and part.result is not None:
+            clean = {"文件": part.result.path, "说明": self.clean}
+            rows = [[_cell(clean.get(column)) for column in HEADER]]
+        self._rows(rows)
+
+    def finish(self, end: RunEnd) -> None:
+        pass
+
+    def _rows(self, rows: list[list[str]] | list[tuple[str, ...]], bom: bool = False) -> None:
+        """One write per file: a run stopped by Ctrl-C leaves whole rows."""
+        buffer = StringIO()
+        csv.writer(buffer).writerows(rows)
+        self.out.write(("\ufeff" if bom else "") + buffer.getvalue())
+
+
 def render(report: Report, verbose: bool = False) -> str:
-    buffer = StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(HEADER)
-    by_file: dict[str, list[Finding]] = defaultdict(list)
-    for finding in report.findings:
-        by_file[finding.file].append(finding)
-    for path in dict.fromkeys([result.path for result in report.files] + list(by_file)):  # input order
-        for finding in by_file[path]:
-            writer.writerow([_cell(value) for value in _row(finding)])
-        if not by_file[path]:
-            clean = {"文件": path, "说明": _nothing_found(report)}
-            writer.writerow([_cell(clean.get(column)) for column in HEADER])
-    return "\ufeff" + buffer.getvalue()
-
-
-def _nothing_found(report: Report) -> str:
-    return "未发现问题" + ("（基线中已有的问题不列出）" if report.baselined else "")
+    return whole(report, Writer, verbose)
 
 
 def _row(finding: Finding) -> list[str | int | None]:

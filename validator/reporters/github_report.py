@@ -4,19 +4,26 @@
 for info notes. line/col come from text and YAML inputs; a workbook or PDF finding has the file only,
 and the message says where (sheet!cell, page). The message also names the judged cell and the hint.
 Values are escaped as the Actions runner expects: `%`, CR and LF everywhere, and also `:` and `,` in
-the properties. Nothing else is printed (any other line would be echoed into the log as is).
+the properties. Nothing else is printed (any other line would be echoed into the log as is). Each
+file's annotations are written as soon as it is checked.
 """
 
 from __future__ import annotations
 
 from ..findings import Finding, Location, Report
+from .parts import LinePerFinding, whole
 from .paths import relative_path
 
 COMMANDS = {"error": "error", "warning": "warning", "info": "notice"}
 
 
+class Writer(LinePerFinding):
+    def line(self, finding: Finding) -> str:
+        return annotation(finding)
+
+
 def render(report: Report, verbose: bool = False) -> str:
-    return "".join(annotation(finding) + "\n" for finding in report.findings)
+    return whole(report, Writer, verbose)
 
 
 def annotation(finding: Finding) -> str:

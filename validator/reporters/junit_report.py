@@ -14,33 +14,64 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 from collections import defaultdict
+from typing import TextIO
 
 from ..findings import SEVERITY_WORDS, Finding, Report, RuleInfo, Skip
+from ..spool import TextSpool
+from .parts import FilePart, RunEnd, RunStart, whole
 
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 
-def render(report: Report, verbose: bool = False) -> str:
-    findings: dict[tuple[str, str], list[Finding]] = defaultdict(list)
-    for finding in report.findings:
-        findings[finding.file, finding.rule].append(finding)
-    skips: dict[tuple[str, str], list[Skip]] = defaultdict(list)
-    for skip in report.skipped:
-        skips[skip.file, skip.rule].append(skip)
-    rules = _rules(report)
-    root = ET.Element("testsuites", name="budgetlint")
-    for result in report.files:
-        suite = ET.SubElement(root, "testsuite", name=result.path)
+class Writer:
+    """Each file's testsuite is spooled as it is checked; the totals, attributes of the root that
+    comes before the suites, are written at the end."""
+
+    def __init__(self, out: TextIO, start: RunStart, rules: list[RuleInfo] | None = None) -> None:
+        self.out = out
+        self.rules = rules if rules is not None else list(start.rules.values())
+        self.suites, self.suite_count = TextSpool(), 0
+        self.totals = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
+
+    def add(self, part: FilePart) -> None:
+        result = part.result
+        if result is None:  # findings of no checked file (a hand-made Report): no testsuite
+            return
+        findings: dict[str, list[Finding]] = defaultdict(list)
+        for finding in part.findings:
+            findings[finding.rule].append(finding)
+        skips: dict[str, list[Skip]] = defaultdict(list)
+        for skip in (*part.skips, *part.late_skips):
+            skips[skip.rule].append(skip)
+        suite = ET.Element("testsuite", name=result.path)
         properties = ET.SubElement(suite, "properties")
         ET.SubElement(properties, "property", name="format", value=result.format or "")
         ET.SubElement(properties, "property", name="tables", value="、".join(result.tables))
-        for rule in rules:
-            key = (result.path, rule.id)
-            _testcase(suite, result.path, rule, findings.get(key, []), skips.get(key, []), result.error)
+        for rule in self.rules:
+            _testcase(suite, result.path, rule, findings.get(rule.id, []), skips.get(rule.id, []), result.error)
         _count(suite)
-    _count(root)
-    ET.indent(root)
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + _xml_safe(ET.tostring(root, encoding="unicode")) + "\n"
+        for total in self.totals:
+            self.totals[total] += int(suite.get(total, 0))
+        ET.indent(suite, level=1)
+        self.suite_count += 1
+        self.suites.write("\n  " + _xml_safe(ET.tostring(suite, encoding="unicode")))
+
+    def finish(self, end: RunEnd) -> None:
+        root = ET.Element("testsuites", name="budgetlint", **{k: str(v) for k, v in self.totals.items()})
+        opening = ET.tostring(root, encoding="unicode")  # <testsuites … /> when no file was checked
+        self.out.write('<?xml version="1.0" encoding="UTF-8"?>\n')
+        if self.suite_count:
+            self.out.write(opening.removesuffix(" />") + ">")
+            self.suites.copy_to(self.out)
+            self.out.write("\n</testsuites>")
+        else:
+            self.out.write(opening)
+        self.out.write("\n")
+        self.suites.close()
+
+
+def render(report: Report, verbose: bool = False) -> str:
+    return whole(report, lambda out, start: Writer(out, start, _rules(report)), verbose)
 
 
 def _xml_safe(text: str) -> str:

@@ -25,10 +25,14 @@ import json
 from collections import Counter
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 from urllib.parse import quote
 
 from ..findings import Finding, Location, Report, RuleInfo
+from ..spool import PickleSpool
+from . import json_text
+from .json_text import JsonSpool, LazyItems
+from .parts import FilePart, RunEnd, RunStart, whole
 from .paths import relative_path
 
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -39,33 +43,59 @@ LEVELS = {"error": "error", "warning": "warning", "info": "note"}
 _CELL_FIELDS = ("table", "table_title", "row", "row_no", "code", "column", "column_no")
 
 
+class Writer:
+    """The artifacts and skipped rules are spooled as the files are checked, the findings too (each
+    result names its rule's place in `tool.driver.rules`, which lists the rules that produced one:
+    known at the end)."""
+
+    def __init__(self, out: TextIO, start: RunStart) -> None:
+        self.out, self.start = out, start
+        self.artifacts, self.skipped = JsonSpool(), JsonSpool()
+        self.results = PickleSpool()  # (finding, artifact index, fingerprint)
+        self.rules: dict[str, RuleInfo] = {}  # by id, each rule that produced a result
+
+    def add(self, part: FilePart) -> None:
+        result = part.result
+        if result is not None:
+            self.artifacts.add(_artifact(result.path, {"format": result.format, "tables": result.tables,
+                                                       "error": result.error}))
+        for finding, fingerprint in zip(part.findings, finding_fingerprints(part.findings), strict=True):
+            self.rules.setdefault(finding.rule, self.start.rules.get(finding.rule) or _rule_info(finding))
+            index = self.artifacts.count - 1 if result is not None and finding.file == result.path else None
+            self.results.append((finding, index, fingerprint))
+        for skip in part.skips:
+            self.skipped.add(asdict(skip))
+
+    def finish(self, end: RunEnd) -> None:
+        for skip in end.skips:
+            self.skipped.add(asdict(skip))
+        rule_ids = sorted(self.rules)
+        rule_index = {rule_id: index for index, rule_id in enumerate(rule_ids)}
+        results = LazyItems(self.results.count, lambda: (_result(finding, rule_index[finding.rule], index, fingerprint)
+                                                         for finding, index, fingerprint in self.results))
+        run = {
+            "tool": {"driver": {
+                "name": "budgetlint",
+                "version": self.start.version,
+                "semanticVersion": self.start.version,
+                "informationUri": INFORMATION_URI,
+                "rules": [_descriptor(self.rules[rule_id]) for rule_id in rule_ids],
+            }},
+            "invocations": [{"executionSuccessful": True}],
+            "artifacts": self.artifacts,
+            "columnKind": "unicodeCodePoints",
+            "results": results,
+            "properties": {"summary": end.tally.summary(), "skipped": self.skipped}
+                          | ({"statistics": end.tally.statistics()} if self.start.with_statistics else {}),
+        }
+        json_text.write(self.out, {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]})
+        self.out.write("\n")
+        for spool in (self.artifacts, self.skipped, self.results):
+            spool.close()
+
+
 def render(report: Report, verbose: bool = False) -> str:
-    return json.dumps(sarif(report), ensure_ascii=False, indent=2) + "\n"
-
-
-def sarif(report: Report) -> dict[str, Any]:
-    rule_ids = sorted({f.rule for f in report.findings})
-    rule_index = {rule_id: index for index, rule_id in enumerate(rule_ids)}
-    artifact_index = {result.path: index for index, result in enumerate(report.files)}
-    fingerprints = finding_fingerprints(report.findings)
-    run = {
-        "tool": {"driver": {
-            "name": "budgetlint",
-            "version": report.version,
-            "semanticVersion": report.version,
-            "informationUri": INFORMATION_URI,
-            "rules": [_descriptor(_rule_info(report, rule_id)) for rule_id in rule_ids],
-        }},
-        "invocations": [{"executionSuccessful": True}],
-        "artifacts": [_artifact(result.path, {"format": result.format, "tables": result.tables, "error": result.error})
-                      for result in report.files],
-        "columnKind": "unicodeCodePoints",
-        "results": [_result(f, rule_index[f.rule], artifact_index.get(f.file), fingerprint)
-                    for f, fingerprint in zip(report.findings, fingerprints, strict=True)],
-        "properties": {"summary": report.summary(), "skipped": [asdict(skip) for skip in report.skipped]}
-                      | ({"statistics": report.statistics()} if report.with_statistics else {}),
-    }
-    return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
+    return whole(report, Writer, verbose)
 
 
 def finding_fingerprints(findings: list[Finding]) -> list[str]:
@@ -87,12 +117,9 @@ def _identity(finding: Finding) -> list[Any]:
     return [finding.rule, relative_path(finding.file), *cell]
 
 
-def _rule_info(report: Report, rule_id: str) -> RuleInfo:
-    """The rule as its file describes it; a Report built without rule metadata still names the rule."""
-    if rule_id in report.rules:
-        return report.rules[rule_id]
-    finding = next(f for f in report.findings if f.rule == rule_id)
-    return RuleInfo(rule_id, finding.title, finding.severity, hint=finding.hint)
+def _rule_info(finding: Finding) -> RuleInfo:
+    """A rule of a Report built without rule metadata, as its first finding names it."""
+    return RuleInfo(finding.rule, finding.title, finding.severity, hint=finding.hint)
 
 
 def _descriptor(rule: RuleInfo) -> dict[str, Any]:
