@@ -24,6 +24,7 @@ from .checking import (
     without_ignored,
 )
 from .cross_documents import CrossDocumentChecker
+from .dask_executor import check_on_cluster
 from .findings import Finding, Report, RuleInfo
 from .readers import looks_like_a_disclosure
 from .ruleset import Rule
@@ -63,13 +64,14 @@ def active_rules(extra: Iterable[Path | str] = (), select_ids: Iterable[str] | N
 
 
 def check(paths: Iterable[Path | str], options: CheckOptions | None = None, *, jobs: int = 1,
-          progress: Progress | None = None, **settings: Any) -> Report:
+          progress: Progress | None = None, scheduler: str | None = None, **settings: Any) -> Report:
     """Read every input, run the rules, and return the report (findings sorted by file and place).
 
     `settings` are CheckOptions fields (`select_ids=["T"]`, `show_rounding=True` …), over `options`.
-    With jobs > 1 the files are checked in that many worker processes; the report is the same, in
-    input order. Raises RuleError for an invalid rule file, Interrupted (with the partial report) on
-    Ctrl-C; an unreadable input is an error finding, not an exception.
+    With jobs > 1 the files are checked in that many worker processes, with a scheduler's address
+    (tcp://HOST:8786) by the workers of that Dask cluster; the report is the same, in input order.
+    Raises RuleError for an invalid rule file, ExecutorError for a cluster that cannot check,
+    Interrupted (with the partial report) on Ctrl-C; an unreadable input is an error finding, not an exception.
     """
     options = replace(options or CheckOptions(), **_as_tuples(settings))
     rules = configured_rules(options)  # here too with workers: a bad rule file stops the run before it starts
@@ -77,7 +79,9 @@ def check(paths: Iterable[Path | str], options: CheckOptions | None = None, *, j
     options = replace(options, compare_documents=len(files) > 1)
     done: dict[int, FileOutcome] = {}  # by input position: the report keeps the input order
     try:
-        if jobs > 1 and len(files) > 1:
+        if scheduler:
+            check_on_cluster(files, options, scheduler, done, progress)
+        elif jobs > 1 and len(files) > 1:
             check_in_parallel(files, options, jobs, done, progress)
         else:
             _check_here(files, FileChecker(options, rules), done, progress)

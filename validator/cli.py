@@ -123,6 +123,9 @@ def main() -> None:
 @click.option("--config", "config_path", type=click.Path(path_type=Path, exists=True, dir_okay=False),
               help="配置文件（budgetlint.toml 或 pyproject.toml）；不给出时从当前目录向上查找。")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), help="并行检查的进程数。  [默认: CPU 核数]")
+@click.option("--executor", type=click.Choice(["local", "dask"]), default="local", show_default=True,
+              help="local：本机的 --jobs 个进程；dask：Dask 集群的工作节点（须给出 --scheduler，需要 pip install 'budgetlint[dask]'）。")
+@click.option("--scheduler", metavar="ADDRESS", help="Dask 调度器的地址（如 tcp://主机:8786），与 --executor dask 一起使用。")
 @click.option("--timeout", type=float, callback=lambda ctx, param, value: _timeout(value),
               help="每个文件的时间上限（秒，0.1 到 86400），超时记为无法读取。  [默认: 300]")
 @click.option("--statistics", is_flag=True, help="按规则和按文件统计问题数。")
@@ -135,13 +138,14 @@ def main() -> None:
 def check(paths: tuple[Path, ...], output_format: str, output: Path | None, rule_paths: tuple[Path, ...],
           select_ids: tuple[str, ...], extend_select_ids: tuple[str, ...], ignore_ids: tuple[str, ...],
           exclude: tuple[str, ...], force_exclude: bool, fail_on: str | None, show_rounding: bool, verbose: bool,
-          max_bytes: int | None, config_path: Path | None, jobs: int | None, timeout: float | None,
-          statistics: bool, baseline_path: Path | None, write_baseline_path: Path | None,
+          max_bytes: int | None, config_path: Path | None, jobs: int | None, executor: str, scheduler: str | None,
+          timeout: float | None, statistics: bool, baseline_path: Path | None, write_baseline_path: Path | None,
           annotated: Path | None) -> None:
     """检查预算、决算公开文件（文本、Excel、PDF、YAML/JSON），文件夹按递归查找。"""
     from . import baseline
     from .api import Interrupted, expand
     from .api import check as run_check
+    from .errors import ExecutorError
     from .findings import exit_code
     from .reporters import BINARY_REPORTERS, REPORTERS, WITH_DOCUMENTS, WITH_STATISTICS
 
@@ -150,6 +154,9 @@ def check(paths: tuple[Path, ...], output_format: str, output: Path | None, rule
         raise click.UsageError(f"找不到输入：{', '.join(missing)}")
     if output_format in BINARY_REPORTERS and output is None and sys.stdout.isatty():
         raise click.UsageError(f"--format {output_format} 写出 Excel 工作簿，不能输出到终端：请用 -o 指定文件（如 -o 检查表.xlsx）")
+    if (executor == "dask") != (scheduler is not None):
+        raise click.UsageError("--executor dask 须给出 --scheduler（如 tcp://主机:8786）" if executor == "dask"
+                               else "--scheduler 只能与 --executor dask 一起使用")
     if annotated:
         _check_annotation_target(paths, annotated)
     for target in (output, write_baseline_path, annotated):
@@ -170,9 +177,12 @@ def check(paths: tuple[Path, ...], output_format: str, output: Path | None, rule
     interrupted = False
     with _progress_bar() as progress:
         try:
-            report = run_check(paths, settings.options, jobs=settings.jobs, progress=progress)
+            report = run_check(paths, settings.options, jobs=settings.jobs, progress=progress, scheduler=scheduler)
         except Interrupted as stop:
             report, interrupted = stop.report, True
+        except ExecutorError as error:  # the cluster cannot check: nothing was
+            click.echo(str(error), err=True)
+            sys.exit(2)
     if write_baseline_path:
         with _writing(write_baseline_path):
             written = baseline.write(report, write_baseline_path)

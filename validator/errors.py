@@ -46,3 +46,8 @@ class UnknownRuleIdError(BudgetlintError):
         guess = f"，是否想写 {suggestion}？" if suggestion else ""
         self.problem = f"“{prefix}”不是任何规则的编号或前缀{guess}（budgetlint rules 列出全部规则）"
         super().__init__(f"{key}: {self.problem}")
+
+
+class ExecutorError(BudgetlintError):
+    """The cluster asked for cannot run the check (its scheduler unreachable, the dask extra not
+    installed, a worker without the same budgetlint): nothing is checked (exit code 2)."""
