@@ -8,13 +8,9 @@ library (PDFium, OCR) is stopped when it returns, a blocking sleep or read when 
 
 from __future__ import annotations
 
-import ctypes
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-
-_raise_in = ctypes.pythonapi.PyThreadState_SetAsyncExc
-_raise_in.argtypes = (ctypes.c_ulong, ctypes.py_object)
 
 
 @contextmanager
@@ -39,4 +35,12 @@ def thread_alarm(seconds: float, exception: type[BaseException]) -> Iterator[Non
         timer.cancel()
         with lock:
             finished = True
-            _raise_in(target, ctypes.py_object())  # a NULL exception withdraws one not raised yet
+            _raise_in(target, None)
+
+
+def _raise_in(thread: int, exception: type[BaseException] | None) -> None:
+    """CPython's PyThreadState_SetAsyncExc: `exception` raised in the thread, or (None) withdrawn if not raised yet."""
+    import ctypes  # here: a check that never runs in a thread does not import it at start-up
+
+    ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread),
+                                               ctypes.py_object() if exception is None else ctypes.py_object(exception))
