@@ -25,7 +25,7 @@ import validator.checking as checking
 import validator.dask_executor as dask_executor
 from validator.api import Interrupted, check
 from validator.batch import check_in_time
-from validator.checking import CheckOptions, FileChecker, configured_rules
+from validator.checking import CheckOptions, FileChecker, configured_rules, unreadable
 from validator.errors import ExecutorError
 
 
@@ -56,16 +56,18 @@ def folder(tmp_path, wrong_total):
     write(root / "g-too-large.txt", "决算\n" * 20000)
     write(tmp_path / "own-rules.yaml", WARNING_RULE)
     write(tmp_path / "budgetlint.toml", 'rules = ["own-rules.yaml"]\nmax-bytes = 90000\n'
-                                        '[per-file-ignores]\n"f-*.txt" = ["SE"]\n')
+                                        '[per-file-ignores]\n"inputs/f-*.txt" = ["SE"]\n')
     return root
 
 
 @pytest.mark.slow
-def test_the_json_report_of_a_cluster_is_that_of_a_local_run_byte_for_byte(cluster, folder):
-    config = folder.parent / "budgetlint.toml"
-    local = run("check", "--format", "json", "--config", config, folder)
-    distributed = run("check", "--format", "json", "--config", config, "--executor", "dask", "--scheduler", cluster,
-                      folder)
+def test_the_json_report_of_a_cluster_is_that_of_a_local_run_byte_for_byte(cluster, folder, monkeypatch):
+    """Relative paths, which a worker (in another folder) could not follow: the inputs, the configuration,
+    its rule file and a per-file-ignores glob with a folder in it."""
+    monkeypatch.chdir(folder.parent)
+    local = run("check", "--format", "json", "--config", "budgetlint.toml", "inputs")
+    distributed = run("check", "--format", "json", "--config", "budgetlint.toml", "--executor", "dask",
+                      "--scheduler", cluster, "inputs")
     assert distributed.exit_code == local.exit_code == 1, distributed.output
     assert distributed.stdout == local.stdout
     report = json.loads(distributed.stdout)
@@ -75,7 +77,7 @@ def test_the_json_report_of_a_cluster_is_that_of_a_local_run_byte_for_byte(clust
     assert any(rule.startswith("SE") and name == "a-2024年决算.txt" for rule, name in by_rule)
     assert ("READ-01", "g-too-large.txt") in by_rule and ("READ-01", "e-binary.txt") in by_rule
     (seed,) = [f for f in report["files"] if f["path"].endswith("a-2024年决算.txt")]
-    assert seed["path"] == str(folder / "a-2024年决算.txt")
+    assert seed["path"] == "inputs/a-2024年决算.txt"
 
 
 @pytest.mark.slow
@@ -220,14 +222,16 @@ def test_executor_and_scheduler_go_together(options, message):
     assert result.exit_code == 2 and message in result.stderr
 
 
-def test_a_worker_checks_the_bytes_in_a_copy_named_as_the_original(monkeypatch):
-    """Run here as a worker runs it: the outcome names the original path, and the year in its name is read."""
+def test_a_worker_checks_the_bytes_in_a_copy_named_as_the_original():
+    """Run here as a worker runs it: the outcome, and the document the files are compared by, name the original path."""
     named = Path("某地/2024年/某单位决算.txt")
-    outcome = dask_executor._check_copy(CheckOptions(), named, SEED002.read_bytes())
-    expected = FileChecker(CheckOptions(), configured_rules(CheckOptions())).check(SEED002)
-    assert outcome.result.path == str(named) and {f.file for f in outcome.findings} == {str(named)}
+    options = CheckOptions(keep_documents=True)
+    outcome = dask_executor._check_copy(options, named, SEED002.read_bytes())
+    expected = FileChecker(options, configured_rules(options)).check(SEED002)
+    assert outcome.result.path == outcome.document.path == str(named)
+    assert {f.file for f in outcome.findings} == {str(named)} and {s.file for s in outcome.skips} == {str(named)}
     assert [f.message for f in outcome.findings] == [f.message for f in expected.findings]
-    assert {s.file for s in outcome.skips} <= {str(named)}
+    assert len(outcome.skips) == len(expected.skips)
 
 
 def test_a_worker_thread_builds_its_checker_once_per_options(monkeypatch):
@@ -269,3 +273,35 @@ def test_a_scheduler_without_workers_is_named_with_exit_code_2(monkeypatch, fold
         result = run("check", "--executor", "dask", "--scheduler", empty.scheduler_address, folder)
     assert result.exit_code == 2
     assert f"Dask 调度器 {empty.scheduler_address} 上 0.5 秒内没有工作节点" in result.stderr
+
+
+def test_a_file_killed_in_the_batch_is_retried_alone_and_only_then_read_01(monkeypatch):
+    """The scheduler blames every file queued on a worker that died: two are given up in the batch, one
+    of them passes alone (it was only beside the culprit), the other kills its workers alone too."""
+    tried = []
+
+    def check(run, indices, window):
+        tried.append((list(indices), window))
+        if window > 1:
+            return [1, 2]
+        if indices == [1]:
+            run.record(1, unreadable(run.files[1], "本来可以读取"))
+            return []
+        return [2]
+
+    monkeypatch.setattr(dask_executor, "_connect", lambda scheduler: FakeClient())
+    monkeypatch.setattr(dask_executor, "_same_budgetlint", lambda client: None)
+    monkeypatch.setattr(dask_executor._ClusterRun, "check", check)
+    done = {}
+    files = [Path("a.txt"), Path("b.txt"), Path("c.txt")]
+    dask_executor.check_on_cluster(files, CheckOptions(), "tcp://scheduler:8786", done, None)
+    assert tried == [([0, 1, 2], 4), ([1], 1), ([2], 1)]
+    assert done[1].result.error == "本来可以读取" and done[2].result.error == dask_executor.WORKERS_DIED
+
+
+class FakeClient:
+    def nthreads(self):
+        return {"tcp://a:1": 1, "tcp://b:1": 1}
+
+    def close(self):
+        pass
