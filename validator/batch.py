@@ -18,7 +18,7 @@ import threading
 from collections.abc import Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
 from types import FrameType
 
@@ -93,11 +93,14 @@ def check_in_time(checker: FileChecker, path: Path, copy: Path | None = None) ->
     as a batch), by a timer in any other (a Dask worker's task)."""
     timeout = checker.options.timeout
     if not timeout:
-        return checker.check(path, copy)
-    in_main_thread = threading.current_thread() is threading.main_thread()
+        limit: AbstractContextManager[None] = nullcontext()
+    elif threading.current_thread() is threading.main_thread():
+        limit = _alarm(timeout)
+    else:
+        limit = thread_alarm(timeout, _OutOfTime)
     try:
-        with _alarm(timeout) if in_main_thread else thread_alarm(timeout, _OutOfTime):
-            return checker.check(path, copy)
+        with limit:
+            return checker.check(path) if copy is None else checker.check_copy(path, copy)
     except _OutOfTime:
         return unreadable(path, f"检查超过 {timeout:g} 秒，已停止（文件可能过大或含恶意内容）")
 

@@ -120,10 +120,13 @@ class FileChecker:
         self.engine = Engine(rules, self.catalogue, options.show_rounding)
         self.root = glob_root(options)
 
-    def check(self, path: Path, copy: Path | None = None) -> FileOutcome:
-        """The outcome of the file at `path`, or of its bytes at `copy` (a Dask worker's temporary file,
-        with the same name), naming `path` all the same."""
-        return ignoring(self._check(path, copy or path), self.ignored_rules(path))
+    def check(self, path: Path) -> FileOutcome:
+        return self.check_copy(path, path)
+
+    def check_copy(self, path: Path, copy: Path) -> FileOutcome:
+        """The outcome of the file at `path` read from its bytes at `copy` (a Dask worker's temporary
+        file of the same name), naming `path`."""
+        return ignoring(self._check(path, copy), self.ignored_rules(path))
 
     def _check(self, path: Path, copy: Path) -> FileOutcome:
         try:
