@@ -123,8 +123,9 @@ def main() -> None:
 @click.option("--config", "config_path", type=click.Path(path_type=Path, exists=True, dir_okay=False),
               help="配置文件（budgetlint.toml 或 pyproject.toml）；不给出时从当前目录向上查找。")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), help="并行检查的进程数。  [默认: CPU 核数]")
-@click.option("--executor", type=click.Choice(["local", "dask"]), default="local", show_default=True,
-              help="local：本机的 --jobs 个进程；dask：Dask 集群的工作节点（须给出 --scheduler，需要 pip install 'budgetlint[dask]'）。")
+@click.option("--executor", type=click.Choice(["local", "dask"]), default="local",
+              help="local：本机的 --jobs 个进程；dask：Dask 集群的工作节点（须给出 --scheduler，需要 pip install "
+                   "'budgetlint[dask]'）。  [默认: local]")
 @click.option("--scheduler", metavar="ADDRESS", help="Dask 调度器的地址（如 tcp://主机:8786），与 --executor dask 一起使用。")
 @click.option("--timeout", type=float, callback=lambda ctx, param, value: _timeout(value),
               help="每个文件的时间上限（秒，0.1 到 86400），超时记为无法读取。  [默认: 300]")
