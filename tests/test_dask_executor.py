@@ -107,6 +107,15 @@ def test_two_files_per_worker_thread_are_in_flight_at_most(cluster, folder, monk
 
 
 @pytest.mark.slow
+def test_a_file_larger_than_dask_likes_in_a_task_travels_without_a_warning(cluster, tmp_path):
+    """Dask warns about task graphs over 10 MB (filterwarnings makes a warning an error here)."""
+    large = tmp_path / "large.txt"
+    large.write_bytes(b"\0" * 11_000_000)
+    (read,) = check([large], scheduler=cluster).files
+    assert read.error == "不是文本文件（含 NUL 字符）"
+
+
+@pytest.mark.slow
 def test_ctrl_c_cancels_the_files_in_flight_and_leaves_the_report_of_those_done(cluster, folder):
     def stop_after_two(done, total, path):
         if done == 2:

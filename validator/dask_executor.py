@@ -42,6 +42,7 @@ if TYPE_CHECKING:
 
 IN_FLIGHT_PER_THREAD = 2  # one being checked, one on its way: workers never wait, the client holds little
 CONNECT_SECONDS = 10
+LARGEST_TASK_BESIDE_FILE = 2**20  # bytes: the options and the path
 WORKERS_DIED = "检查此文件时工作节点多次意外退出（文件可能损坏或含恶意内容）"
 
 
@@ -52,13 +53,18 @@ def check_on_cluster(files: list[Path], options: CheckOptions, scheduler: str, d
     propagates, with `done` holding what finished. Raises ExecutorError when the cluster cannot
     check (nothing is checked then)."""
     client = _connect(scheduler)
+    import dask  # installed with distributed, which _connect found
+
+    # A file travels in its task once; Dask's warning about large task graphs is for data sent again and again
+    largest = {"distributed.admin.large-graph-warning-threshold": options.max_bytes + LARGEST_TASK_BESIDE_FILE}
     try:
         _same_budgetlint(client)
         run = _ClusterRun(client, files, options, done, progress)
         window = IN_FLIGHT_PER_THREAD * sum(client.nthreads().values())
-        for index in run.check(range(len(files)), window):
-            if run.check([index], 1):  # alone, so that a worker's death names its file
-                run.record(index, unreadable(files[index], WORKERS_DIED))
+        with dask.config.set(largest):
+            for index in run.check(range(len(files)), window):
+                if run.check([index], 1):  # alone, so that a worker's death names its file
+                    run.record(index, unreadable(files[index], WORKERS_DIED))
     finally:
         client.close()
 
@@ -75,7 +81,7 @@ class _ClusterRun:
         self.for_workers = replace(options, rules=tuple(map(Path.absolute, options.rules)),
                                    tables=tuple(map(Path.absolute, options.tables)), root=self.root,
                                    per_file_ignores=())
-        self.checker_here: FileChecker | None = None
+        self._here: FileChecker | None = None
 
     def check(self, indices: range | list[int], window: int) -> list[int]:
         """Check these files with at most `window` in flight; those whose workers kept dying are returned."""
@@ -132,9 +138,9 @@ class _ClusterRun:
             self.progress(len(self.done), len(self.files), str(path))
 
     def _checker_here(self) -> FileChecker:
-        if self.checker_here is None:
-            self.checker_here = FileChecker(self.for_workers, configured_rules(self.for_workers))
-        return self.checker_here
+        if self._here is None:
+            self._here = FileChecker(self.for_workers, configured_rules(self.for_workers))
+        return self._here
 
 
 def _connect(scheduler: str) -> Client:
