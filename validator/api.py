@@ -22,6 +22,7 @@ from .checking import (
     glob_matches,
     glob_root,
 )
+from .dask_executor import check_on_cluster
 from .findings import Report, RuleInfo, Tally
 from .readers import looks_like_a_disclosure
 from .reporters.parts import FilePart, RunEnd, Writer
@@ -66,15 +67,17 @@ def active_rules(extra: Iterable[Path | str] = (), select_ids: Iterable[str] | N
 
 
 def check(paths: Iterable[Path | str], options: CheckOptions | None = None, *, jobs: int = 1,
-          progress: Progress | None = None, cache: OutcomeCache | None = None, **settings: Any) -> Report:
+          progress: Progress | None = None, cache: OutcomeCache | None = None, scheduler: str | None = None,
+          **settings: Any) -> Report:
     """Read every input, run the rules, and return the report (findings sorted by file and place).
 
     `settings` are CheckOptions fields (`select_ids=["T"]`, `show_rounding=True` …), over `options`.
-    With jobs > 1 the files are checked in that many worker processes; the report is the same, in
-    input order. With a `cache` (opened with the same options) only the files it keeps no outcome for
-    are checked, each outcome stored as it arrives. Raises RuleError for an invalid rule file,
-    Interrupted (with the partial report) on Ctrl-C; an unreadable input is an error finding, not an
-    exception.
+    With jobs > 1 the files are checked in that many worker processes, with a scheduler's address
+    (tcp://HOST:8786) by the workers of that Dask cluster; the report is the same, in input order.
+    With a `cache` (opened with the same options) only the files it keeps no outcome for are checked,
+    each outcome stored as it arrives. Raises RuleError for an invalid rule file, ExecutorError for a
+    cluster that cannot check, Interrupted (with the partial report) on Ctrl-C; an unreadable input is
+    an error finding, not an exception.
     """
     options = replace(options or CheckOptions(), **_as_tuples(settings))
     collectors: list[_Collector] = []
@@ -84,7 +87,8 @@ def check(paths: Iterable[Path | str], options: CheckOptions | None = None, *, j
         return list(collectors)
 
     try:
-        stream(paths, options, collector, jobs=jobs, progress=progress, spool=False, cache=cache)
+        stream(paths, options, collector, jobs=jobs, progress=progress, spool=False, cache=cache,
+               scheduler=scheduler)
     except Interrupted as stop:
         raise Interrupted(stop.tally, collectors[0].report) from None
     return collectors[0].report
@@ -92,7 +96,7 @@ def check(paths: Iterable[Path | str], options: CheckOptions | None = None, *, j
 
 def stream(paths: Iterable[Path | str], options: CheckOptions, writers: Callable[[dict[str, RuleInfo]], list[Writer]],
            *, jobs: int = 1, progress: Progress | None = None, baseline: Baseline | None = None,
-           spool: bool = True, cache: OutcomeCache | None = None) -> Tally:
+           spool: bool = True, cache: OutcomeCache | None = None, scheduler: str | None = None) -> Tally:
     """Check the inputs and hand each file's part to the writers (made from the rules that run) as soon
     as the files before it are done; returns the counts. No file's outcome is kept, except those that
     wait, in a spool (or, with spool=False, in memory), for documents compared with each other.
@@ -103,7 +107,9 @@ def stream(paths: Iterable[Path | str], options: CheckOptions, writers: Callable
     run = Run(files, options, rules, writers(rule_infos(rules)), baseline, spool)
     try:
         left, outcomes = cache.filled(files, run.done, options) if cache else (files, run.done)
-        if jobs > 1 and len(left) > 1:
+        if scheduler and left:
+            check_on_cluster(left, options, scheduler, outcomes, progress)
+        elif jobs > 1 and len(left) > 1:
             check_in_parallel(left, options, jobs, outcomes, progress)
         elif left:  # every file from the cache: no engine to build
             _check_here(left, FileChecker(options, rules), outcomes, progress)

@@ -7,20 +7,23 @@ position, so the report does not depend on which worker finished first.
 A file that kills its worker (a crash in a native library, the memory limit) breaks the whole pool:
 every file still in flight is then retried alone in a fresh one-worker pool, and the one that breaks
 that too is reported as unreadable (READ-01); the run goes on. A file that takes longer than the
-time limit is stopped inside its worker by an alarm and reported the same way.
+time limit is stopped inside its worker by an alarm and reported the same way (check_in_time, which
+validator.dask_executor's workers use too).
 """
 
 from __future__ import annotations
 
 import signal
 import threading
-from collections.abc import MutableMapping
+from collections.abc import Iterator, MutableMapping
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
 from types import FrameType
 
 from .checking import CheckOptions, FileChecker, FileOutcome, Progress, configured_rules, unreadable
+from .thread_alarm import thread_alarm
 
 _checker: FileChecker | None = None  # one per worker process, built by _start_worker
 
@@ -84,18 +87,30 @@ def _check_one(path: Path) -> FileOutcome:
     return check_in_time(_checker, path)
 
 
-def check_in_time(checker: FileChecker, path: Path) -> FileOutcome:
-    """Check one file, stopped by an alarm after the options' timeout (in a worker, and in the main
-    thread of a run without workers: a single file gets the same limit as a batch)."""
+def check_in_time(checker: FileChecker, path: Path, copy: Path | None = None) -> FileOutcome:
+    """Check one file (its bytes at `copy` when given), stopped after the options' timeout: by an alarm
+    in a main thread (a worker process's, or a run without workers: a single file gets the same limit
+    as a batch), by a timer in any other (a Dask worker's task)."""
     timeout = checker.options.timeout
-    if not timeout or threading.current_thread() is not threading.main_thread():  # alarms reach the main thread only
-        return checker.check(path)
-    previous = signal.signal(signal.SIGALRM, _out_of_time)
+    if not timeout:
+        limit: AbstractContextManager[None] = nullcontext()
+    elif threading.current_thread() is threading.main_thread():
+        limit = _alarm(timeout)
+    else:
+        limit = thread_alarm(timeout, _OutOfTime)
     try:
-        signal.setitimer(signal.ITIMER_REAL, timeout)
-        return checker.check(path)
+        with limit:
+            return checker.check(path) if copy is None else checker.check_copy(path, copy)
     except _OutOfTime:
         return unreadable(path, f"检查超过 {timeout:g} 秒，已停止（文件可能过大或含恶意内容）")
+
+
+@contextmanager
+def _alarm(seconds: float) -> Iterator[None]:
+    previous = signal.signal(signal.SIGALRM, _out_of_time)
+    try:
+        signal.setitimer(signal.ITIMER_REAL, seconds)
+        yield
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)

@@ -123,16 +123,17 @@ class FileChecker:
         self.root = glob_root(options)
 
     def check(self, path: Path) -> FileOutcome:
-        outcome = self._check(path)
-        ignored = self.ignored_rules(path)
-        if not ignored:
-            return outcome
-        return replace(outcome, findings=without_ignored(outcome.findings, ignored),
-                       skips=[s for s in outcome.skips if not _matches(s.rule, ignored)])
+        return self.check_copy(path, path)
 
-    def _check(self, path: Path) -> FileOutcome:
+    def check_copy(self, path: Path, copy: Path) -> FileOutcome:
+        """The outcome of the file at `path` read from its bytes at `copy` (a Dask worker's temporary
+        file of the same name), naming `path`."""
+        return ignoring(self._check(path, copy), self.ignored_rules(path))
+
+    def _check(self, path: Path, copy: Path) -> FileOutcome:
         try:
-            document = read_document(path, self.catalogue, self.options.max_bytes)
+            document = read_document(copy, self.catalogue, self.options.max_bytes)
+            document.path = str(path)
         except ReadError as error:
             return replace(unreadable(path, str(error)), reproducible=True)
         except Exception as error:  # a reader bug must not stop the batch or show a traceback
@@ -163,6 +164,14 @@ def ignored_rules(options: CheckOptions, path: Path, root: Path) -> list[str]:
     matches it, and --ignore's (the rules are not run; READ-01, which no rule gives, is dropped here)."""
     return [*(options.ignore_ids or ()), *(prefix for glob, prefixes in options.per_file_ignores
                                            if glob_matches(path, glob, root) for prefix in prefixes)]
+
+
+def ignoring(outcome: FileOutcome, prefixes: list[str]) -> FileOutcome:
+    """The outcome without the findings and skips of these rule id prefixes."""
+    if not prefixes:
+        return outcome
+    return replace(outcome, findings=without_ignored(outcome.findings, prefixes),
+                   skips=[s for s in outcome.skips if not _matches(s.rule, prefixes)])
 
 
 def without_ignored(findings: list[Finding], prefixes: list[str]) -> list[Finding]:

@@ -126,6 +126,10 @@ def main() -> None:
 @click.option("--config", "config_path", type=click.Path(path_type=Path, exists=True, dir_okay=False),
               help="配置文件（budgetlint.toml 或 pyproject.toml）；不给出时从当前目录向上查找。")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), help="并行检查的进程数。  [默认: CPU 核数]")
+@click.option("--executor", type=click.Choice(["local", "dask"]), default="local",
+              help="local：本机的 --jobs 个进程；dask：Dask 集群的工作节点（须给出 --scheduler，需要 pip install "
+                   "'budgetlint[dask]'）。  [默认: local]")
+@click.option("--scheduler", metavar="ADDRESS", help="Dask 调度器的地址（如 tcp://主机:8786），与 --executor dask 一起使用。")
 @click.option("--timeout", type=float, callback=lambda ctx, param, value: _timeout(value),
               help="每个文件的时间上限（秒，0.1 到 86400），超时记为无法读取。  [默认: 300]")
 @click.option("--statistics", is_flag=True, help="按规则和按文件统计问题数。")
@@ -141,8 +145,8 @@ def main() -> None:
 def check(paths: tuple[Path, ...], output_format: str, output: Path | None, rule_paths: tuple[Path, ...],
           select_ids: tuple[str, ...], extend_select_ids: tuple[str, ...], ignore_ids: tuple[str, ...],
           exclude: tuple[str, ...], force_exclude: bool, fail_on: str | None, show_rounding: bool, verbose: bool,
-          max_bytes: int | None, config_path: Path | None, jobs: int | None, timeout: float | None,
-          statistics: bool, baseline_path: Path | None, write_baseline_path: Path | None,
+          max_bytes: int | None, config_path: Path | None, jobs: int | None, executor: str, scheduler: str | None,
+          timeout: float | None, statistics: bool, baseline_path: Path | None, write_baseline_path: Path | None,
           cache: Path | None, annotated: Path | None) -> None:
     """检查预算、决算公开文件（文本、Excel、PDF、YAML/JSON），文件夹按递归查找。"""
     from . import baseline
@@ -156,6 +160,9 @@ def check(paths: tuple[Path, ...], output_format: str, output: Path | None, rule
         raise click.UsageError(f"找不到输入：{', '.join(missing)}")
     if output_format in BINARY_REPORTERS and output is None and sys.stdout.isatty():
         raise click.UsageError(f"--format {output_format} 写出 Excel 工作簿，不能输出到终端：请用 -o 指定文件（如 -o 检查表.xlsx）")
+    if (executor == "dask") != (scheduler is not None):
+        raise click.UsageError("--executor dask 须给出 --scheduler（如 tcp://主机:8786）" if executor == "dask"
+                               else "--scheduler 只能与 --executor dask 一起使用")
     if annotated:
         _check_annotation_target(paths, annotated)
     for target in (output, write_baseline_path, annotated):
@@ -175,7 +182,7 @@ def check(paths: tuple[Path, ...], output_format: str, output: Path | None, rule
         paths = tuple(p for p in expand(paths, settings.options) if p.resolve() not in baselines)
     if output_format in WRITERS and not annotated:
         tally, interrupted = _check_streamed(paths, settings, output_format, verbose, statistics, output,
-                                             baseline_path, write_baseline_path)
+                                             baseline_path, write_baseline_path, scheduler)
         _after_check(tally, interrupted)
         sys.exit(exit_code(tally, settings.fail_on, interrupted=interrupted,
                            baseline_written=write_baseline_path is not None))
@@ -183,7 +190,7 @@ def check(paths: tuple[Path, ...], output_format: str, output: Path | None, rule
     with _outcome_cache(settings) as outcomes, _progress_bar() as progress:
         try:
             report = _or_exit_2(lambda: run_check(paths, settings.options, jobs=settings.jobs, progress=progress,
-                                                  cache=outcomes))
+                                                  cache=outcomes, scheduler=scheduler))
         except Interrupted as stop:
             report, interrupted = stop.report, True
     if write_baseline_path:
@@ -231,7 +238,7 @@ def _outcome_cache(settings: Settings) -> Iterator[OutcomeCache | None]:
 
 def _check_streamed(paths: tuple[Path, ...], settings: Settings, output_format: str, verbose: bool,
                     statistics: bool, output: Path | None, baseline_path: Path | None,
-                    write_baseline_path: Path | None) -> tuple[Tally, bool]:
+                    write_baseline_path: Path | None, scheduler: str | None) -> tuple[Tally, bool]:
     """The check of a format written as the files are checked (validator.streaming): no report held whole."""
     from . import baseline
     from .api import Interrupted, stream
@@ -259,7 +266,8 @@ def _check_streamed(paths: tuple[Path, ...], settings: Settings, output_format: 
         with _outcome_cache(settings) as outcomes, _progress_bar() as progress:
             try:
                 tally, interrupted = _or_exit_2(lambda: stream(paths, settings.options, writers, jobs=settings.jobs,
-                                                               progress=progress, baseline=given, cache=outcomes)), False
+                                                               progress=progress, baseline=given, cache=outcomes,
+                                                               scheduler=scheduler)), False
             except Interrupted as stop:
                 tally, interrupted = stop.tally, True
         if isinstance(out, TextSpool):
@@ -378,7 +386,7 @@ def _warn_unknown_names(options: CheckOptions) -> None:
 def _or_exit_2(function: Callable[..., T], *args: object) -> T:
     """Call it; a configuration, rule-file or baseline mistake is reported on stderr with exit code 2."""
     from .baseline import BaselineError
-    from .errors import CacheError, ConfigError, RuleError, UnknownRuleIdError
+    from .errors import CacheError, ConfigError, ExecutorError, RuleError, UnknownRuleIdError
 
     try:
         return function(*args)
@@ -392,6 +400,8 @@ def _or_exit_2(function: Callable[..., T], *args: object) -> T:
         click.echo(f"基线文件错误：{error}", err=True)
     except CacheError as error:
         click.echo(f"缓存错误：{error}", err=True)
+    except ExecutorError as error:  # the cluster cannot check: nothing was
+        click.echo(str(error), err=True)
     sys.exit(2)
 
 

@@ -50,3 +50,8 @@ class UnknownRuleIdError(BudgetlintError):
 
 class CacheError(BudgetlintError):
     """The outcome cache's database cannot be opened or read (exit code 2)."""
+
+
+class ExecutorError(BudgetlintError):
+    """The cluster asked for cannot run the check (its scheduler unreachable, the dask extra not
+    installed, a worker without the same budgetlint): nothing is checked (exit code 2)."""

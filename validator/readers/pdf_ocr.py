@@ -18,6 +18,7 @@ recogniser's confidence (the lowest of its text lines).
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import re
 from collections.abc import Callable, Iterator, Sequence
@@ -72,6 +73,8 @@ def read_pages(path: Path, numbers: Sequence[int], workers: int | None = None,
     """The layouts of the given pages (1-based), in order; pages are spread over `workers` processes
     (default: one per core). `progress` is called with each page number as it is done."""
     workers = min(workers or os.cpu_count() or 1, len(numbers))
+    if multiprocessing.current_process().daemon:  # a Dask worker under its nanny may start no process
+        workers = 1  # (the cluster spreads the files: one page after the other is enough)
     if workers <= 1:
         for number in numbers:
             layout = read_page(path, number)
