@@ -81,6 +81,18 @@ def test_the_json_report_of_a_cluster_is_that_of_a_local_run_byte_for_byte(clust
 
 
 @pytest.mark.slow
+def test_a_cluster_fills_the_cache_and_its_second_run_checks_nothing(cluster, folder, monkeypatch):
+    """The cluster, the cache and the streamed report together: the second run gives the same bytes."""
+    monkeypatch.chdir(folder.parent)
+    runs = [run("check", "--format", "json", "--config", "budgetlint.toml", "--executor", "dask", "--scheduler", cluster,
+                "--cache", "cache", "inputs") for _ in range(2)]
+    assert [r.exit_code for r in runs] == [1, 1], runs[1].output
+    assert runs[0].stdout == runs[1].stdout
+    assert "命中 0 个文件，检查 7 个" in runs[0].stderr
+    assert "命中 6 个文件，检查 1 个" in runs[1].stderr  # only the file refused for its size, never kept
+
+
+@pytest.mark.slow
 def test_a_scanned_pdf_is_read_by_ocr_in_a_worker_as_here(cluster):
     """A Dask worker is a daemonic process, which may start no OCR page processes: it reads page after page."""
     pytest.importorskip("rapidocr")
