@@ -78,10 +78,6 @@ class TableResolver(Resolver):
         self.catalogue = catalogue
         self.self_evaluations = self_evaluations  # every 自评表 of the file, for claims naming a project
         self._indexes: dict[int, _TableIndex] = {}
-        # Many rules read the same cells (each indicator row of 14 自评表 by five rules): each found once
-        self._row_cells: dict[tuple[int, object], CellRef] = {}  # (id of the row, column selector) -> cell
-        # ids of a cell's table, row, column and cell -> its quantity, when no claim sets the unit
-        self._quantities: dict[tuple[int, int, int, int], Quantity] = {}
         units = Counter(t.meta.get("金额单位") for t in tables.values()
                         if t.meta.get("金额单位") in vocabulary().money_factors)
         # Tables printed in another unit than most (a 三公 table in 万元 beside tables in 元) are compared in it
@@ -190,15 +186,10 @@ class TableResolver(Resolver):
         return CellRef(table, row, column, row.cells[column.index])
 
     def row_cell(self, binding: RowBinding, column_selector: object) -> CellRef:
-        key = (id(binding.row), column_selector)
-        found = self._row_cells.get(key)
-        if found is None:
-            columns = [c for c in self.columns(binding.table, column_selector) if c.index in binding.row.cells]
-            if len(columns) != 1:
-                raise Absent(f"该行没有唯一的“{column_selector}”栏")
-            found = self._row_cells[key] = CellRef(binding.table, binding.row, columns[0],
-                                                   binding.row.cells[columns[0].index])
-        return found
+        columns = [c for c in self.columns(binding.table, column_selector) if c.index in binding.row.cells]
+        if len(columns) != 1:
+            raise Absent(f"该行没有唯一的“{column_selector}”栏")
+        return CellRef(binding.table, binding.row, columns[0], binding.row.cells[columns[0].index])
 
     def single_row_cell(self, table: Table, column_selector: object) -> CellRef:
         if len(table.rows) != 1:
@@ -300,17 +291,8 @@ class TableResolver(Resolver):
     def cell_quantity(self, ref: CellRef, bindings: dict[str, object] | None = None) -> Quantity:
         """A table cell as a number in the unit it is compared in: a sentence's money unit when a claim
         is checked, else the unit most tables of the disclosure are printed in (金额单位 lines)."""
-        claim: Any = (bindings or {}).get("claim")
-        if claim is None:
-            key = (id(ref.table), id(ref.row), id(ref.column), id(ref.cell))
-            found = self._quantities.get(key)
-            if found is None:
-                found = self._quantities[key] = self._in_compared_unit(ref, None)
-            return found
-        return self._in_compared_unit(ref, claim)
-
-    def _in_compared_unit(self, ref: CellRef, claim: Any) -> Quantity:
         quantity = Quantity.of_cell(ref)
+        claim: Any = (bindings or {}).get("claim")
         if claim is None and self.money_unit is None:  # nothing to convert to (most tables, every 自评表)
             return quantity
         factors = vocabulary().money_factors
