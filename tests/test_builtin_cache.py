@@ -71,3 +71,27 @@ def test_parse_results_are_keyed_by_version(cache, monkeypatch):
     builtin_cache.parsed("x.yaml", "a: 1", lambda name, text: {"a": 1})
     monkeypatch.setattr(builtin_cache, "__version__", "99.0")
     assert builtin_cache.parsed("x.yaml", "a: 1", lambda name, text: {"a": 2}) == {"a": 2}
+
+
+@pytest.mark.parametrize(("load", "parser"), [
+    ("validator.claims.vocabulary.vocabulary", "yaml.load"),
+    ("validator.subjects.subjects", "yaml.load"),
+    ("validator.parts.builtin_parts", "validator.parts.load_rule_yaml"),
+], ids=["vocabulary", "subjects", "parts"])
+def test_the_built_in_data_files_are_read_from_the_cache_too(cache, monkeypatch, load, parser):
+    """The vocabulary, the subjects and the parts are read by every process that checks prose or parts."""
+    module, _, name = load.rpartition(".")
+    function = getattr(__import__(module, fromlist=[name]), name)
+    function.cache_clear()
+    fresh = loaded(function())
+    function.cache_clear()
+    monkeypatch.setattr(parser, lambda *args, **kwargs: pytest.fail("parsed again"))
+    try:
+        assert loaded(function()) == fresh
+    finally:
+        function.cache_clear()
+
+
+def loaded(data):
+    """What a data file gives, comparable: a plain object by its attributes."""
+    return vars(data) if hasattr(data, "__dict__") else data

@@ -1,5 +1,5 @@
-"""What a one-file check loads at start-up: only the reader of its own format, no example runner without
-user rules, and the vocabulary through libyaml. Each is a measurable share of a one-file run's CPU time
+"""What a one-file check loads at start-up: only the reader of its own format and the reporter of its
+own format, no example runner without user rules, and the vocabulary through libyaml. Each is a measurable share of a one-file run's CPU time
 (benchmarks/speed.py); the imports are looked at in a fresh interpreter."""
 
 import json
@@ -14,14 +14,19 @@ from validator.claims import vocabulary as vocabulary_module
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
-def modules_after_check(path):
-    """The validator modules imported by `budgetlint check PATH --format json` in a fresh interpreter."""
+def modules_after_check(path, output_format="json"):
+    """The modules imported by `budgetlint check PATH --format FORMAT` in a fresh interpreter."""
     script = ("import sys, json\nfrom validator.cli import main\n"
-              "try:\n    main(['check', sys.argv[1], '--format', 'json', '-o', '/dev/null'])\n"
+              "try:\n    main(['check', sys.argv[1], '--format', sys.argv[2], '-o', '/dev/null'])\n"
               "except SystemExit:\n    pass\n"
-              "print(json.dumps(sorted(m for m in sys.modules if m.startswith('validator'))))")
-    result = subprocess.run([sys.executable, "-c", script, str(path)], capture_output=True, text=True, check=True)
+              "print(json.dumps(sorted(sys.modules)))")
+    result = subprocess.run([sys.executable, "-c", script, str(path), output_format], capture_output=True,
+                            text=True, check=True)
     return set(json.loads(result.stdout.splitlines()[-1]))
+
+
+def top_level(modules):
+    return {name.split(".")[0] for name in modules}
 
 
 def test_a_text_dump_is_checked_without_loading_the_pdf_or_workbook_readers():
@@ -33,6 +38,19 @@ def test_a_text_dump_is_checked_without_loading_the_pdf_or_workbook_readers():
 
 def test_a_workbook_loads_its_reader_when_it_comes():
     assert "validator.readers.excel" in modules_after_check(FIXTURES / "seed002" / "final_accounts.xlsx")
+
+
+def test_a_json_report_loads_neither_rich_nor_jinja2_nor_openpyxl():
+    """They serve the terminal, the HTML reports and the .xlsx check-sheet."""
+    loaded = modules_after_check(FIXTURES / "seed001.txt")
+    assert "validator.reporters.json_report" in loaded
+    assert not top_level(loaded) & {"rich", "jinja2", "openpyxl", "numpy", "pypdfium2"}
+
+
+def test_a_format_loads_its_reporter_when_it_is_asked_for():
+    loaded = modules_after_check(FIXTURES / "seed001.txt", "html")
+    assert {"validator.reporters.html_report", "jinja2"} <= loaded
+    assert "validator.reporters.json_report" not in loaded
 
 
 def test_without_user_rules_the_example_runner_is_not_loaded():

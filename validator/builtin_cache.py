@@ -1,4 +1,5 @@
-"""The built-in rule packs as parsed from YAML, kept between runs.
+"""The built-in rule packs and data files (vocabulary, subjects, parts) as parsed from YAML, kept
+between runs.
 
 Parsing them (with the node tree that gives each rule its line) is a sixth of a one-file check's
 CPU time and is repeated by every process of a batch, though they only change with budgetlint
@@ -16,9 +17,12 @@ import os
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
+
+import yaml
 
 from .version import __version__
+from .yamlnodes import SAFE_LOADER
 
 T = TypeVar("T")
 
@@ -45,6 +49,11 @@ def parsed(name: str, text: str, parse: Callable[[str, str], T]) -> T:
     result = parse(name, text)
     _store(path, result)
     return result
+
+
+def yaml_data(name: str, text: str) -> Any:
+    """A built-in data file's YAML as plain data, from the cache when this very text was parsed before."""
+    return parsed(name, text, lambda _, text: yaml.load(text, Loader=SAFE_LOADER))
 
 
 def _store(path: Path, data: object) -> None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 from .model import Document, Source, Table, TextLine
@@ -82,16 +81,16 @@ class Heading:
     on_cover: bool = False
 
 
-def headings(document: Document) -> Iterator[Heading]:
+def headings(document: Document) -> list[Heading]:
     """The document's headings as printed: table titles, and lines of prose that are no sentence
     (short, without ，。；) — the cover, the 目录 (leader dots and page numbers left out), part titles."""
-    for table in document.tables:
-        yield Heading(table.title, table.source, table)
+    found = [Heading(table.title, table.source, table) for table in document.tables]
     on_cover = len(cover(document))
     for index, line in enumerate(document.text):
         text = _LEADERS.sub("", line.text).strip()
         if text and "\t" not in text and len(compact(text)) <= _HEADING_CHARS and not _SENTENCE.search(text):
-            yield Heading(text, line.source, None, index < on_cover)
+            found.append(Heading(text, line.source, None, index < on_cover))
+    return found
 
 
 def heading_unit(heading: str) -> tuple[str, int | None] | None:

@@ -14,6 +14,7 @@ from functools import cache
 
 from pydantic import BaseModel, ConfigDict
 
+from . import builtin_cache
 from .catalogue import Catalogue, DocumentSort
 from .contents import Contents, read_contents
 from .findings import Finding
@@ -79,7 +80,8 @@ class Part:
 def builtin_parts() -> dict[str, tuple[Part, ...]]:
     """The parts of each sort of document (预算, 决算), in the check-sheet's order."""
     text = builtin_rules_dir().joinpath(PARTS_FILE).read_text(encoding="utf-8")
-    data, _ = load_rule_yaml(f"rules/{PARTS_FILE}", text, "组成部分目录")
+    data = builtin_cache.parsed(f"rules/{PARTS_FILE}", text,
+                                lambda name, text: load_rule_yaml(name, text, "组成部分目录")[0])
     parsed = _PartsFile.model_validate(data)
     return {sort: tuple(Part(s.id, s.name, tuple(re.compile(f"(?:{h})[{_CLOSING}]?$") for h in s.headings),
                              s.table, s.cover, s.contents, tuple(s.required), tuple(s.rules)) for s in specs)

@@ -38,20 +38,20 @@ class Mention:
     exact: bool = True  # the name is all the words (a table row, a chain); else maybe only its end
 
 
-def mentions(document: Document) -> Iterator[Mention]:
-    for table in document.tables:
-        yield from _table_mentions(table)
+def mentions(document: Document) -> list[Mention]:
+    found = [mention for table in document.tables for mention in _table_mentions(table)]
     for paragraph in joined(document.text):
         if "\t" in paragraph.pieces[0][1].text:
             continue
         text = paragraph.text
-        yield from _marked(text, lambda offset, value: Location(
-            value=value, source=at_column(*paragraph.locate(offset))))
+        found.extend(_marked(text, lambda offset, value: Location(
+            value=value, source=at_column(*paragraph.locate(offset)))))
         for match in _CHAIN.finditer(text):
             for level, name in enumerate(match.group(1).split("-"), start=1):
                 offset = match.start(1) + match.group(1).index(name)
-                yield Mention(name.strip(), None, level, Location(value=name.strip(),
-                                                                    source=at_column(*paragraph.locate(offset))))
+                found.append(Mention(name.strip(), None, level, Location(
+                    value=name.strip(), source=at_column(*paragraph.locate(offset)))))
+    return found
 
 
 def named(document: Document, names: list[str]) -> Iterator[Mention]:

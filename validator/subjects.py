@@ -6,9 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
-import yaml
 from pydantic import BaseModel, ConfigDict
 
+from .builtin_cache import yaml_data
 from .labels import normalise
 from .packs import builtin_rules_dir
 
@@ -67,5 +67,5 @@ def same_name_key(name: str) -> str:
 @cache
 def subjects() -> Subjects:
     text = builtin_rules_dir().joinpath(SUBJECTS_FILE).read_text(encoding="utf-8")
-    return Subjects(_SubjectsFile.model_validate(yaml.safe_load(text)).subjects)
+    return Subjects(_SubjectsFile.model_validate(yaml_data(f"rules/{SUBJECTS_FILE}", text)).subjects)
 

@@ -87,6 +87,9 @@ def message_values(judged: Location) -> dict[str, str]:
 PLACEHOLDERS = frozenset(message_values(Location()))
 
 
+T = TypeVar("T")
+
+
 class FileContext:
     """One file under check: its document, one resolver per disclosure in it, and its claims in prose,
     extracted once and only when a rule asks for them."""
@@ -96,6 +99,14 @@ class FileContext:
         self.document, self.resolvers, self.catalogue = document, resolvers, catalogue
         self.show_rounding = show_rounding
         self.checked_claims: set[int] = set()  # ids of the claims some rule evaluated
+        self._derived: dict[Callable[[Document], object], object] = {}
+
+    def once(self, derive: Callable[[Document], T]) -> T:
+        """`derive(document)`, worked out once for the file however many rules ask for it (the subjects
+        named in it, its parts' layout)."""
+        if derive not in self._derived:
+            self._derived[derive] = derive(self.document)
+        return self._derived[derive]  # type: ignore[return-value]
 
     @cached_property
     def claims(self) -> list[Claim]:

@@ -41,7 +41,7 @@ def evaluate(check: LevelWordsCheck, run: RuleRun) -> Iterator[Finding]:
     if not in_headings and not in_prose:
         run.outcome.skip("文件未写明是部门还是单位的预算、决算")
         return
-    places = [(h.text, h.source, h.table, in_headings) for h in headings(run.document)]
+    places = [(h.text, h.source, h.table, in_headings) for h in run.file.once(headings)]
     places += [(line.text, line.source, None, in_prose) for line in run.document.text]
     for text, source, table, patterns in places:
         run.outcome.evaluated += 1

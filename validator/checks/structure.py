@@ -33,7 +33,7 @@ def evaluate(check: StructureCheck, run: RuleRun) -> Iterator[Finding]:
     if check.aspect == "empty_pages":
         yield from _empty_pages(run)
         return
-    found = layout(run.document)
+    found = run.file.once(layout)
     narrative = [p for p in found.parts if p.headings and p.id in found.found]
     if len(narrative) < _WHOLE or found.contents is None:
         run.outcome.skip("不是完整的公开文件（没有目录，或正文中找到的组成部分少于两个）")

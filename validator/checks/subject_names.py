@@ -29,7 +29,7 @@ class SubjectNamesCheck(Strict):
 def evaluate(check: SubjectNamesCheck, run: RuleRun) -> Iterator[Finding]:
     year = document_year(run.document)
     if check.aspect == "conflicting":
-        yield from _conflicting(run, list(mentions(run.document)), year)
+        yield from _conflicting(run, run.file.once(mentions), year)
     elif year is None:
         run.outcome.skip("文件未写明年度，无法确定适用哪一年的科目")
     else:
@@ -80,7 +80,7 @@ def _retired(run: RuleRun, year: int) -> Iterator[Finding]:
     catalogue = subjects()
     seen = set()
     class_names = [r.name for r in catalogue.retired_names(level=1)]
-    for mention in [*mentions(run.document), *named(run.document, class_names)]:
+    for mention in [*run.file.once(mentions), *named(run.document, class_names)]:
         place = (mention.place.source, mention.place.table, mention.place.row, same_name_key(mention.name))
         if place in seen:  # a chain's class printed in full is found twice
             continue

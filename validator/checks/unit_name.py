@@ -48,7 +48,7 @@ def _named_units(run: RuleRun) -> Iterator[tuple[str, Location]]:
         if unit:
             yield compact(unit), Location(table=table.label or table.kind, table_title=table.title, value=unit,
                                           source=table.source)
-    for heading in headings(run.document):
+    for heading in run.file.once(headings):
         named = heading_unit(heading.text) if heading.table is None and not heading.on_cover else None
         if named:
             yield named[0], Location(value=heading.text, source=heading.source)

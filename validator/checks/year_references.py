@@ -42,7 +42,7 @@ def evaluate(check: YearReferencesCheck, run: RuleRun) -> Iterator[Finding]:
     if year is None or sort not in ("预算", "决算"):
         run.outcome.skip("文件未写明年度或不是预算、决算")
         return
-    for heading in headings(document):
+    for heading in run.file.once(headings):
         table = heading.table
         printed = _heading_year(heading.text, table is not None)
         run.outcome.evaluated += 1

@@ -13,11 +13,10 @@ from decimal import Decimal
 from functools import cache
 from typing import Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, model_validator
 
+from ..builtin_cache import yaml_data
 from ..packs import builtin_rules_dir
-from ..yamlnodes import SAFE_LOADER
 
 VOCABULARY_FILE = "vocabulary.yaml"
 
@@ -274,5 +273,4 @@ def _continuations(word: str, others: list[str]) -> list[str]:
 def vocabulary() -> Vocabulary:
     """The built-in vocabulary, read and compiled once."""
     text = builtin_rules_dir().joinpath(VOCABULARY_FILE).read_text(encoding="utf-8")
-    # libyaml's loader: the pure-Python one of yaml.safe_load takes five times as long here
-    return compile_vocabulary(VocabularyFile.model_validate(yaml.load(text, Loader=SAFE_LOADER)))
+    return compile_vocabulary(VocabularyFile.model_validate(yaml_data(f"rules/{VOCABULARY_FILE}", text)))

@@ -1,0 +1,47 @@
+"""What several rules read of one file is worked out once per file, not once per rule: the subjects it
+names (SUB-01, SUB-02), its headings (DI-01…DI-03) and its parts' layout (DS-01…DS-03). Each was a
+share of a file's CPU time (benchmarks/speed.py) repeated by every rule that asked."""
+
+from pathlib import Path
+
+import pytest
+
+import validator.checks.level_words
+import validator.checks.structure
+import validator.checks.subject_names
+import validator.checks.unit_name
+import validator.checks.year_references
+from validator.catalogue import builtin_catalogue
+from validator.engine import Engine
+from validator.readers import read_document
+from validator.ruleset import builtin_rules
+
+SEED = Path(__file__).parent / "fixtures" / "seed002.txt"
+
+
+def calls_while_checking(monkeypatch, modules, name, rule_ids):
+    """How often the function `name` (as the modules import it) runs while these rules check seed 002."""
+    calls = []
+    original = getattr(modules[0], name)
+
+    def counted(document):
+        calls.append(document)
+        return original(document)
+
+    for module in modules:
+        monkeypatch.setattr(module, name, counted)
+    rules = [rule for rule in builtin_rules() if rule.id in rule_ids]
+    assert {rule.id for rule in rules} == set(rule_ids)
+    Engine(rules, builtin_catalogue()).run(read_document(SEED, builtin_catalogue()))
+    return len(calls)
+
+
+@pytest.mark.parametrize(("modules", "name", "rule_ids"), [
+    ([validator.checks.subject_names], "mentions", ["SUB-01", "SUB-02"]),
+    ([validator.checks.unit_name, validator.checks.year_references, validator.checks.level_words], "headings",
+     ["DI-01", "DI-02", "DI-03"]),
+    ([validator.checks.structure], "layout", ["DS-01", "DS-02", "DS-03"]),
+], ids=["subjects", "headings", "layout"])
+def test_what_several_rules_read_of_a_file_is_worked_out_once(monkeypatch, modules, name, rule_ids):
+    assert calls_while_checking(monkeypatch, modules, name, rule_ids) == 1
+
