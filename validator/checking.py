@@ -121,14 +121,14 @@ class FileChecker:
         self.root = glob_root(options)
 
     def check(self, path: Path) -> FileOutcome:
-        outcome = self._check(path)
         ignored = self.ignored_rules(path)
+        outcome = self._check(path, ignored)
         if not ignored:
             return outcome
         return replace(outcome, findings=without_ignored(outcome.findings, ignored),
                        skips=[s for s in outcome.skips if not _matches(s.rule, ignored)])
 
-    def _check(self, path: Path) -> FileOutcome:
+    def _check(self, path: Path, ignored: list[str]) -> FileOutcome:
         try:
             document = read_document(path, self.catalogue, self.options.max_bytes)
         except ReadError as error:
@@ -139,7 +139,8 @@ class FileChecker:
         result = FileResult(str(path), document.format, [t.label or t.title for t in document.tables],
                             document_kind=document.kind, document_identity=identity.to_dict() if identity else None)
         try:
-            findings, skips = self.engine.run(document)
+            # an ignored rule does not run: its failures are no culprit's evidence either
+            findings, skips = self.engine.run(document, lambda rule: _matches(rule, ignored))
         except Exception as error:  # a hostile file that trips the engine is reported, the batch goes on
             return unreadable(path, f"检查时出现内部错误（{type(error).__name__}: {error}），请报告此问题", internal=True)
         result.claims = self.engine.claim_counts
@@ -160,7 +161,8 @@ def ignored_rules(options: CheckOptions, path: Path, root: Path) -> list[str]:
 
 
 def without_ignored(findings: list[Finding], prefixes: list[str]) -> list[Finding]:
-    return [f for f in findings if not _matches(f.rule, prefixes)]
+    """The findings but those whose every rule is ignored (a culprit's finding reports several)."""
+    return [f for f in findings if not all(_matches(rule, prefixes) for rule in f.reported_rules())]
 
 
 def unreadable(path: Path, reason: str, internal: bool = False) -> FileOutcome:
