@@ -84,6 +84,8 @@ def _connected(failing: list[Relation]) -> list[list[Relation]]:
 
 def _cell_candidates(group: list[Relation], by_cell: dict[int, list[Relation]]) -> Iterator[Candidate]:
     shared = set.intersection(*({id(ref.cell) for ref in r.cells} for r in group))
+    if len(group) == 1 and len({id(ref.cell) for ref in group[0].cells}) < 2:
+        return  # a figure compared with nothing printed (sources left out) is no evidence against it
     refs = {id(ref.cell): ref for ref in group[0].cells if id(ref.cell) in shared}
     for ref in refs.values():
         if ref.cell.amount is None and not ref.cell.is_blank:
