@@ -3,8 +3,11 @@ cell explains are one finding naming that cell, the value that makes them all ho
 arithmetic alone fits among the simplest causes, how it probably went wrong; otherwise nothing is
 claimed."""
 
+import json
 from decimal import Decimal
 from pathlib import Path
+
+from helpers import run
 
 from validator import check
 from validator.causes import Clues, likely_cause
@@ -128,3 +131,35 @@ def test_the_self_evaluation_with_an_indicator_listed_twice_is_one_finding_namin
     assert culprit.proposed is None and culprit.cause == "同一项重复列出"
     assert "单位职工满意度" in culprit.location.row
     assert "一行重复列出：删去后以上 2 项关系均成立" in finding.message
+
+
+def test_show_fixes_lists_each_proposed_fix_and_changes_no_file(tmp_path):
+    path = tmp_path / "disclosure.txt"
+    path.write_text(EXPENDITURE.format(total="1,358.74"), encoding="utf-8")
+    before = path.read_bytes()
+    result = run("check", "--show-fixes", path)
+    assert result.exit_code == 1
+    assert "建议修改（1 处，budgetlint 不修改任何文件）" in result.stdout
+    assert "1,358.74 → 1,358.47  可能原因：相邻数字颠倒" in result.stdout
+    assert path.read_bytes() == before
+
+
+def test_the_sarif_result_carries_the_fix_as_a_replacement_of_the_cells_text(tmp_path):
+    path = tmp_path / "disclosure.txt"
+    path.write_text(EXPENDITURE.format(total="1,358.74"), encoding="utf-8")
+    (result,) = json.loads(run("check", "--format", "sarif", path).stdout)["runs"][0]["results"]
+    (change,) = result["fixes"][0]["artifactChanges"]
+    (replacement,) = change["replacements"]
+    line = EXPENDITURE.format(total="1,358.74").splitlines()[replacement["deletedRegion"]["startLine"] - 1]
+    start, end = replacement["deletedRegion"]["startColumn"], replacement["deletedRegion"]["endColumn"]
+    assert line[start - 1:end - 1] == "1,358.74" and replacement["insertedContent"]["text"] == "1,358.47"
+    assert result["properties"]["culprit"]["cause"] == "相邻数字颠倒"
+
+
+def test_the_json_finding_names_its_culprit(tmp_path):
+    path = tmp_path / "disclosure.txt"
+    path.write_text(EXPENDITURE.format(total="1,358.74"), encoding="utf-8")
+    (finding,) = json.loads(run("check", "--format", "json", path).stdout)["findings"]
+    culprit = finding["culprit"]
+    assert (culprit["value"], culprit["proposed"], culprit["cause"]) == ("1,358.74", "1,358.47", "相邻数字颠倒")
+    assert culprit["location"] == finding["locations"][0]

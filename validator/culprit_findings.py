@@ -36,6 +36,13 @@ def with_culprits(findings: list[Finding], relations: list[Relation]) -> list[Fi
     return [f for f in kept if isinstance(f, Finding)]
 
 
+def proposed_fixes(findings: list[Finding]) -> list[str]:
+    """Every culprit's fix, one line each (`check --show-fixes`): file, place, printed → proposed, cause.
+    budgetlint only proposes: it never changes a file."""
+    return [f"{f.file}  {f.culprit.location.place()}  {f.culprit.fix()}  {f.culprit.cause_text()}"
+            for f in findings if f.culprit is not None]
+
+
 def _explained(candidate: Candidate, cluster: Cluster, members: list[Finding]) -> Finding:
     culprit = _culprit(candidate, cluster)
     place = culprit.location
