@@ -43,7 +43,7 @@ class Cluster:
 
 
 def clusters(relations: list[Relation]) -> list[Cluster]:
-    """The clusters of failing `==` relations, each with its candidates (one: the culprit)."""
+    """The clusters of failing relations, at least one an equality, each with its candidates (one: the culprit)."""
     failing = [r for r in relations if not r.holds and r.finding is not None]
     if not failing:
         return []
@@ -53,7 +53,7 @@ def clusters(relations: list[Relation]) -> list[Cluster]:
             by_cell.setdefault(id(ref.cell), []).append(relation)
     found = []
     for group in _connected(failing):
-        if any(r.op != "==" for r in group):  # a bound (≤) broken says no value to put back
+        if all(r.op != "==" for r in group):  # only bounds (≤) broken: no value to put back
             continue
         # a row listed twice is the likelier story than any one of its figures
         candidates = list(_twin_rows(group, by_cell)) or list(_cell_candidates(group, by_cell))
@@ -90,7 +90,7 @@ def _cell_candidates(group: list[Relation], by_cell: dict[int, list[Relation]]) 
     for ref in refs.values():
         if ref.cell.amount is None and not ref.cell.is_blank:
             continue
-        solved = _solve(ref.cell, group[0])
+        solved = _solve(ref.cell, next(r for r in group if r.op == "=="))
         if solved is None:
             continue
         value = solved.quantize(Decimal(1).scaleb(-_decimals(ref.cell)), rounding=ROUND_HALF_UP)

@@ -28,6 +28,7 @@ from .catalogue import (
     builtin_catalogue,
     merged_catalogue,
 )
+from .causes import CAUSES_FILE
 from .checks.assertion import AssertCheck
 from .checks.between_documents import BetweenDocumentsCheck
 from .checks.common import PLACEHOLDERS, Minor
@@ -37,7 +38,6 @@ from .checks.registry import CHECK_KINDS, PAIR_KINDS
 from .errors import RuleError, SettingError
 from .findings import Severity
 from .packs import builtin_rules_dir
-from .causes import CAUSES_FILE
 from .parts import PARTS_FILE
 from .yamlnodes import first_problem, line_of, load_rule_yaml
 
