@@ -11,6 +11,12 @@ from helpers import run
 
 from validator import check
 from validator.causes import Clues, likely_cause
+from validator.checks.common import Relation, location_of
+from validator.culprit_findings import with_culprits
+from validator.findings import Finding
+from validator.interval import FigureRef, Quantity
+from validator.model import Cell, Source
+from validator.numbers import Amount
 
 # 公开03表 with 行政运行's 本年支出合计 typed 1,358.74 for 1,358.47: it breaks its row (基本 + 项目)
 # and the 款 roll-up of its column above it.
@@ -163,3 +169,22 @@ def test_the_json_finding_names_its_culprit(tmp_path):
     culprit = finding["culprit"]
     assert (culprit["value"], culprit["proposed"], culprit["cause"]) == ("1,358.74", "1,358.47", "相邻数字颠倒")
     assert culprit["location"] == finding["locations"][0]
+
+
+def _figure(value: str) -> FigureRef:
+    return FigureRef(Cell(value, Amount(Decimal(value), 0), Source(line=1)), "part", None)
+
+
+def test_two_cells_that_each_explain_both_failures_are_said_to_be_undecidable():
+    # A = X + Y and B = X + Y, with A and B both 4 and X + Y = 1 + 2: raising X or Y by one fixes both
+    x, y, a, b = (_figure(v) for v in ("1", "2", "4", "4"))
+    relations, findings = [], []
+    for total in (a, b):
+        def sides(total=total):
+            return Quantity.of_cell(total), Quantity.of_cell(x) + Quantity.of_cell(y)
+        finding = Finding("T-01", "error", "合计不符", "合计不符", "f.txt", (location_of(total),))
+        relations.append(Relation("T-01", "==", Decimal(0), sides, (total, x, y), False, finding))
+        findings.append(finding)
+    kept = with_culprits(findings, relations)
+    assert len(kept) == 2 and all(f.culprit is None for f in kept)
+    assert all("2 格均可单独解释以上不符，无法确定是哪一格" in f.message for f in kept)
