@@ -188,3 +188,11 @@ def test_two_cells_that_each_explain_both_failures_are_said_to_be_undecidable():
     kept = with_culprits(findings, relations)
     assert len(kept) == 2 and all(f.culprit is None for f in kept)
     assert all("2 格均可单独解释以上不符，无法确定是哪一格" in f.message for f in kept)
+
+
+def test_the_html_report_marks_the_culprit_as_the_place_and_shows_the_proposed_value(tmp_path):
+    path = tmp_path / "disclosure.txt"
+    path.write_text(EXPENDITURE.format(total="1,358.74"), encoding="utf-8")
+    html = run("check", "--format", "html", path).stdout
+    assert "建议改为" in html and "1,358.74 → 1,358.47" in html
+    assert html.count("位置：") == 1  # the culprit; the cells of both relations are its evidence (涉及)
