@@ -35,7 +35,9 @@ def pairs(report):
 
 
 def rules_of(report, severities=("error", "warning", "info")):
-    return {f["rule"] for f in report["findings"] if f["severity"] in severities}
+    """The rules the report's findings name: each finding's own and those a culprit's finding took in."""
+    return {rule for f in report["findings"] if f["severity"] in severities
+            for rule in f.get("culprit", {}).get("rules", [f["rule"]])}
 
 
 def mutate(text, line, old, new):

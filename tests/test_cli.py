@@ -250,7 +250,8 @@ def test_json_report_follows_the_contract(mutated, tmp_path):
         "source": {"line": TOTAL_LINE, "column": len("本年收入合计\t27\t") + 1, "page": None, "bbox": None,
                    "sheet": None, "cell": None},
     }
-    assert len(t1_01["locations"]) == 27  # the total and the 26 rows above it (行次 1–26)
+    # the total, the 26 rows above it (行次 1–26) and the cells of the T1-03 and X-01 relations it also breaks
+    assert len(t1_01["locations"]) == 27 + 4 and set(t1_01["culprit"]["rules"]) == {"T1-01", "T1-03", "X-01"}
     summary = report["summary"]
     assert summary["files"] == 2
     assert summary["findings"] == len(report["findings"])

@@ -247,7 +247,7 @@ def test_a_worker_checks_the_bytes_in_a_copy_named_as_the_original():
     """Run here as a worker runs it: the outcome, and the document the files are compared by, name the original path."""
     named = Path("某地/2024年/某单位决算.txt")
     options = CheckOptions(keep_documents=True)
-    outcome = dask_executor._check_copy(options, named, SEED002.read_bytes())
+    outcome = dask_executor._check_copy(options, named, SEED002.read_bytes(), [])
     expected = FileChecker(options, configured_rules(options)).check(SEED002)
     assert outcome.result.path == outcome.document.path == str(named)
     assert {f.file for f in outcome.findings} == {str(named)} and {s.file for s in outcome.skips} == {str(named)}
@@ -262,7 +262,7 @@ def test_a_worker_thread_builds_its_checker_once_per_options(monkeypatch):
     monkeypatch.setattr(dask_executor, "_per_thread", threading.local())
     data = CONSISTENT.read_bytes()
     for options in (CheckOptions(), CheckOptions(), CheckOptions(select_ids=("T",)), CheckOptions(select_ids=("T",))):
-        dask_executor._check_copy(options, CONSISTENT, data)
+        dask_executor._check_copy(options, CONSISTENT, data, [])
     assert built == [CheckOptions(), CheckOptions(select_ids=("T",))]
 
 

@@ -68,7 +68,8 @@ def test_annotated_copy_marks_exactly_the_located_cells(tmp_path, mutated):
     for finding in report["findings"]:
         for location in finding["locations"]:
             place = (location["source"]["sheet"], location["source"]["cell"])
-            expected.setdefault(place, set()).add((finding["rule"], finding["severity"]))
+            for rule in finding.get("culprit", {}).get("rules", [finding["rule"]]):
+                expected.setdefault(place, set()).add((rule, finding["severity"]))
     assert ("公开01表", "C33") in expected
     assert {rule for rule, _ in expected["公开01表", "C33"]} >= {"T1-01", "X-01"}
 
@@ -78,6 +79,8 @@ def test_annotated_copy_marks_exactly_the_located_cells(tmp_path, mutated):
         for rule, _ in expected[place]:
             assert rule in comment, (place, rule)
     assert "2,653.57" in marked["公开01表", "C33"]  # the message with its figures
+    # the culprit cell's comment carries the value that makes T1-01, T1-03 and X-01 hold
+    assert "建议改为：2,653.57 → 2,643.57" in marked["公开01表", "C33"]
 
 
 @pytest.mark.slow  # end to end and heavy; a lighter test of this module stays in the fast layer

@@ -249,11 +249,11 @@ def test_junit_has_a_testcase_per_rule_and_a_failure_per_rule_with_errors(name):
 def test_junit_counts_every_error_of_a_rule_in_its_failure(mutated):
     report = json.loads(check("json", mutated))
     root = junit(check("junit", mutated))
-    errors = [f for f in report["findings"] if f["rule"] == "T1-03"]
-    (case,) = [c for c in root.iter("testcase") if c.get("name").startswith("T1-03 ")]
+    errors = [f for f in report["findings"] if f["rule"] == "T1-01"]
+    (case,) = [c for c in root.iter("testcase") if c.get("name").startswith("T1-01 ")]
     failure = case.find("failure")
     assert failure.get("type") == "error"
-    assert failure.text.count("错误 T1-03") == len(errors)
+    assert failure.text.count("错误 T1-01") == len(errors)
     assert f"第{TOTAL_LINE}行" in failure.text
 
 
@@ -366,7 +366,7 @@ def test_csv_lists_every_checked_file_a_clean_one_with_a_row_saying_so(tmp_path,
     assert clean_row["说明"] == "未发现问题"
     assert {value for column, value in clean_row.items() if column not in ("文件", "说明")} == {""}
     assert [r["规则"] for r in rows if r["文件"] == str(unreadable)] == ["READ-01"]
-    assert {r["规则"] for r in rows if r["文件"] == str(mutated)} >= {"T1-01", "T1-03"}
+    assert {r["规则"] for r in rows if r["文件"] == str(mutated)} >= {"T1-01", "NR-03"}
 
 
 def test_csv_row_names_table_row_column_and_figures(mutated):

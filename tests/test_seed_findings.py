@@ -28,7 +28,7 @@ EXPECTED = {
         ("SE-12", "warning", 650),
         # One finding per 自评表, SE-09 (得分 against 总分) folded into SE-08 (same_mistake_as): a row
         # listed twice (or missing) breaks both sums of the same table.
-        ("SE-08", "error", 683),  # 政府机关工作经费: 单位职工满意度 listed twice, 分值 105, 得分 103.68 against 99.21
+        ("SE-08", "error", 682),  # 政府机关工作经费: 单位职工满意度 listed twice (the culprit, line 682), 分值 105, 得分 103.68 against 99.21
         ("SE-08", "error", 719),  # 智慧城市数据中枢平台: 分值 add up to 95, 得分 93.95 against 总分 98.95
         ("SE-12", "warning", 871),
         ("SE-12", "warning", 881),  # 社会成本指标 row with one cell too many

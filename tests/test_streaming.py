@@ -115,6 +115,7 @@ def test_outcomes_finished_ahead_of_their_turn_wait_and_are_passed_on_in_input_o
     done[4] = _outcome(4)
     done.flush()  # a stopped run: what finished ahead of file 3, never checked
     assert delivered[-1] == "4.txt" and done.held() == 0
+    assert len(done) == 4 and 4 in done and 3 not in done  # counted as checked, file 3 as not checked
     with pytest.raises(ValueError):
         done[1] = _outcome(1)
 

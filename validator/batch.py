@@ -87,8 +87,10 @@ def _check_one(path: Path) -> FileOutcome:
     return check_in_time(_checker, path)
 
 
-def check_in_time(checker: FileChecker, path: Path, copy: Path | None = None) -> FileOutcome:
-    """Check one file (its bytes at `copy` when given), stopped after the options' timeout: by an alarm
+def check_in_time(checker: FileChecker, path: Path, copy: Path | None = None,
+                  ignored: list[str] | None = None) -> FileOutcome:
+    """Check one file (its bytes at `copy` when given, with the rules `ignored` for it when given:
+    FileChecker.check_copy), stopped after the options' timeout: by an alarm
     in a main thread (a worker process's, or a run without workers: a single file gets the same limit
     as a batch), by a timer in any other (a Dask worker's task)."""
     timeout = checker.options.timeout
@@ -100,7 +102,7 @@ def check_in_time(checker: FileChecker, path: Path, copy: Path | None = None) ->
         limit = thread_alarm(timeout, _OutOfTime)
     try:
         with limit:
-            return checker.check(path) if copy is None else checker.check_copy(path, copy)
+            return checker.check(path) if copy is None else checker.check_copy(path, copy, ignored)
     except _OutOfTime:
         return unreadable(path, f"检查超过 {timeout:g} 秒，已停止（文件可能过大或含恶意内容）")
 

@@ -125,12 +125,14 @@ class FileChecker:
     def check(self, path: Path) -> FileOutcome:
         return self.check_copy(path, path)
 
-    def check_copy(self, path: Path, copy: Path) -> FileOutcome:
+    def check_copy(self, path: Path, copy: Path, ignored: list[str] | None = None) -> FileOutcome:
         """The outcome of the file at `path` read from its bytes at `copy` (a Dask worker's temporary
-        file of the same name), naming `path`."""
-        return ignoring(self._check(path, copy), self.ignored_rules(path))
+        file of the same name), naming `path`; `ignored`: the rule prefixes switched off for it, when
+        worked out where the per-file-ignores globs hold (the client of a cluster)."""
+        ignored = self.ignored_rules(path) if ignored is None else ignored
+        return ignoring(self._check(path, copy, ignored), ignored)
 
-    def _check(self, path: Path, copy: Path) -> FileOutcome:
+    def _check(self, path: Path, copy: Path, ignored: list[str]) -> FileOutcome:
         try:
             document = read_document(copy, self.catalogue, self.options.max_bytes)
             document.path = str(path)
@@ -142,7 +144,8 @@ class FileChecker:
         result = FileResult(str(path), document.format, [t.label or t.title for t in document.tables],
                             document_kind=document.kind, document_identity=identity.to_dict() if identity else None)
         try:
-            findings, skips = self.engine.run(document)
+            # an ignored rule does not run: its failures are no culprit's evidence either
+            findings, skips = self.engine.run(document, lambda rule: _matches(rule, ignored))
         except Exception as error:  # a hostile file that trips the engine is reported, the batch goes on
             return unreadable(path, f"检查时出现内部错误（{type(error).__name__}: {error}），请报告此问题", internal=True)
         result.claims = self.engine.claim_counts
@@ -175,7 +178,8 @@ def ignoring(outcome: FileOutcome, prefixes: list[str]) -> FileOutcome:
 
 
 def without_ignored(findings: list[Finding], prefixes: list[str]) -> list[Finding]:
-    return [f for f in findings if not _matches(f.rule, prefixes)]
+    """The findings but those whose every rule is ignored (a culprit's finding reports several)."""
+    return [f for f in findings if not all(_matches(rule, prefixes) for rule in f.reported_rules())]
 
 
 def unreadable(path: Path, reason: str, internal: bool = False) -> FileOutcome:

@@ -37,7 +37,7 @@ if TYPE_CHECKING:
     from .cache import OutcomeCache
     from .checking import CheckOptions
     from .config import Settings
-    from .findings import RuleInfo, Tally
+    from .findings import Report, RuleInfo, Tally
     from .reporters.parts import Writer
 
 T = TypeVar("T")
@@ -121,6 +121,8 @@ def main() -> None:
 @click.option("--fail-on", type=click.Choice([*SEVERITY_WORDS, "never"]),
               help="达到该严重程度的问题使退出码为 1。  [默认: error]")
 @click.option("--show-rounding", is_flag=True, help="把尾差范围内的差异也列为提示。")
+@click.option("--show-fixes", is_flag=True,
+              help="列出每个可确定的错格及建议改为的数（文件、位置、所列 → 建议、可能原因）；不修改任何文件。")
 @click.option("-v", "--verbose", is_flag=True, help="列出全部涉及单元格、跳过的规则和识别出的表格。")
 @click.option("--max-bytes", type=click.IntRange(min=1), help="单个输入文件的大小上限（字节）。  [默认: 67108864]")
 @click.option("--config", "config_path", type=click.Path(path_type=Path, exists=True, dir_okay=False),
@@ -147,7 +149,7 @@ def check(paths: tuple[Path, ...], output_format: str, output: Path | None, rule
           exclude: tuple[str, ...], force_exclude: bool, fail_on: str | None, show_rounding: bool, verbose: bool,
           max_bytes: int | None, config_path: Path | None, jobs: int | None, executor: str, scheduler: str | None,
           timeout: float | None, statistics: bool, baseline_path: Path | None, write_baseline_path: Path | None,
-          cache: Path | None, annotated: Path | None) -> None:
+          cache: Path | None, annotated: Path | None, show_fixes: bool = False) -> None:
     """检查预算、决算公开文件（文本、Excel、PDF、YAML/JSON），文件夹按递归查找。"""
     from . import baseline
     from .api import Interrupted, expand
@@ -180,7 +182,7 @@ def check(paths: tuple[Path, ...], output_format: str, output: Path | None, rule
     baselines = {p.resolve() for p in (baseline_path, write_baseline_path) if p}
     if baselines:  # a baseline kept beside the disclosures is no input (its .json would be read as one)
         paths = tuple(p for p in expand(paths, settings.options) if p.resolve() not in baselines)
-    if output_format in WRITERS and not annotated:
+    if output_format in WRITERS and not annotated and not show_fixes:  # the fixes are listed from the whole report
         tally, interrupted = _check_streamed(paths, settings, output_format, verbose, statistics, output,
                                              baseline_path, write_baseline_path, scheduler)
         _after_check(tally, interrupted)
@@ -206,6 +208,8 @@ def check(paths: tuple[Path, ...], output_format: str, output: Path | None, rule
         _write(REPORTERS[output_format](report, verbose) if output else _terminal_text(report, verbose), output)
     else:
         _write(REPORTERS[output_format](report, verbose), output)
+    if show_fixes:
+        _show_fixes(report, to_stderr=output_format != "text" or output is not None)
     if annotated:
         from .errors import ReadError
         from .excel_annotation import annotate_workbook
@@ -446,6 +450,16 @@ def _tail(path: str, width: int) -> str:
     while cell_len(path) > width - 1:
         path = path[1:]
     return "…" + path
+
+
+def _show_fixes(report: Report, to_stderr: bool) -> None:
+    """The culprits' proposed fixes after the report (on stderr when stdout carries JSON, SARIF … or -o)."""
+    from .culprit_findings import proposed_fixes
+
+    fixes = proposed_fixes(report.findings)
+    lines = [f"建议修改（{len(fixes)} 处，budgetlint 不修改任何文件）：", *(f"  {fix}" for fix in fixes)] if fixes \
+        else ["没有可确定的错格及建议值"]
+    click.echo("\n".join(lines), err=to_stderr)
 
 
 def _check_annotation_target(paths: tuple[Path, ...], annotated: Path) -> None:

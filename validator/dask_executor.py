@@ -129,7 +129,8 @@ class _ClusterRun:
         if data is None:  # too large or unreadable: refused here without being read, in a local run's words
             self.record(index, check_in_time(self._checker_here(), path))
             return None
-        return self.client.submit(_check_copy, self.for_workers, path, data, pure=False)
+        ignored = ignored_rules(self.options, path, self.root)  # the globs hold here, not on a worker
+        return self.client.submit(_check_copy, self.for_workers, path, data, ignored, pure=False)
 
     def record(self, index: int, outcome: FileOutcome) -> None:
         path = self.files[index]
@@ -186,7 +187,7 @@ def _same_budgetlint(client: Client) -> None:
 _per_thread = threading.local()  # a checker keeps per-file state: one per worker thread
 
 
-def _check_copy(options: CheckOptions, path: Path, data: bytes) -> FileOutcome:
+def _check_copy(options: CheckOptions, path: Path, data: bytes, ignored: list[str]) -> FileOutcome:
     """On a worker: the file's bytes checked in a temporary copy of the same name, the outcome naming `path`."""
     checker = getattr(_per_thread, "checker", None)
     if checker is None or checker.options != options:  # built once per thread, again for another run's options
@@ -194,4 +195,4 @@ def _check_copy(options: CheckOptions, path: Path, data: bytes) -> FileOutcome:
     with tempfile.TemporaryDirectory(prefix="budgetlint-") as folder:
         copy = Path(folder) / path.name
         copy.write_bytes(data)
-        return check_in_time(checker, path, copy)
+        return check_in_time(checker, path, copy, ignored)

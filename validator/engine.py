@@ -7,9 +7,12 @@ the skip is reported), never evaluated against a fabricated zero.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from .catalogue import Catalogue
 from .checks.common import FileContext, RuleRun, location_of, table_title
 from .checks.registry import evaluate
+from .culprit_findings import with_culprits
 from .findings import Finding, Skip
 from .grouping import folded, merged
 from .model import Document
@@ -20,25 +23,32 @@ __all__ = ["Engine", "location_of", "table_title"]
 
 
 class Engine:
-    def __init__(self, rules: list[Rule], catalogue: Catalogue, show_rounding: bool = False) -> None:
+    def __init__(self, rules: list[Rule], catalogue: Catalogue, show_rounding: bool = False,
+                 find_culprits: bool = True) -> None:
         self.rules = rules
+        # A rule's own examples say which places the rule blames: no culprit search of the whole file there.
+        self.find_culprits = find_culprits
         self.catalogue = catalogue
         self.show_rounding = show_rounding
         self.claim_counts = (0, 0)  # of the last document run: claims found, claims a rule checked
 
-    def run(self, document: Document) -> tuple[list[Finding], list[Skip]]:
+    def run(self, document: Document, ignored: Callable[[str], bool] = lambda rule: False
+            ) -> tuple[list[Finding], list[Skip]]:
         findings: list[Finding] = []
         skips: list[Skip] = []
         self_evaluations = tuple(document.tables_of("SE"))
         resolvers = [TableResolver(g, self.catalogue, self_evaluations) for g in disclosure_groups(document)]
         file = FileContext(document, resolvers, self.catalogue, self.show_rounding)
         # A rule of the other kind of document is not skipped for want of its tables: it does not apply.
-        for rule in (r for r in self.rules if r.applies_to(document.kind) and not r.between_documents):
+        for rule in (r for r in self.rules if r.applies_to(document.kind) and not r.between_documents
+                     and not ignored(r.id)):
             run = RuleRun(rule.spec, file)
             found = list(evaluate(rule.spec.check, run))
             findings.extend(merged(rule.spec.group, found) if rule.spec.group else found)
             if run.outcome.evaluated == 0 and run.outcome.reason:
                 skips.append(Skip(rule.id, document.path, run.outcome.reason, run.outcome.skipped))
+        if self.find_culprits:
+            findings = with_culprits(findings, file.relations)
         findings = folded({r.id: r.spec.same_mistake_as for r in self.rules if r.spec.same_mistake_as}, findings)
         findings.sort(key=Finding.sort_key)
         self.claim_counts = file.claim_counts()

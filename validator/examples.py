@@ -50,7 +50,7 @@ def run_example(rule: Rule, example: Example) -> tuple[list[Finding], list[Skip]
 
 
 def run_on(rule: Rule, document: Document) -> tuple[list[Finding], list[Skip]]:
-    return Engine([rule], rule.catalogue).run(document)
+    return Engine([rule], rule.catalogue, find_culprits=False).run(document)
 
 
 def run_on_all(rule: Rule, documents: list[Document]) -> tuple[list[Finding], list[Skip]]:

@@ -99,6 +99,9 @@ def _top_left(sheet: Any, coordinate: str) -> str:
 
 
 def _comment_text(finding: Finding, judged: bool) -> str:
-    text = (f"{AUTHOR}：{SEVERITY_WORDS[finding.severity]} {finding.rule} {finding.title}（{JUDGED if judged else COMPARED}）\n"
+    rules = "、".join(finding.reported_rules())
+    text = (f"{AUTHOR}：{SEVERITY_WORDS[finding.severity]} {rules} {finding.title}（{JUDGED if judged else COMPARED}）\n"
             f"{finding.message}")
+    if judged and finding.culprit is not None:  # the culprit cell: what it would need to be
+        text += f"\n建议改为：{finding.culprit.fix()}；{finding.culprit.cause_text()}（budgetlint 不修改原文件）"
     return text + (f"\n建议：{finding.hint}" if finding.hint else "")

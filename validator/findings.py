@@ -9,7 +9,10 @@ The JSON contract (numbers as strings so no precision is lost):
  "document_identity" ({"unit", "year", "year_from" (封面, 表格 or 文件名)} read from its cover, or null)}],
  "findings": [{"rule", "severity", "title", "message", "file", "expected", "actual", "difference",
                "tolerance", "hint", "judged" (how many of the first locations are places found wrong,
-               the others being what they were compared with), "locations": [{"table", "table_title", "row", "row_no", "code", "column",
+               the others being what they were compared with),
+               "culprit" (only when one place explains the finding, its first location: {"cell", "location",
+               "value", "proposed" (null: a row listed twice, to remove), "cause" (null: 原因不明), "arithmetic",
+               "rules" (the rules whose findings it explains, this finding's first)}), "locations": [{"table", "table_title", "row", "row_no", "code", "column",
                "column_no", "value", "span" (only for a claim in prose),
                "file" (only for a place in another file than the finding's), "source": {"line", "column", "page",
                "bbox", "sheet", "cell", "hidden", "confidence" (only when set)}}]}],
@@ -104,6 +107,27 @@ class Location:
 
 
 @dataclass(frozen=True, slots=True)
+class Culprit:
+    """The one place whose change would make every relation of a finding hold (validator.culprits):
+    a cell and the value it would need, or a row listed twice and to be removed (proposed None)."""
+
+    location: Location
+    proposed: str | None
+    cause: str | None = None  # 相邻数字颠倒 …; None: 原因不明
+    arithmetic: str | None = None  # the figures that support the cause
+    rules: tuple[str, ...] = ()  # the rules whose findings it explains, the finding's own first
+
+    def fix(self) -> str:
+        """printed → proposed, as a clerk would correct it."""
+        if self.proposed is None:
+            return f"删去重复列出的“{self.location.row or ''}”一行"
+        return f"{self.location.value} → {self.proposed}"
+
+    def cause_text(self) -> str:
+        return f"可能原因：{self.cause}（{self.arithmetic}）" if self.cause else "原因不明"
+
+
+@dataclass(frozen=True, slots=True)
 class Finding:
     rule: str
     severity: str
@@ -117,6 +141,11 @@ class Finding:
     tolerance: str | None = None
     hint: str | None = None
     judged: int = 1  # the first `judged` locations are the places found wrong; the rest were compared with them
+    culprit: Culprit | None = None  # the one place that explains it, when the culprit search found one
+
+    def reported_rules(self) -> tuple[str, ...]:
+        """Its rule, and the rules of the findings it took in as evidence of its culprit."""
+        return self.culprit.rules if self.culprit is not None else (self.rule,)
 
     def is_judged(self, index: int) -> bool:
         """Whether locations[index] is a place found wrong (位置), not one it was compared with (涉及)."""
@@ -317,6 +346,13 @@ def finding_dict(finding: Finding) -> dict[str, Any]:
         span = location.pop("span")
         if span:  # a claim in prose: [start, end) characters of its line
             location["span"] = list(span)
+    if finding.culprit is None:  # only a finding whose culprit was found says so
+        data.pop("culprit")
+    else:
+        data["culprit"] = {"cell": finding.culprit.location.describe(), "location": data["locations"][0],
+                           "value": finding.culprit.location.value, "proposed": finding.culprit.proposed,
+                           "cause": finding.culprit.cause, "arithmetic": finding.culprit.arithmetic,
+                           "rules": list(finding.culprit.rules)}
     return data
 
 

@@ -28,6 +28,7 @@ from .catalogue import (
     builtin_catalogue,
     merged_catalogue,
 )
+from .causes import CAUSES_FILE
 from .checks.assertion import AssertCheck
 from .checks.between_documents import BetweenDocumentsCheck
 from .checks.common import PLACEHOLDERS, Minor
@@ -43,8 +44,8 @@ from .yamlnodes import first_problem, line_of, load_rule_yaml
 # What a grouped finding's message may name (see Grouping).
 GROUP_PLACEHOLDERS = frozenset({"count", "places", "pages", "table"})
 # Files beside the rules that hold data, not rules: the table catalogue, the claims' vocabulary, the
-# parts of a disclosure and the subject names.
-DATA_FILES = (*BUILTIN_CATALOGUE_FILES, "vocabulary.yaml", PARTS_FILE, "subjects.yaml")
+# parts of a disclosure, the subject names and the likely causes of a wrong figure.
+DATA_FILES = (*BUILTIN_CATALOGUE_FILES, "vocabulary.yaml", PARTS_FILE, "subjects.yaml", CAUSES_FILE)
 
 
 class ExampleTable(_Strict):

@@ -39,6 +39,7 @@ class OutcomeStream:
         self._deliver = deliver
         self._ahead: dict[int, FileOutcome] = {}  # finished before an earlier file
         self._next = 0  # the index whose outcome is delivered next
+        self._flushed: set[int] = set()  # delivered ahead of their turn when the run was stopped
 
     def __setitem__(self, index: int, outcome: FileOutcome) -> None:
         if index in self:
@@ -51,10 +52,10 @@ class OutcomeStream:
             self._next += 1
 
     def __contains__(self, index: object) -> bool:
-        return isinstance(index, int) and (0 <= index < self._next or index in self._ahead)
+        return isinstance(index, int) and (0 <= index < self._next or index in self._ahead or index in self._flushed)
 
     def __len__(self) -> int:
-        return self._next + len(self._ahead)
+        return self._next + len(self._ahead) + len(self._flushed)
 
     def held(self) -> int:
         """Outcomes waiting for an earlier file."""
@@ -65,6 +66,7 @@ class OutcomeStream:
         for index in sorted(self._ahead):
             with _interrupt_after():
                 self._deliver(self._ahead.pop(index))
+                self._flushed.add(index)
 
 
 class Run:

@@ -99,6 +99,7 @@ class FileContext:
         self.document, self.resolvers, self.catalogue = document, resolvers, catalogue
         self.show_rounding = show_rounding
         self.checked_claims: set[int] = set()  # ids of the claims some rule evaluated
+        self.relations: list[Relation] = []  # every comparison evaluated, for the culprit search
         self._derived: dict[Callable[[Document], object], object] = {}
 
     def once(self, derive: Callable[[Document], T]) -> T:
@@ -118,6 +119,28 @@ class FileContext:
         """(claims found, claims a rule checked); (0, 0) when no rule asked for claims."""
         found = len(self.__dict__["claims"]) if "claims" in self.__dict__ else 0
         return found, len(self.checked_claims)
+
+
+@dataclass(slots=True)
+class Relation:
+    """One comparison a rule evaluated on the file, kept so that the culprit search (validator.culprits)
+    can evaluate it again with one cell's value changed: `sides` reads the cells anew each time."""
+
+    rule: str
+    op: str
+    tolerance: Decimal
+    sides: Callable[[], tuple[Quantity, Quantity]]
+    cells: tuple[Ref, ...]
+    holds: bool
+    finding: Finding | None = None  # the finding it gave when it failed
+
+    def holds_now(self) -> bool:
+        """Whether it holds with the cells' current values (NotComputable or Absent: it does not)."""
+        try:
+            left, right = self.sides()
+            return compare(left, self.op, right, self.tolerance).holds
+        except (Absent, NotComputable):
+            return False
 
 
 class Outcome:
@@ -165,17 +188,26 @@ class RuleRun:
             self.outcome.skip(str(problem))
             return
         self.outcome.evaluated += 1
+        relation = self.relation(assertion.op, lambda: (assertion.left(env), assertion.right(env)),
+                                 left, right, result)
         if not self.reported(result):  # most relations hold: their places are not gathered
             return
         refs = list({id(r.cell): r for r in left.cells + right.cells}.values())
-        yield from self.judge(left, right, result, refs, context or {})
+        yield from self.judge(left, right, result, refs, context or {}, relation)
+
+    def relation(self, op: str, sides: Callable[[], tuple[Quantity, Quantity]], left: Quantity, right: Quantity,
+                 result: Comparison) -> Relation:
+        """The comparison recorded for the culprit search."""
+        relation = Relation(self.rule.id, op, self.rule.tolerance, sides, left.cells + right.cells, result.holds)
+        self.file.relations.append(relation)
+        return relation
 
     def reported(self, result: Comparison) -> bool:
         """Whether a comparison gives a finding: it fails, or --show-rounding lists its tolerated tail."""
         return not result.holds or (self.file.show_rounding and result.by_rounding)
 
     def judge(self, left: Quantity, right: Quantity, result: Comparison, refs: list[Ref],
-              context: dict[str, str] | None = None) -> Iterator[Finding]:
+              context: dict[str, str] | None = None, relation: Relation | None = None) -> Iterator[Finding]:
         """A finding when the comparison fails; with --show-rounding, an info note for a tolerated tail."""
         if not self.reported(result):
             return
@@ -191,7 +223,10 @@ class RuleRun:
             finding = self.finding(locations, **figures, **(context or {}))
             if self.rule.minor and (note := _minor_note(self.rule.minor, left, right, result)):
                 finding = replace(finding, severity=self.rule.minor.severity, message=f"{finding.message}（{note}）")
-            yield _doubtful_reading(finding, refs, result.difference, result.tolerance)
+            finding = _doubtful_reading(finding, refs, result.difference, result.tolerance)
+            if relation is not None:
+                relation.finding = finding
+            yield finding
 
     def cells_where(self, wrong: Callable[[Cell], bool]) -> Iterator[Finding]:
         """A finding for every table cell that is wrong, its reading's reason as {reason}."""

@@ -64,17 +64,21 @@ def _sum_check(run: RuleRun, table: Table, parent: Row, children: list[Row], wan
                       for child in children for i in child.cells if by_name[i].name == name]
         if not child_refs and children:
             continue
-        try:
-            left = Quantity.of_cell(parent_ref)
+        def sides(parent_ref: CellRef = parent_ref, child_refs: list[CellRef] = child_refs) -> tuple[Quantity, Quantity]:
             right = Quantity.exact(0)
             for ref in child_refs:
                 right = right + Quantity.of_cell(ref)
+            return Quantity.of_cell(parent_ref), right
+
+        try:
+            left, right = sides()
         except NotComputable as problem:
             run.outcome.skip(str(problem))
             continue
         run.outcome.evaluated += 1
         result = compare(left, "==", right, run.rule.tolerance)
-        yield from run.judge(left, right, result, [parent_ref, *child_refs])
+        relation = run.relation("==", sides, left, right, result)
+        yield from run.judge(left, right, result, [parent_ref, *child_refs], relation=relation)
 
 
 KIND = CheckKind(RollupCheck, evaluate)

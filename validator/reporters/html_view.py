@@ -244,6 +244,8 @@ def _file_view(anchor: str, result: FileResult, document: Document | None, marke
 
 def _finding_view(finding: Finding, finding_id: str, marker: _Marker) -> FindingView:
     figures = [(word, value) for key, word in FIGURE_WORDS if (value := getattr(finding, key)) not in (None, "")]
+    if finding.culprit is not None:  # its first place is the culprit (位置), the others its evidence (涉及)
+        figures.append(("建议改为", finding.culprit.fix()))
     places = [place for index, location in enumerate(finding.locations)
               if (place := _place(location, finding.role(index), marker))]
     return FindingView(finding_id, finding.rule, finding.severity, finding.title, finding.message, figures,

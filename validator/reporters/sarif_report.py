@@ -13,6 +13,10 @@ elsewhere in the file (a line inserted above, a row added to another table) keep
 outside any table (prose, a scanned page) is identified by its text and page. Findings alike in all
 of that are numbered in document order (`…:1`, `…:2`).
 
+A finding whose culprit was found (validator.culprits) carries it in its properties (`culprit`), and,
+for an input with lines and columns (text, YAML), a `fixes` entry replacing the cell's text with the
+proposed value; a PDF or workbook cell has no text region a SARIF fix could replace.
+
 The summary and the skipped rules (as in the JSON report) are in `run.properties`, and with
 `--statistics` the counts per rule and per file. Every cell is always listed: `verbose` changes
 nothing here.
@@ -170,9 +174,37 @@ def _result(finding: Finding, rule_index: int, artifact_index: int | None, finge
     properties = {name: value for name, value in figures.items() if value is not None}
     if finding.hint:
         properties["hint"] = finding.hint
+    if finding.culprit is not None:
+        properties["culprit"] = _culprit_properties(finding)
+        fix = _fix(finding, result["locations"][0]["physicalLocation"]["artifactLocation"])
+        if fix is not None:
+            result["fixes"] = [fix]
     if properties:
         result["properties"] = properties
     return result
+
+
+def _culprit_properties(finding: Finding) -> dict[str, Any]:
+    culprit = finding.culprit
+    assert culprit is not None
+    return {"cell": culprit.location.describe(), "value": culprit.location.value, "proposed": culprit.proposed,
+            "cause": culprit.cause, "arithmetic": culprit.arithmetic, "rules": list(culprit.rules)}
+
+
+def _fix(finding: Finding, artifact: dict[str, Any]) -> dict[str, Any] | None:
+    """The culprit's proposed value as a SARIF fix: a replacement of its text, which only an input with
+    lines and columns (text, YAML) has. A PDF or workbook cell has no text region to replace: its
+    proposal is in the result's properties (culprit) only."""
+    culprit = finding.culprit
+    assert culprit is not None
+    source, value = culprit.location.source, culprit.location.value
+    if culprit.proposed is None or source.line is None or source.column is None or not value:
+        return None
+    region = {"startLine": source.line, "startColumn": source.column, "endColumn": source.column + len(value)}
+    return {"description": {"text": f"{culprit.fix()}（{culprit.cause_text()}）"},
+            "artifactChanges": [{"artifactLocation": artifact,
+                                 "replacements": [{"deletedRegion": region,
+                                                   "insertedContent": {"text": culprit.proposed}}]}]}
 
 
 def _location(file: str, location: Location, artifact_index: int | None, id_: int | None = None) -> dict[str, Any]:

@@ -1,0 +1,193 @@
+"""Culprit cells and likely causes (issue 20) on single mutations of consistent figures.
+
+    python benchmarks/culprits.py [--cells N] [--real N]
+
+Documents: the seeds (tests/fixtures), the 2026 budget templates filled with consistent figures
+(tests/budget_workbook.py) and, when ../shared/real is there, the first N real documents of it. In
+each, up to `--cells` figures that take part in a relation that holds are mutated one at a time, each
+in six ways: two adjacent digits swapped, a digit dropped, ×10, a row counted twice (another figure of
+its column added), a row left out (one subtracted), the figure of the row above copied. The document
+is checked again: a mutation no relation sees is counted apart (undetectable); otherwise the culprit
+is right (its cell, and the original value within one unit of its last decimal: a rounding tail),
+wrong (another cell or value) or not named, and its cause
+is compared with the mutation's. Prints the confusion table (mutation × cause named) and the rates.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+import tempfile
+from collections import Counter
+from decimal import Decimal
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+from budget_workbook import TEMPLATES, filled  # noqa: E402
+
+from validator.catalogue import merged_catalogue  # noqa: E402
+from validator.engine import Engine  # noqa: E402
+from validator.model import Cell, Document  # noqa: E402
+from validator.numbers import Amount  # noqa: E402
+from validator.readers import read_document  # noqa: E402
+from validator.ruleset import builtin_rules  # noqa: E402
+
+# The mutation kinds and the cause each should be named with
+KINDS = {"swap": "相邻数字颠倒", "drop": "漏写一位数字", "x10": "小数点错位", "twice": "同一项重复计算",
+         "omitted": "漏计一项", "neighbour": "抄录了相邻行的数"}
+
+def documents(real: int) -> list[Path]:
+    paths = sorted((ROOT / "tests" / "fixtures").glob("seed00*.txt"))
+    folder = Path(tempfile.mkdtemp(prefix="culprits-"))
+    paths += [filled(folder / f"{level}.xlsx", level=level) for level in TEMPLATES]
+    shared = ROOT.parent / "shared" / "real"
+    if shared.is_dir():
+        paths += sorted(p for p in shared.rglob("*") if p.suffix in (".pdf", ".xlsx", ".xls"))[:real]
+    return paths
+
+def mutated(kind: str, cell: Cell, column: list[Decimal], above: Decimal | None, rng: random.Random) -> Decimal | None:
+    """The cell's value after the mutation, or None when it does not apply (or changes nothing)."""
+    amount = cell.amount
+    assert amount is not None
+    value, decimals = amount.value, amount.decimals
+    digits = f"{abs(value):.{decimals}f}".replace(".", "")
+    others = [v for v in column if v and v != value]
+    if kind == "swap":
+        pairs = [i for i in range(len(digits) - 1) if digits[i] != digits[i + 1] and not (i == 0 and digits[1] == "0")]
+        if not pairs:
+            return None
+        i = rng.choice(pairs)
+        digits = digits[:i] + digits[i + 1] + digits[i] + digits[i + 2:]
+    elif kind == "drop":
+        if len(digits) < 3:
+            return None
+        i = rng.randrange(len(digits))
+        digits = digits[:i] + digits[i + 1:]
+    elif kind == "x10":
+        return value * 10
+    elif kind in ("twice", "omitted"):
+        if not others:
+            return None
+        other = rng.choice(others)
+        return value + other if kind == "twice" else value - other
+    else:
+        return above if above is not None and above != value else None
+    result = Decimal(digits).scaleb(-decimals).copy_sign(value)
+    return result if result != value else None
+
+def cell_text(value: Decimal, parsed: Amount) -> str:
+    return f"{value:,.{parsed.decimals}f}"
+
+
+def _set(cell: Cell, value: Decimal, decimals: int) -> None:
+    cell.parsed = Amount(value, decimals)
+    cell.text = f"{value:,.{decimals}f}"
+
+def culprits(engine: Engine, document: Document) -> tuple[set[tuple[str, str | None, str | None]], int]:
+    findings, _ = engine.run(document)
+    named = {(f.culprit.location.source.describe(), f.culprit.proposed, f.culprit.cause)
+             for f in findings if f.culprit is not None}
+    return named, len(findings)
+
+def sweep(path: Path, engine: Engine, catalogue, cells_per_document: int, table: Counter, outcomes: Counter) -> None:
+    document = read_document(path, catalogue)
+    before, count = culprits(engine, document)
+
+    relations = _relations(engine, document)
+    held = {id(ref.cell): ref for r in relations if r.holds and r.op == "==" for ref in r.cells
+            if getattr(ref, "table", None) is not None and ref.cell.amount is not None and ref.cell.amount.value}
+    rng = random.Random(20)
+    chosen = rng.sample(list(held.values()), min(cells_per_document, len(held)))
+    for ref in chosen:
+        cell, original_parsed, original_text = ref.cell, ref.cell.parsed, ref.cell.text
+        column = [c.amount.value for row in ref.table.rows if (c := row.cells.get(ref.column.index)) is not None
+                  and c.amount is not None and row is not ref.row]
+        at = ref.table.rows.index(ref.row)
+        above_cell = ref.table.rows[at - 1].cells.get(ref.column.index) if at else None
+        above = above_cell.amount.value if above_cell is not None and above_cell.amount is not None else None
+        for kind, cause in KINDS.items():
+            value = mutated(kind, cell, column, above, rng)
+            if value is None:
+                continue
+            _set(cell, value, original_parsed.decimals)
+            try:
+                after, after_count = culprits(engine, document)
+            finally:
+                cell.parsed, cell.text = original_parsed, original_text
+            new = after - before
+            detectable = after_count != count or bool(new)
+            if not detectable:
+                outcomes[kind, "undetectable"] += 1
+                continue
+            place = cell.source.describe()
+            # the value proposed makes every relation hold: it may differ from the original by a
+            # rounding tail (551.62 for a printed 551.61 whose parts add to 551.62)
+            unit = Decimal(1).scaleb(-original_parsed.decimals)
+            right = [n for n in new if n[0] == place and n[1] is not None
+                     and abs(Decimal(n[1].replace(",", "").rstrip("%")) - original_parsed.value) <= unit]
+            if right:
+                named = right[0][2] or "原因不明"
+                outcomes[kind, "right"] += 1
+                table[kind, named] += 1
+                outcomes[kind, "cause right" if named == cause else ("cause none" if named == "原因不明" else "cause wrong")] += 1
+            elif new:
+                outcomes[kind, "wrong"] += 1
+                print(f"  wrong culprit: {path.name} {kind} {place} {original_text} → {cell_text(value, original_parsed)}: {sorted(new)}")
+            else:
+                outcomes[kind, "none"] += 1
+
+def _relations(engine: Engine, document: Document):
+    """The relations the rules evaluated on the document (the engine's file context, kept by a run)."""
+    from validator import engine as engine_module
+
+    kept = []
+    original = engine_module.with_culprits
+
+    def keeping(findings, relations):
+        kept.extend(relations)
+        return original(findings, relations)
+
+    engine_module.with_culprits = keeping
+    try:
+        engine.run(document)
+    finally:
+        engine_module.with_culprits = original
+    return kept
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--cells", type=int, default=25, help="figures mutated per document")
+    parser.add_argument("--real", type=int, default=4, help="real documents of ../shared/real")
+    args = parser.parse_args()
+    catalogue = merged_catalogue([])
+    engine = Engine(builtin_rules(), catalogue)
+    table: Counter = Counter()
+    outcomes: Counter = Counter()
+    for path in documents(args.real):
+        try:
+            sweep(path, engine, catalogue, args.cells, table, outcomes)
+        except Exception as error:  # a document the reader refuses is left out, and said so
+            print(f"skipped {path.name}: {type(error).__name__}: {error}")
+            continue
+        print(f"done {path.name}", flush=True)
+    causes = sorted({named for _, named in table})
+    print(f"\n{'mutation':10}" + "".join(f"{c:>14}" for c in causes) + f"{'right':>7}{'wrong':>7}{'none':>7}{'undet.':>8}")
+    for kind in KINDS:
+        print(f"{kind:10}" + "".join(f"{table[kind, c]:>14}" for c in causes)
+              + "".join(f"{outcomes[kind, o]:>7}" for o in ("right", "wrong", "none")) + f"{outcomes[kind, 'undetectable']:>8}")
+    detectable = sum(outcomes[k, o] for k in KINDS for o in ("right", "wrong", "none"))
+    right = sum(outcomes[k, "right"] for k in KINDS)
+    wrong = sum(outcomes[k, "wrong"] for k in KINDS)
+    cause_right = sum(outcomes[k, "cause right"] for k in KINDS)
+    cause_wrong = sum(outcomes[k, "cause wrong"] for k in KINDS)
+    print(f"\ndetectable single mutations: {detectable} (undetectable: {sum(outcomes[k, 'undetectable'] for k in KINDS)})")
+    if detectable:
+        print(f"culprit named right: {right / detectable:.1%}; wrong culprit: {wrong / detectable:.1%}; "
+              f"none: {(detectable - right - wrong) / detectable:.1%}")
+        print(f"right cause: {cause_right / detectable:.1%} of detectable ({cause_right}/{right} of those named right); "
+              f"wrong cause: {cause_wrong / detectable:.1%}")
+
+if __name__ == "__main__":
+    main()

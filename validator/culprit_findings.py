@@ -1,0 +1,113 @@
+"""The culprit search's verdicts as findings: the findings a culprit explains become one, naming the
+culprit first (the one place found wrong), the value that makes everything agree and its likely
+cause; the findings of a cluster that several cells explain equally say that none can be named."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from decimal import Decimal
+
+from .causes import Clues, likely_cause
+from .checks.common import Relation, location_of
+from .culprits import Candidate, Cluster, clusters
+from .findings import SEVERITY_ORDER, Culprit, Finding
+from .interval import CellRef, Ref
+
+_GONE = object()
+
+
+def with_culprits(findings: list[Finding], relations: list[Relation]) -> list[Finding]:
+    """The findings with each cluster a culprit explains as one, and the others noted as ambiguous."""
+    present = {id(f) for f in findings}
+    replaced: dict[int, object] = {}
+    for cluster in clusters(relations):
+        members = list({id(f): f for r in cluster.relations if (f := r.finding) is not None and id(f) in present}
+                       .values())
+        if not members:
+            continue
+        if len(cluster.candidates) == 1:
+            members.sort(key=Finding.sort_key)  # the head: the one reported first, where a reader looks first
+            replaced[id(members[0])] = _explained(cluster.candidates[0], cluster, members)
+            replaced.update(dict.fromkeys((id(m) for m in members[1:]), _GONE))
+        elif len(cluster.candidates) > 1 and len(cluster.relations) > 1:
+            note = f"（{len(cluster.candidates)} 格均可单独解释以上不符，无法确定是哪一格）"
+            replaced.update({id(m): replace(m, message=m.message + note) for m in members})
+    kept = (replaced.get(id(f), f) for f in findings)
+    return [f for f in kept if isinstance(f, Finding)]
+
+
+def proposed_fixes(findings: list[Finding]) -> list[str]:
+    """Every culprit's fix, one line each (`check --show-fixes`): file, place, printed → proposed, cause.
+    budgetlint only proposes: it never changes a file."""
+    return [f"{f.file}  {f.culprit.location.place()}  {f.culprit.fix()}  {f.culprit.cause_text()}"
+            for f in findings if f.culprit is not None]
+
+
+def _explained(candidate: Candidate, cluster: Cluster, members: list[Finding]) -> Finding:
+    culprit = _culprit(candidate, cluster)
+    place = culprit.location
+    others = [loc for m in members for loc in m.locations if loc != place]
+    count = f"以上 {len(cluster.relations)} 项关系均" if len(cluster.relations) > 1 else "该关系即"
+    if culprit.proposed is None:
+        verdict = f"可能是“{place.row}”一行重复列出：删去后{count}成立"
+    else:
+        verdict = f"可能是{place.describe()}有误：所列 {place.value}，改为 {culprit.proposed} 则{count}成立"
+    message = "；".join(m.message for m in members) + f"。{verdict}；{culprit.cause_text()}"
+    worst = max((m.severity for m in members), key=lambda s: SEVERITY_ORDER[s])  # type: ignore[index]
+    culprit = replace(culprit, rules=tuple(dict.fromkeys(m.rule for m in members)))
+    return replace(members[0], severity=worst, message=message, judged=1, culprit=culprit,
+                   locations=(place, *dict.fromkeys(others)))
+
+
+def _culprit(candidate: Candidate, cluster: Cluster) -> Culprit:
+    location = location_of(candidate.ref)
+    if candidate.value is None:  # a row listed twice
+        return Culprit(location, None, "同一项重复列出", _twice_arithmetic(candidate, cluster))
+    amount = candidate.ref.cell.amount
+    printed = amount.value if amount is not None else Decimal(0)
+    decimals = amount.decimals if amount is not None else candidate.ref.cell.precision
+    proposed = f"{candidate.value:,.{decimals}f}"
+    if "," not in candidate.ref.cell.text:
+        proposed = proposed.replace(",", "")
+    clues = Clues(printed, decimals, candidate.value, candidate.solved or candidate.value,
+                  *_surroundings(candidate.ref, cluster))
+    found = likely_cause(clues)
+    return Culprit(location, proposed + ("%" if amount is not None and amount.percent else ""),
+                   found[0].name if found else None, found[1] if found else None)
+
+
+def _twice_arithmetic(candidate: Candidate, cluster: Cluster) -> str:
+    ref = candidate.ref
+    assert isinstance(ref, CellRef) and candidate.twin is not None
+    counted = {id(cell.cell): cell for r in cluster.relations for cell in r.cells
+               if isinstance(cell, CellRef) and cell.row is ref.row}
+    figures = "、".join(f"{c.column.name} {c.cell.text}" for c in counted.values())
+    where = candidate.twin.source.describe()
+    return f"与“{candidate.twin.label}”一行{f'（{where}）' if where else ''}相同，其{figures} 多计了一次"
+
+
+def _surroundings(ref: Ref, cluster: Cluster) -> tuple[tuple[tuple[str, Decimal], ...], ...]:
+    """(the other figures of its relations and column, its neighbours above and below, its 上年 figures)."""
+    items = {id(r.cell): (_short(r), r.cell.amount.value) for rel in cluster.relations for r in rel.cells
+             if r.cell is not ref.cell and r.cell.amount is not None}
+    if not isinstance(ref, CellRef):
+        return tuple(items.values()), (), ()
+    column, rows = ref.column.index, ref.table.rows
+    column_cells = [(row, row.cells.get(column)) for row in rows]
+    for row, cell in column_cells:
+        if cell is not None and cell is not ref.cell and cell.amount is not None:
+            items.setdefault(id(cell), (_short(CellRef(ref.table, row, ref.column, cell)), cell.amount.value))
+    at = next(i for i, row in enumerate(rows) if row is ref.row)
+    neighbours = tuple((_short(CellRef(ref.table, row, ref.column, cell)), cell.amount.value)
+                       for row, cell in column_cells[max(0, at - 1):at] + column_cells[at + 1:at + 2]
+                       if cell is not None and cell.amount is not None)
+    previous = tuple((_short(CellRef(ref.table, ref.row, c, cell)), cell.amount.value)
+                     for c in ref.table.columns if "上年" in c.name and c.index != column
+                     and (cell := ref.row.cells.get(c.index)) is not None and cell.amount is not None)
+    return tuple(items.values()), neighbours, previous
+
+
+def _short(ref: Ref) -> str:
+    """行政运行“基本支出”: the row and column a clerk looks under."""
+    location = location_of(ref)
+    return f"{location.row or location.code or ''}“{location.column or ''}”" if location.column else location.describe()
