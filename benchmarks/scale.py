@@ -24,6 +24,7 @@ CPU seconds of the process and all its workers, and peak RSS (the largest single
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import random
 import re
@@ -95,7 +96,8 @@ class Run:
 
 
 def budgetlint(files: int, *arguments: str, extra_cpu: Callable[[], float] | None = None) -> Run:
-    """One `budgetlint check` process, measured from outside."""
+    """One `budgetlint check … --format json -o FILE` process, measured from outside; its report must
+    count every file."""
     command = [sys.executable, "-m", "validator", "check", *arguments]
     with tempfile.TemporaryFile() as errors:
         start = time.perf_counter()
@@ -108,6 +110,10 @@ def budgetlint(files: int, *arguments: str, extra_cpu: Callable[[], float] | Non
             message = errors.read().decode(errors="replace")[-2000:]
             raise SystemExit(f"budgetlint exited {exit_code}: {' '.join(arguments)}\n{message}")
     cpu = usage.ru_utime + usage.ru_stime + (extra_cpu() if extra_cpu else 0.0)
+    report = Path(arguments[arguments.index("-o") + 1])
+    checked = json.loads(report.read_text(encoding="utf-8"))["summary"]["files"]
+    if checked != files:  # a run that did not check every file measures nothing
+        raise SystemExit(f"budgetlint checked {checked} of {files} files: {' '.join(arguments)}")
     return Run(files, wall, cpu, usage.ru_maxrss / 1024)
 
 
