@@ -47,6 +47,12 @@ def test_a_json_report_loads_neither_rich_nor_jinja2_nor_openpyxl():
     assert not top_level(loaded) & {"rich", "jinja2", "openpyxl", "numpy", "pypdfium2"}
 
 
+def test_a_local_check_loads_neither_the_cluster_client_nor_the_cache_database():
+    """They serve --executor dask (asyncio, the Dask client) and --cache (sqlite3)."""
+    loaded = modules_after_check(FIXTURES / "seed001.txt")
+    assert not loaded & {"validator.dask_executor", "validator.cache", "asyncio", "sqlite3"}
+
+
 def test_a_format_loads_its_reporter_when_it_is_asked_for():
     loaded = modules_after_check(FIXTURES / "seed001.txt", "html")
     assert {"validator.reporters.html_report", "jinja2"} <= loaded

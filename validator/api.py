@@ -22,7 +22,6 @@ from .checking import (
     glob_matches,
     glob_root,
 )
-from .dask_executor import check_on_cluster
 from .findings import Report, RuleInfo, Tally
 from .readers import looks_like_a_disclosure
 from .reporters.parts import FilePart, RunEnd, Writer
@@ -108,6 +107,8 @@ def stream(paths: Iterable[Path | str], options: CheckOptions, writers: Callable
     try:
         left, outcomes = cache.filled(files, run.done, options) if cache else (files, run.done)
         if scheduler and left:
+            from .dask_executor import check_on_cluster  # asyncio and the cluster's client only when asked for
+
             check_on_cluster(left, options, scheduler, outcomes, progress)
         elif jobs > 1 and len(left) > 1:
             check_in_parallel(left, options, jobs, outcomes, progress)
