@@ -177,3 +177,27 @@ def within(seconds):
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+
+
+def stop_after(count):
+    """A progress callback that presses Ctrl-C once `count` files are done."""
+
+    def progress(done, total, path):
+        if done == count:
+            raise KeyboardInterrupt
+
+    return progress
+
+
+def interrupt_at(monkeypatch, is_stopping_point):
+    """Ctrl-C while the file `is_stopping_point(path)` picks is being checked (one process)."""
+    from validator import checking
+
+    real = checking.FileChecker.check
+
+    def interrupted(self, path):
+        if is_stopping_point(path):
+            raise KeyboardInterrupt
+        return real(self, path)
+
+    monkeypatch.setattr(checking.FileChecker, "check", interrupted)

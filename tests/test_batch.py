@@ -9,7 +9,7 @@ import time
 
 import jsonschema
 import pytest
-from helpers import CONSISTENT, FIXTURES, REPORT_SCHEMA, SEED002, run
+from helpers import CONSISTENT, FIXTURES, REPORT_SCHEMA, SEED002, interrupt_at, run, stop_after
 
 import validator.api as api
 import validator.checking as checking
@@ -98,12 +98,8 @@ def test_rules_are_loaded_once_per_worker(folder, monkeypatch, tmp_path):
 
 @pytest.mark.parametrize("jobs", [1, 2])
 def test_ctrl_c_leaves_the_report_of_the_files_done(folder, jobs):
-    def stop_after_two(done, total, path):
-        if done == 2:
-            raise KeyboardInterrupt
-
     with pytest.raises(Interrupted) as stopped:
-        check([folder], jobs=jobs, progress=stop_after_two)
+        check([folder], jobs=jobs, progress=stop_after(2))
     report = stopped.value.report
     paths = [f.path for f in report.files]
     assert len(paths) == 2 and paths == sorted(paths)  # input order, whichever finished first
@@ -113,14 +109,7 @@ def test_ctrl_c_leaves_the_report_of_the_files_done(folder, jobs):
 
 
 def test_ctrl_c_on_the_command_line_exits_130_with_a_partial_report(folder, monkeypatch):
-    real = checking.FileChecker.check
-
-    def interrupted_at_the_third(self, path):
-        if path.name.startswith("c-"):
-            raise KeyboardInterrupt
-        return real(self, path)
-
-    monkeypatch.setattr(checking.FileChecker, "check", interrupted_at_the_third)
+    interrupt_at(monkeypatch, lambda path: path.name.startswith("c-"))
     result = run("check", "--jobs", "1", "--format", "json", folder)
     assert result.exit_code == 130
     report = json.loads(result.stdout)

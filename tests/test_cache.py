@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from helpers import CONSISTENT, FIXTURES, SEED002, TOTAL_LINE, WARNING_RULE, mutate, run, write
+from helpers import CONSISTENT, FIXTURES, SEED002, TOTAL_LINE, WARNING_RULE, mutate, run, stop_after, write
 
 import validator.cache as cache
 import validator.checking as checking
@@ -136,12 +136,8 @@ def test_per_file_ignores_apply_to_each_path_as_it_is(folder, tmp_path):
 
 @pytest.mark.parametrize("jobs", [1, 2])
 def test_an_interrupted_run_resumes_without_checking_the_files_done_again(folder, tmp_path, jobs):
-    def stop_after_two(done, total, path):
-        if done == 2:
-            raise KeyboardInterrupt
-
     with OutcomeCache(tmp_path / "cache", CheckOptions()) as outcomes, pytest.raises(Interrupted) as stop:
-        api.check([folder], jobs=jobs, progress=stop_after_two, cache=outcomes)
+        api.check([folder], jobs=jobs, progress=stop_after(2), cache=outcomes)
     done = [f.path for f in stop.value.report.files]
     assert len(done) == 2 and len(stop.value.report.not_checked) == 3
     checked = []

@@ -19,7 +19,7 @@ import dask
 import pytest
 from distributed import Client, LocalCluster
 from distributed.diagnostics.plugin import WorkerPlugin
-from helpers import CONSISTENT, FIXTURES, SEED002, WARNING_RULE, run, write
+from helpers import CONSISTENT, FIXTURES, SEED002, WARNING_RULE, run, stop_after, write
 
 import validator.checking as checking
 import validator.dask_executor as dask_executor
@@ -129,12 +129,8 @@ def test_a_file_larger_than_dask_likes_in_a_task_travels_without_a_warning(clust
 
 @pytest.mark.slow
 def test_ctrl_c_cancels_the_files_in_flight_and_leaves_the_report_of_those_done(cluster, folder):
-    def stop_after_two(done, total, path):
-        if done == 2:
-            raise KeyboardInterrupt
-
     with pytest.raises(Interrupted) as stopped:
-        check([folder], scheduler=cluster, progress=stop_after_two)
+        check([folder], scheduler=cluster, progress=stop_after(2))
     report = stopped.value.report
     paths = [f.path for f in report.files]
     assert len(paths) == 2 and paths == sorted(paths)

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from helpers import FIXTURES, run, within
+from helpers import FIXTURES, interrupt_at, run, within
 
 from validator.claims.paragraphs import clean
 from validator.claims.vocabulary import vocabulary
@@ -306,18 +306,9 @@ def test_noise_after_a_utf16_bom_is_refused(tmp_path):
 
 
 def test_ctrl_c_names_the_files_not_checked(tmp_path, monkeypatch):
-    from validator import checking
-
     for name in ("a.txt", "b.txt", "c.txt"):
         (tmp_path / name).write_bytes(T9.read_bytes())
-    real = checking.FileChecker.check
-
-    def stopped_at_b(self, path):
-        if path.name == "b.txt":
-            raise KeyboardInterrupt
-        return real(self, path)
-
-    monkeypatch.setattr(checking.FileChecker, "check", stopped_at_b)
+    interrupt_at(monkeypatch, lambda path: path.name == "b.txt")
     result = run("check", "--jobs", "1", tmp_path)
     assert result.exit_code == 130
     assert f"已中断，2 个文件未检查：{tmp_path / 'b.txt'}、{tmp_path / 'c.txt'}" in result.stdout

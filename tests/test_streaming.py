@@ -10,7 +10,7 @@ import shutil
 import xml.etree.ElementTree as ET
 
 import pytest
-from helpers import CONSISTENT, FIXTURES, run
+from helpers import CONSISTENT, FIXTURES, interrupt_at, run
 from test_cross_documents import _budget
 
 import validator.checking as checking
@@ -158,14 +158,7 @@ def test_each_file_is_written_before_the_next_is_checked_and_no_outcome_is_kept(
 
 @pytest.mark.parametrize("output_format", STREAMED)
 def test_ctrl_c_mid_run_leaves_a_valid_partial_report_and_exit_code_130(folder, output_format, monkeypatch):
-    real = checking.FileChecker.check
-
-    def interrupted_at_the_third(self, path):
-        if path.name.startswith("c-"):
-            raise KeyboardInterrupt
-        return real(self, path)
-
-    monkeypatch.setattr(checking.FileChecker, "check", interrupted_at_the_third)
+    interrupt_at(monkeypatch, lambda path: path.name.startswith("c-"))
     result = run("check", folder, "--format", output_format, "--jobs", "1")
     assert result.exit_code == 130 and "已中断：2 个文件未检查" in result.stderr
     written = result.stdout
