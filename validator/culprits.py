@@ -17,7 +17,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from .checks.common import Relation
 from .expression import Absent
-from .interval import CellRef, NotComputable, Ref
+from .interval import CellRef, NotComputable, Quantity, Ref
 from .model import BLANK, Cell, Row
 from .numbers import Amount
 
@@ -87,10 +87,15 @@ def _cell_candidates(group: list[Relation], by_cell: dict[int, list[Relation]]) 
     if len(group) == 1 and len({id(ref.cell) for ref in group[0].cells}) < 2:
         return  # a figure compared with nothing printed (sources left out) is no evidence against it
     refs = {id(ref.cell): ref for ref in group[0].cells if id(ref.cell) in shared}
+    equality = next(r for r in group if r.op == "==")
+    try:
+        printed = equality.sides()
+    except (ArithmeticError, Absent, NotComputable):
+        return
     for ref in refs.values():
         if ref.cell.amount is None and not ref.cell.is_blank:
             continue
-        solved = _solve(ref.cell, next(r for r in group if r.op == "=="))
+        solved = _solve(ref.cell, equality, printed)
         if solved is None:
             continue
         value = solved.quantize(Decimal(1).scaleb(-_decimals(ref.cell)), rounding=ROUND_HALF_UP)
@@ -105,27 +110,38 @@ def _decimals(cell: Cell) -> int:
     return cell.amount.decimals if cell.amount is not None else cell.precision
 
 
-def _difference(relation: Relation) -> Decimal:
-    left, right = relation.sides()
+def _difference(sides: tuple[Quantity, Quantity]) -> Decimal:
+    left, right = sides
     return left.shown - right.shown
 
 
-def _solve(cell: Cell, relation: Relation) -> Decimal | None:
+def _linear(sides: tuple[Quantity, Quantity]) -> bool:
+    """Whether both sides are sums (no product, quotient or cap): their variance is kept only then."""
+    return sides[0].variance is not None and sides[1].variance is not None
+
+
+def _solve(cell: Cell, relation: Relation, printed: tuple[Quantity, Quantity]) -> Decimal | None:
     """The value of the cell that makes the relation's two sides equal as shown (Newton's method on
-    the difference, exact for a sum), or None when the cell does not move it."""
+    the difference from its printed `sides`; one step is exact for a sum), or None when the cell does
+    not move it."""
     value = cell.amount.value if cell.amount is not None else Decimal(0)
+    sides = printed
     try:
-        difference = _difference(relation)
+        difference = _difference(sides)
         for _ in range(_STEPS):
             if difference == 0:
                 return value
             with _substituted([(cell, value + 1)]):
-                slope = _difference(relation) - difference
+                moved = relation.sides()
+            slope = _difference(moved) - difference
             if slope == 0:
                 return None
             value -= difference / slope
+            if _linear(sides) and _linear(moved):
+                return value
             with _substituted([(cell, value)]):
-                difference = _difference(relation)
+                sides = relation.sides()
+            difference = _difference(sides)
     except (ArithmeticError, Absent, NotComputable):  # no value found the relation can be formed with
         return None
     return value if abs(difference) < Decimal(1).scaleb(-_decimals(cell) - 1) else None
