@@ -2,10 +2,13 @@
 takes the square root of the summed variances only where the five-sigma cap could bind), the bracket
 depth of prose (filled run by run instead of character by character) and the unit after a number (one
 pattern instead of a loop over the units), against the plain forms written out here, on many made-up
-inputs; and a `where:` equality lets a loop visit only the rows an index gives, the rows it keeps."""
+inputs; a `where:` equality lets a loop visit only the rows an index gives, the rows it keeps; and a
+sum of cells formed in one pass equals the cells' quantities added one by one, digit for digit, while
+the cells it reads are found once and their values read anew each time (the culprit search changes them)."""
 
 from decimal import Decimal
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -14,9 +17,9 @@ from validator.claims.figures import _unit_after
 from validator.claims.paragraphs import CLOSE, OPEN, _bracket_depths
 from validator.claims.vocabulary import vocabulary
 from validator.expression import compile_condition
-from validator.interval import SIGMAS, FigureRef, Quantity, compare
-from validator.model import Cell, Row, Source, Table
-from validator.numbers import Amount
+from validator.interval import SIGMAS, FigureRef, NotComputable, Quantity, compare
+from validator.model import Cell, Column, Row, Source, Table
+from validator.numbers import BLANK, Amount, Garbled
 from validator.resolver import RowBinding, TableResolver
 
 OPERATORS = ("==", "<=", ">=", "<", ">", "!=")
@@ -120,3 +123,50 @@ def test_the_indexed_rows_are_those_the_condition_keeps_in_table_order(groups):
             if condition.test((resolver, {"row": RowBinding(table, r)}))]
     assert kept == [r for r in rows if condition.test((resolver, {"row": RowBinding(table, r)}))]
     assert resolver.rows_having(table, condition.required) == kept  # no other row is visited
+
+
+def digits(quantity):
+    """Every figure of a quantity as text, so that 1.50 and 1.5 (or 0 and -0) differ."""
+    return tuple(str(v) for v in (quantity.shown, quantity.lo, quantity.hi, quantity.variance)) + (
+        quantity.decimals, tuple(id(ref) for ref in quantity.cells))
+
+
+cells = st.one_of(st.just(BLANK), st.tuples(st.integers(-10**9, 10**9), st.integers(0, 4)).map(
+    lambda pair: Amount(Decimal(pair[0]).scaleb(-pair[1]), pair[1])))
+
+
+@given(st.lists(st.tuples(cells, st.integers(0, 5)), max_size=30))
+def test_a_sum_of_cells_equals_the_cells_added_one_by_one_digit_for_digit(parsed):
+    refs = [FigureRef(Cell("x", value, Source(), precision), "parts", None) for value, precision in parsed]
+    assert digits(Quantity.sum_of_cells(refs)) == digits(summed(Quantity.of_cell(r) for r in refs))
+
+
+def self_evaluation(scores):
+    """A 自评表 whose 指标 rows have these 得分 (None: a row laid out without its 得分 cell)."""
+    columns = [Column(0, ("指标",), role="label"), Column(1, ("得分",))]
+    rows = [Row(f"指标{i}", f"指标{i}", None, None, None, 0, i, Source(), group="指标",
+                cells={} if text is None else {1: Cell(text, parse(text), Source(), 2)})
+            for i, text in enumerate(scores)]
+    return Table("SE", "项目支出绩效自评表", None, columns, rows, Source())
+
+
+def parse(text):
+    return Garbled(text, "?") if text == "x" else Amount(Decimal(text), 2)
+
+
+def test_a_group_sum_reads_its_cells_values_anew_each_time():
+    table = self_evaluation(["10.00", "20.50"])
+    resolver = TableResolver({"SE": table}, builtin_catalogue())
+    assert resolver.sum_group(table, "得分", "指标").shown == Decimal("30.50")
+    table.rows[1].cells[1].parsed = Amount(Decimal("25.00"), 2)  # as the culprit search puts a value in
+    assert resolver.sum_group(table, "得分", "指标").shown == Decimal("35.00")
+    table.rows[1].cells[1].parsed = BLANK
+    assert resolver.sum_group(table, "得分", "指标").shown == Decimal("10.00")
+
+
+def test_a_group_sum_gives_the_first_problem_in_row_order():
+    for scores, problem in ((["x", None], "不是可用的数字"), ([None, "x"], "无法确定各栏")):
+        resolver = TableResolver({"SE": self_evaluation(scores)}, builtin_catalogue())
+        for _ in range(2):  # found once, said every time
+            with pytest.raises(NotComputable, match=problem):
+                resolver.sum_group(resolver.tables["SE"], "得分", "指标")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -61,6 +62,8 @@ class _TableIndex:
         self.by_attribute: dict[str, dict[object, list[Row]]] = {}  # filled per attribute a `where:` names
         self.column_paths = [tuple(normalise(h) for h in c.header) for c in table.columns]
         self.columns_by_selector: dict[object, list[Column]] = {}
+        # the cells each sum reads, and why it would be short (TableResolver._summed)
+        self.sums: dict[tuple[object, ...], tuple[list[CellRef], str | None]] = {}
         # code -> the coded rows below it (every longer code it prefixes), for roll-ups
         self.descendants: dict[str, list[Row]] = defaultdict(list)
         for row in table.rows:
@@ -197,34 +200,41 @@ class TableResolver(Resolver):
         return self.row_cell(RowBinding(table, table.rows[0]), column_selector)
 
     def sum_above(self, ref: CellRef) -> Quantity:
-        total = Quantity.exact(0)
-        for row in ref.table.rows:
-            if row.segment == ref.row.segment and row.position < ref.row.position and ref.column.index in row.cells:
-                total = total + self.cell_quantity(CellRef(ref.table, row, ref.column, row.cells[ref.column.index]))
-        return total
+        def cells() -> tuple[list[CellRef], None]:
+            return [CellRef(ref.table, row, ref.column, row.cells[ref.column.index]) for row in ref.table.rows
+                    if row.segment == ref.row.segment and row.position < ref.row.position
+                    and ref.column.index in row.cells], None
+
+        return self._summed(ref.table, ("above", ref.row.position, ref.column.index), cells)
 
     def sum_below(self, ref: CellRef) -> Quantity:
         """The rows right under ref's row in its group (年度资金总额's sources), same column."""
-        total = Quantity.exact(0)
-        for row in ref.table.rows[ref.row.position + 1:]:  # position is the row's index
-            if row.group != ref.row.group:
-                break
-            if ref.column.index in row.cells:
-                total = total + self.cell_quantity(CellRef(ref.table, row, ref.column, row.cells[ref.column.index]))
-        return total
+        def cells() -> tuple[list[CellRef], None]:
+            found = []
+            for row in ref.table.rows[ref.row.position + 1:]:  # position is the row's index
+                if row.group != ref.row.group:
+                    break
+                if ref.column.index in row.cells:
+                    found.append(CellRef(ref.table, row, ref.column, row.cells[ref.column.index]))
+            return found, None
+
+        return self._summed(ref.table, ("below", ref.row.position, ref.column.index), cells)
 
     def sum_group(self, table: Table, column_selector: object, groups: str) -> Quantity:
-        wanted = set(groups.split("|"))
         columns = {c.index: c for c in self.columns(table, column_selector)}
-        total = Quantity.exact(0)
-        for row in table.rows:
-            if row.group in wanted:
-                present = row.cells.keys() & columns.keys()
-                if not present:  # a row the reader could not lay out: the sum would be short
-                    raise NotComputable(f"{row.label}行无法确定各栏")
-                for index in present:
-                    total = total + self.cell_quantity(CellRef(table, row, columns[index], row.cells[index]))
-        return total
+
+        def cells() -> tuple[list[CellRef], str | None]:
+            wanted = set(groups.split("|"))
+            found: list[CellRef] = []
+            for row in table.rows:
+                if row.group in wanted:
+                    present = row.cells.keys() & columns.keys()
+                    if not present:  # a row the reader could not lay out: the sum would be short
+                        return found, f"{row.label}行无法确定各栏"
+                    found.extend(CellRef(table, row, columns[index], row.cells[index]) for index in present)
+            return found, None
+
+        return self._summed(table, ("group", column_selector, groups), cells)
 
     def attainment(self, target: CellRef, result: CellRef) -> Quantity:
         goal, achieved = _measures(target, result)
@@ -295,12 +305,9 @@ class TableResolver(Resolver):
         claim: Any = (bindings or {}).get("claim")
         if claim is None and self.money_unit is None:  # nothing to convert to (most tables, every 自评表)
             return quantity
-        factors = vocabulary().money_factors
-        table_unit = ref.table.meta.get("金额单位")
         compared_in = (_money_unit(claim) if claim is not None else None) or self.money_unit
-        if table_unit in factors and compared_in in factors and table_unit != compared_in:
-            return quantity.scaled(factors[table_unit] / factors[compared_in])
-        return quantity
+        factor = self._conversion(ref.table.meta.get("金额单位"), compared_in)
+        return quantity if factor is None else quantity.scaled(factor)
 
     def subject(self, bindings: dict[str, object]) -> str:
         """What a sentence is about, as a header or label: "因公出国（境）费支出决算" → 因公出国（境）费."""
@@ -309,12 +316,40 @@ class TableResolver(Resolver):
 
     def total(self, table: Table, column_selector: object, level: int) -> Quantity:
         columns = {c.index: c for c in self.columns(table, column_selector)}
-        total = Quantity.exact(0)
-        for row in table.rows:
-            if row.level == level:
-                for index in row.cells.keys() & columns.keys():
-                    total = total + self.cell_quantity(CellRef(table, row, columns[index], row.cells[index]))
+
+        def cells() -> tuple[list[CellRef], None]:
+            return [CellRef(table, row, columns[index], row.cells[index]) for row in table.rows
+                    if row.level == level for index in row.cells.keys() & columns.keys()], None
+
+        return self._summed(table, ("total", column_selector, level), cells)
+
+    def _summed(self, table: Table, key: tuple[object, ...],
+                cells: Callable[[], tuple[list[CellRef], str | None]]) -> Quantity:
+        """The sum of the cells `cells()` lists, then NotComputable if it gives a reason the sum would be
+        short. The cells are found once per table and key, their values read anew on every call: the
+        culprit search sums them again with one value changed."""
+        found = self.index(table).sums.get(key)
+        if found is None:
+            found = self.index(table).sums[key] = cells()
+        refs, problem = found
+        factor = self._conversion(table.meta.get("金额单位"), self.money_unit)
+        if factor is None:
+            total = Quantity.sum_of_cells(refs)
+        else:
+            total = Quantity.exact(0)
+            for ref in refs:
+                total = total + Quantity.of_cell(ref).scaled(factor)
+        if problem is not None:
+            raise NotComputable(problem)
         return total
+
+    @staticmethod
+    def _conversion(table_unit: str | None, compared_in: str | None) -> Decimal | None:
+        """The factor from a table's money unit to the unit it is compared in; None when they are one."""
+        factors = vocabulary().money_factors
+        if table_unit in factors and compared_in in factors and table_unit != compared_in:
+            return factors[table_unit] / factors[compared_in]
+        return None
 
 
 def _topmost(rows: list[Row]) -> list[Row]:
