@@ -45,3 +45,17 @@ def calls_while_checking(monkeypatch, modules, name, rule_ids):
 def test_what_several_rules_read_of_a_file_is_worked_out_once(monkeypatch, modules, name, rule_ids):
     assert calls_while_checking(monkeypatch, modules, name, rule_ids) == 1
 
+
+
+def test_what_lives_as_long_as_the_process_is_out_of_the_collectors_sight_once_an_engine_is_built():
+    """The rules, the catalogue and the modules are not traversed again by each garbage collection
+    that the objects of the files checked set off (gc.freeze)."""
+    import gc
+
+    rules = list(builtin_rules())
+    gc.unfreeze()
+    try:
+        Engine(rules, builtin_catalogue())
+        assert gc.is_tracked(rules) and gc.get_freeze_count() > len(rules)
+    finally:
+        gc.unfreeze()

@@ -53,6 +53,13 @@ def test_a_local_check_loads_neither_the_cluster_client_nor_the_cache_database()
     assert not loaded & {"validator.dask_executor", "validator.cache", "asyncio", "sqlite3"}
 
 
+def test_a_one_file_check_loads_no_process_pool():
+    """A pool of worker processes serves a batch of several files: its import is a twentieth of a
+    one-file run (concurrent.futures.process brings multiprocessing)."""
+    loaded = modules_after_check(FIXTURES / "seed001.txt")
+    assert not loaded & {"concurrent.futures.process", "multiprocessing"}
+
+
 def test_a_format_loads_its_reporter_when_it_is_asked_for():
     loaded = modules_after_check(FIXTURES / "seed001.txt", "html")
     assert {"validator.reporters.html_report", "jinja2"} <= loaded

@@ -28,7 +28,9 @@ from .numbers import BLANK, Amount
 ZERO = Decimal(0)
 
 
-@dataclass(frozen=True, slots=True)
+# The references and comparisons below are treated as immutable but not frozen: the rules make one for
+# every cell they read and every comparison, and a frozen dataclass takes several times as long to build.
+@dataclass(slots=True)
 class CellRef:
     """A cell together with the table, row and column it was found under."""
 
@@ -38,7 +40,7 @@ class CellRef:
     cell: Cell
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class FigureRef:
     """A figure stated in prose (a claim's total, part or rate), as a cell with its line and column."""
 
@@ -155,7 +157,7 @@ class Quantity:
                         self.cells + other.cells, max(self.decimals, other.decimals), None)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Comparison:
     """The outcome of comparing two quantities with a rule's extra tolerance."""
 
