@@ -16,7 +16,7 @@ from validator.catalogue import builtin_catalogue
 from validator.claims.figures import _unit_after
 from validator.claims.paragraphs import CLOSE, OPEN, _bracket_depths
 from validator.claims.vocabulary import vocabulary
-from validator.expression import compile_condition
+from validator.expression import Absent, ScannedRowAbsent, compile_condition
 from validator.interval import SIGMAS, FigureRef, NotComputable, Quantity, compare
 from validator.model import Cell, Column, Row, Source, Table
 from validator.numbers import BLANK, Amount, Garbled
@@ -170,3 +170,22 @@ def test_a_group_sum_gives_the_first_problem_in_row_order():
         for _ in range(2):  # found once, said every time
             with pytest.raises(NotComputable, match=problem):
                 resolver.sum_group(resolver.tables["SE"], "得分", "指标")
+
+
+def test_a_cell_is_found_once_and_an_absent_one_is_said_every_time_as_what_it_is(monkeypatch):
+    table = self_evaluation(["10.00"])
+    resolver = TableResolver({"SE": table}, builtin_catalogue())
+    looked_up = []
+    rows = resolver.rows
+    monkeypatch.setattr(resolver, "rows", lambda *selectors: looked_up.append(selectors) or rows(*selectors))
+    assert resolver.cell(table, "指标0", "得分") is resolver.cell(table, "指标0", "得分")
+    assert len(looked_up) == 1
+    table.rows[0].cells[1].source = Source(confidence=0.95)  # read by OCR: a missing row may be misread
+    for _ in range(2):
+        with pytest.raises(ScannedRowAbsent, match="指标9"):
+            resolver.cell(table, "指标9", "得分")
+    binding = RowBinding(table, table.rows[0])
+    assert resolver.row_cell(binding, "得分") is resolver.row_cell(binding, "得分")
+    for _ in range(2):
+        with pytest.raises(Absent, match="执行率"):
+            resolver.row_cell(binding, "执行率")

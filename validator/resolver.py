@@ -12,6 +12,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from .catalogue import Catalogue
@@ -64,6 +65,10 @@ class _TableIndex:
         self.columns_by_selector: dict[object, list[Column]] = {}
         # the cells each sum reads, and why it would be short (TableResolver._summed)
         self.sums: dict[tuple[object, ...], tuple[list[CellRef], str | None]] = {}
+        # (row selector, column selector) and (id of a row, column selector) -> the cell, or the Absent
+        # saying there is none
+        self.cells: dict[tuple[object, object], CellRef | Absent] = {}
+        self.row_cells: dict[tuple[object, object], CellRef | Absent] = {}
         # code -> the coded rows below it (every longer code it prefixes), for roll-ups
         self.descendants: dict[str, list[Row]] = defaultdict(list)
         for row in table.rows:
@@ -178,6 +183,10 @@ class TableResolver(Resolver):
         return []
 
     def cell(self, table: Table, row_selector: object, column_selector: object) -> CellRef:
+        return _found_once(self.index(table).cells, (row_selector, column_selector),
+                           lambda: self._cell(table, row_selector, column_selector))
+
+    def _cell(self, table: Table, row_selector: object, column_selector: object) -> CellRef:
         rows = self.rows(table, row_selector)
         columns = self.columns(table, column_selector)
         pairs = [(r, c) for r in rows for c in columns if c.index in r.cells]
@@ -189,6 +198,10 @@ class TableResolver(Resolver):
         return CellRef(table, row, column, row.cells[column.index])
 
     def row_cell(self, binding: RowBinding, column_selector: object) -> CellRef:
+        return _found_once(self.index(binding.table).row_cells, (id(binding.row), column_selector),
+                           lambda: self._row_cell(binding, column_selector))
+
+    def _row_cell(self, binding: RowBinding, column_selector: object) -> CellRef:
         columns = [c for c in self.columns(binding.table, column_selector) if c.index in binding.row.cells]
         if len(columns) != 1:
             raise Absent(f"该行没有唯一的“{column_selector}”栏")
@@ -302,7 +315,7 @@ class TableResolver(Resolver):
         """A table cell as a number in the unit it is compared in: a sentence's money unit when a claim
         is checked, else the unit most tables of the disclosure are printed in (金额单位 lines)."""
         quantity = Quantity.of_cell(ref)
-        claim: Any = (bindings or {}).get("claim")
+        claim: Any = bindings.get("claim") if bindings else None
         if claim is None and self.money_unit is None:  # nothing to convert to (most tables, every 自评表)
             return quantity
         compared_in = (_money_unit(claim) if claim is not None else None) or self.money_unit
@@ -352,6 +365,21 @@ class TableResolver(Resolver):
         return None
 
 
+def _found_once(found: dict[tuple[object, object], CellRef | Absent], key: tuple[object, object],
+                find: Callable[[], CellRef]) -> CellRef:
+    """`find()`, worked out once per key: the rules read the same cells of every row, and the culprit
+    search reads them again for every value it tries. An Absent it raised is raised anew each time."""
+    cell = found.get(key)
+    if cell is None:
+        try:
+            cell = found[key] = find()
+        except Absent as absent:
+            cell = found[key] = absent
+    if isinstance(cell, Absent):
+        raise type(cell)(*cell.args)
+    return cell
+
+
 def _topmost(rows: list[Row]) -> list[Row]:
     """Rows sharing a label down one code line (229 / 22999 / 2299999 其他支出): the label names the 类."""
     coded = [r for r in rows if r.code]
@@ -376,12 +404,16 @@ def _first_per_segment(rows: list[Row]) -> list[Row]:
 
 def _measures(target: CellRef, result: CellRef) -> tuple[Measure, Measure]:
     """An indicator's target and result as numbers in one unit, or the row is skipped."""
-    goal, achieved = measure(target.cell.text), measure(result.cell.text)
+    goal, achieved = _measure(target.cell.text), _measure(result.cell.text)
     if goal is None or achieved is None:
         raise NotComputable("指标值不是数值")
     if goal.unit != achieved.unit or goal.amount.value == 0:
         raise NotComputable("目标与实际的单位不同，或目标为零")
     return goal, achieved
+
+
+# SE-10 and SE-11 read the same targets and results; their texts repeat from project to project.
+_measure = lru_cache(maxsize=4096)(measure)
 
 
 def _subject_names(subject: str) -> list[str]:
