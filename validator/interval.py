@@ -91,14 +91,14 @@ class Quantity:
     @classmethod
     def of_cell(cls, ref: Ref) -> Quantity:
         cell = ref.cell
-        amount = cell.amount
-        if amount is None and not cell.is_blank:
-            raise NotComputable(f"单元格“{cell.text}”不是可用的数字")
-        if amount is None:  # a blank or dash states nothing was spent: exactly zero, not a rounded figure
+        parsed = cell.parsed
+        if isinstance(parsed, Amount):
+            value = parsed.value
+            half, variance = _rounding(cell.precision)
+            return cls(value, value - half, value + half, (ref,), cell.precision, variance)
+        if parsed is BLANK:  # a blank or dash states nothing was spent: exactly zero, not a rounded figure
             return cls(ZERO, ZERO, ZERO, (ref,), cell.precision, ZERO)
-        value = amount.value
-        half, variance = _rounding(cell.precision)
-        return cls(value, value - half, value + half, (ref,), cell.precision, variance)
+        raise NotComputable(f"单元格“{cell.text}”不是可用的数字")
 
     @classmethod
     def sum_of_cells(cls, refs: Sequence[Ref]) -> Quantity:

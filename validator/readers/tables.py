@@ -431,11 +431,15 @@ def apply_column_precision(rows: list[Row]) -> None:
     precision: dict[int, int] = {}
     for row in rows:
         for index, cell in row.cells.items():
-            amount = cell.amount
-            if amount is not None and not amount.percent:
-                precision[index] = max(precision.get(index, 0), amount.decimals)
+            amount = cell.parsed
+            if isinstance(amount, Amount) and not amount.percent and amount.decimals > precision.get(index, 0):
+                precision[index] = amount.decimals
     for row in rows:
         for index, cell in row.cells.items():
-            amount = cell.amount
-            own = amount.decimals if amount is not None else 0
-            cell.precision = own if amount is not None and amount.percent else max(own, precision.get(index, 0))
+            amount = cell.parsed
+            if not isinstance(amount, Amount):
+                cell.precision = precision.get(index, 0)
+            elif amount.percent:
+                cell.precision = amount.decimals
+            else:
+                cell.precision = max(amount.decimals, precision.get(index, 0))
