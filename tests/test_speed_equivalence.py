@@ -4,7 +4,8 @@ depth of prose (filled run by run instead of character by character) and the uni
 pattern instead of a loop over the units), against the plain forms written out here, on many made-up
 inputs; a `where:` equality lets a loop visit only the rows an index gives, the rows it keeps; and a
 sum of cells formed in one pass equals the cells' quantities added one by one, digit for digit, while
-the cells it reads are found once and their values read anew each time (the culprit search changes them)."""
+the cells it reads are found once and their values read anew each time (the culprit search changes them);
+and the marks left unpaired in a paragraph, found from mark to mark, are those a walk over every character finds."""
 
 from decimal import Decimal
 
@@ -13,6 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from validator.catalogue import builtin_catalogue
+from validator.checks.paired_marks import _LIST_NUMBER, FAMILIES, _unpaired
 from validator.claims.figures import _unit_after
 from validator.claims.paragraphs import CLOSE, OPEN, _bracket_depths
 from validator.claims.vocabulary import vocabulary
@@ -189,3 +191,26 @@ def test_a_cell_is_found_once_and_an_absent_one_is_said_every_time_as_what_it_is
     for _ in range(2):
         with pytest.raises(Absent, match="执行率"):
             resolver.row_cell(binding, "执行率")
+
+
+def plain_unpaired(text, families):
+    """paired_marks._unpaired as first written: every character looked at, for every family."""
+    skipped = {m.end() - 1 for m in _LIST_NUMBER.finditer(text)}
+    left = []
+    for name, (openings, closings) in families.items():
+        open_at = []
+        for offset, char in enumerate(text):
+            if char in openings:
+                open_at.append(offset)
+            elif char in closings and offset not in skipped:
+                if open_at:
+                    open_at.pop()
+                else:
+                    left.append((offset, name, False))
+        left += [(offset, name, True) for offset in open_at]
+    return sorted(left)
+
+
+@given(st.text(alphabet="“”‘’（）()《》【】[]1a。，字", max_size=40))
+def test_the_marks_left_unpaired_are_those_the_walk_over_every_character_finds(text):
+    assert _unpaired(text, FAMILIES) == plain_unpaired(text, FAMILIES)

@@ -184,7 +184,7 @@ class TableResolver(Resolver):
 
     def cell(self, table: Table, row_selector: object, column_selector: object) -> CellRef:
         return _found_once(self.index(table).cells, (row_selector, column_selector),
-                           lambda: self._cell(table, row_selector, column_selector))
+                           self._cell, table, row_selector, column_selector)
 
     def _cell(self, table: Table, row_selector: object, column_selector: object) -> CellRef:
         rows = self.rows(table, row_selector)
@@ -199,7 +199,7 @@ class TableResolver(Resolver):
 
     def row_cell(self, binding: RowBinding, column_selector: object) -> CellRef:
         return _found_once(self.index(binding.table).row_cells, (id(binding.row), column_selector),
-                           lambda: self._row_cell(binding, column_selector))
+                           self._row_cell, binding, column_selector)
 
     def _row_cell(self, binding: RowBinding, column_selector: object) -> CellRef:
         columns = [c for c in self.columns(binding.table, column_selector) if c.index in binding.row.cells]
@@ -366,13 +366,13 @@ class TableResolver(Resolver):
 
 
 def _found_once(found: dict[tuple[object, object], CellRef | Absent], key: tuple[object, object],
-                find: Callable[[], CellRef]) -> CellRef:
-    """`find()`, worked out once per key: the rules read the same cells of every row, and the culprit
-    search reads them again for every value it tries. An Absent it raised is raised anew each time."""
+                find: Callable[..., CellRef], *selectors: object) -> CellRef:
+    """`find(*selectors)`, worked out once per key: the rules read the same cells of every row, and the
+    culprit search reads them again for every value it tries. An Absent it raised is raised anew each time."""
     cell = found.get(key)
     if cell is None:
         try:
-            cell = found[key] = find()
+            cell = found[key] = find(*selectors)
         except Absent as absent:
             cell = found[key] = absent
     if isinstance(cell, Absent):

@@ -25,6 +25,8 @@ FAMILIES = {"引号": ("“", "”"), "单引号": ("‘", "’"), "括号": ("�
             "方括号": ("【[", "】]")}
 # "1）", "a)", "十)" opening an item: a closing bracket that closes nothing
 _LIST_NUMBER = re.compile(r"(?:^|(?<=[。；;：:，,]))[0-9A-Za-z一二三四五六七八九十]{1,2}[)）]")
+# family name -> any of its marks: a paragraph is walked from mark to mark, not character by character
+_MARKS = {name: re.compile(f"[{re.escape(openings + closings)}]") for name, (openings, closings) in FAMILIES.items()}
 _REACH = 3  # paragraphs a quotation may run over
 _SNIPPET = 12  # characters of text after the mark that the finding quotes
 
@@ -56,7 +58,8 @@ def _unpaired(text: str, families: dict[str, tuple[str, str]]) -> list[tuple[int
     left: list[tuple[int, str, bool]] = []
     for name, (openings, closings) in families.items():
         open_at: list[int] = []
-        for offset, char in enumerate(text):
+        for mark in _MARKS[name].finditer(text):
+            offset, char = mark.start(), mark.group()
             if char in openings:
                 open_at.append(offset)
             elif char in closings and offset not in skipped:
