@@ -28,7 +28,7 @@ from .targets import Measure, measure
 if TYPE_CHECKING:
     from .claims import Claim, Figure
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # treated as immutable; not frozen, which takes several times as long to build
 class RowBinding:
     """The loop variable of `for_each`: a row of a table."""
 
