@@ -59,3 +59,17 @@ def test_what_lives_as_long_as_the_process_is_out_of_the_collectors_sight_once_a
         assert gc.is_tracked(rules) and gc.get_freeze_count() > len(rules)
     finally:
         gc.unfreeze()
+
+
+def test_only_paragraphs_with_a_number_are_read_into_sentences_and_figures(monkeypatch):
+    """Most paragraphs of a disclosure have no digit, so no figure and no claim: they are not read."""
+    from validator.claims import extract_claims, paragraphs
+    from validator.model import Source, TextLine
+
+    prepared = []
+    prepare = paragraphs._prepare
+    monkeypatch.setattr(paragraphs, "_prepare", lambda paragraph: prepared.append(paragraph.text) or prepare(paragraph))
+    claims = extract_claims([TextLine("本单位职能未发生变化。", Source(line=1)),
+                             TextLine("本年支出合计100万元，其中基本支出60万元，项目支出40万元。", Source(line=3))])
+    assert prepared == ["本年支出合计100万元，其中基本支出60万元，项目支出40万元。"]
+    assert claims

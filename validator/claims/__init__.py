@@ -23,7 +23,7 @@ from .changes import read_changes
 from .comparisons import read_comparisons
 from .figures import Figure, figures_in
 from .grades import read_grades_and_scores
-from .paragraphs import paragraphs
+from .paragraphs import paragraphs_with_figures
 from .parts import read_parts
 from .rates import read_formulas, read_ratios
 from .reading import KINDS, Claim, Reading
@@ -40,10 +40,9 @@ _READERS = (read_parts, read_grades_and_scores, read_formulas, read_ratios, read
 def extract_claims(lines: Iterable[TextLine]) -> list[Claim]:
     """Every claim in the lines, in reading order."""
     claims: list[Claim] = []
-    for paragraph in paragraphs(lines):
-        if paragraph.tokens:
-            reading = Reading(paragraph)
-            for read in _READERS:
-                read(reading)
-            claims.extend(reading.claims())
+    for paragraph in paragraphs_with_figures(lines):
+        reading = Reading(paragraph)
+        for read in _READERS:
+            read(reading)
+        claims.extend(reading.claims())
     return claims

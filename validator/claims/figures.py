@@ -112,6 +112,11 @@ def _is_figure(text: str, start: int, end: int, unit: str) -> bool:
         len(digits) > 1 and digits.startswith("0")))
 
 
+def has_number(text: str) -> bool:
+    """Whether the text has a number in it: without one, it has no figure."""
+    return _NUMBER.search(text) is not None
+
+
 def scan(text: str) -> Iterator[tuple[int, int, str]]:
     """(start, end of figure text, unit) of every figure in `text`."""
     for match in _NUMBER.finditer(text):

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from ..model import TextLine
-from .figures import Figure, family_of, make_figure, scan
+from .figures import Figure, family_of, has_number, make_figure, scan
 from .vocabulary import vocabulary
 
 SENTENCE_END = "。！？!?"
@@ -112,10 +112,14 @@ def _continues(previous: TextLine, line: TextLine) -> bool:
     return len(text) >= WRAPPED_LINE or text[-1] in _CONTINUES
 
 
-def paragraphs(lines: Iterable[TextLine]) -> Iterator[Paragraph]:
-    """The lines joined into paragraphs, each read into sentences and figures."""
+def paragraphs_with_figures(lines: Iterable[TextLine]) -> Iterator[Paragraph]:
+    """The lines joined into paragraphs, those with a figure read into sentences and figures (most
+    paragraphs of a disclosure have no digit: they are not read further)."""
     for paragraph in joined(lines):
-        yield _prepare(paragraph)
+        if has_number(paragraph.text):
+            prepared = _prepare(paragraph)
+            if prepared.tokens:
+                yield prepared
 
 
 def joined(lines: Iterable[TextLine]) -> Iterator[Paragraph]:
