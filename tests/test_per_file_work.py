@@ -47,18 +47,21 @@ def test_what_several_rules_read_of_a_file_is_worked_out_once(monkeypatch, modul
 
 
 
-def test_what_lives_as_long_as_the_process_is_out_of_the_collectors_sight_once_an_engine_is_built():
-    """The rules, the catalogue and the modules are not traversed again by each garbage collection
-    that the objects of the files checked set off (gc.freeze)."""
+def test_a_batch_worker_puts_its_rules_out_of_the_collectors_sight_once_it_has_them(monkeypatch):
+    """A worker process lives for its batch: its rules, catalogue and modules are not traversed again by
+    each garbage collection the files it checks set off (gc.freeze, once the checker is built)."""
     import gc
+    import signal
 
-    rules = list(builtin_rules())
-    gc.unfreeze()
-    try:
-        Engine(rules, builtin_catalogue())
-        assert gc.is_tracked(rules) and gc.get_freeze_count() > len(rules)
-    finally:
-        gc.unfreeze()
+    from validator import batch
+    from validator.checking import CheckOptions
+
+    done = []
+    monkeypatch.setattr(signal, "signal", lambda *args: None)  # not this test process's Ctrl-C
+    monkeypatch.setattr(gc, "freeze", lambda: done.append(batch._checker))
+    monkeypatch.setattr(batch, "_checker", None)
+    batch._start_worker(CheckOptions())
+    assert done == [batch._checker] and done[0] is not None
 
 
 def test_only_paragraphs_with_a_number_are_read_into_sentences_and_figures(monkeypatch):

@@ -7,7 +7,6 @@ the skip is reported), never evaluated against a fabricated zero.
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Callable
 
 from .catalogue import Catalogue
@@ -32,9 +31,6 @@ class Engine:
         self.catalogue = catalogue
         self.show_rounding = show_rounding
         self.claim_counts = (0, 0)  # of the last document run: claims found, claims a rule checked
-        # The rules, the catalogue and the modules live as long as the process: moved out of the cyclic
-        # collector's sight, they are not traversed again by every collection the files' objects start.
-        gc.freeze()
 
     def run(self, document: Document, ignored: Callable[[str], bool] = lambda rule: False
             ) -> tuple[list[Finding], list[Skip]]:
