@@ -47,23 +47,6 @@ def test_what_several_rules_read_of_a_file_is_worked_out_once(monkeypatch, modul
 
 
 
-def test_a_batch_worker_puts_its_rules_out_of_the_collectors_sight_once_it_has_them(monkeypatch):
-    """A worker process lives for its batch: its rules, catalogue and modules are not traversed again by
-    each garbage collection the files it checks set off (gc.freeze, once the checker is built)."""
-    import gc
-    import signal
-
-    from validator import batch
-    from validator.checking import CheckOptions
-
-    done = []
-    monkeypatch.setattr(signal, "signal", lambda *args: None)  # not this test process's Ctrl-C
-    monkeypatch.setattr(gc, "freeze", lambda: done.append(batch._checker))
-    monkeypatch.setattr(batch, "_checker", None)
-    batch._start_worker(CheckOptions())
-    assert done == [batch._checker] and done[0] is not None
-
-
 def test_only_paragraphs_with_a_number_are_read_into_sentences_and_figures(monkeypatch):
     """Most paragraphs of a disclosure have no digit, so no figure and no claim: they are not read."""
     from validator.claims import extract_claims, paragraphs
@@ -76,3 +59,29 @@ def test_only_paragraphs_with_a_number_are_read_into_sentences_and_figures(monke
                              TextLine("本年支出合计100万元，其中基本支出60万元，项目支出40万元。", Source(line=3))])
     assert prepared == ["本年支出合计100万元，其中基本支出60万元，项目支出40万元。"]
     assert claims
+
+
+def test_while_a_file_is_checked_what_lived_before_is_out_of_the_collectors_sight_and_after_it_is_not(monkeypatch):
+    """The rules, modules and the caller's data are not traversed by every garbage collection the file's
+    objects set off; after the file nothing stays frozen (it would never be collected), and what a process
+    froze itself stays frozen."""
+    import gc
+
+    import validator.engine as engine_module
+
+    seen = []
+    evaluate = engine_module.evaluate
+    monkeypatch.setattr(engine_module, "evaluate", lambda check, run: seen.append(gc.get_freeze_count())
+                        or evaluate(check, run))
+    engine = Engine([r for r in builtin_rules() if r.id == "T1-01"], builtin_catalogue())
+    document = read_document(SEED, builtin_catalogue())
+    gc.unfreeze()
+    engine.run(document)
+    assert seen and all(count > 0 for count in seen) and gc.get_freeze_count() == 0
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        engine.run(document)
+        assert gc.get_freeze_count() > frozen // 2  # still frozen (a few may have been freed), not unfrozen
+    finally:
+        gc.unfreeze()

@@ -13,7 +13,6 @@ validator.dask_executor's workers use too).
 
 from __future__ import annotations
 
-import gc
 import signal
 import threading
 from collections.abc import Iterator, MutableMapping
@@ -89,10 +88,6 @@ def _start_worker(options: CheckOptions) -> None:
     # Ctrl-C reaches the whole process group: only the parent decides what to do about it
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _checker = FileChecker(options, configured_rules(options))
-    # The rules and modules live as long as this process: out of the cyclic collector's sight, they are
-    # not traversed again by every collection the files' objects set off. (Not done in a process that
-    # outlives its checks, such as the API's caller: what it froze would never be collected.)
-    gc.freeze()
 
 
 def _check_one(path: Path) -> FileOutcome:
