@@ -176,13 +176,13 @@ def test_a_group_sum_gives_the_first_problem_in_row_order():
 
 def test_a_cell_is_found_once_and_an_absent_one_is_said_every_time_as_what_it_is(monkeypatch):
     table = self_evaluation(["10.00"])
+    table.rows[0].cells[1].source = Source(confidence=0.95)  # read by OCR: a missing row may be misread
     resolver = TableResolver({"SE": table}, builtin_catalogue())
     looked_up = []
     rows = resolver.rows
     monkeypatch.setattr(resolver, "rows", lambda *selectors: looked_up.append(selectors) or rows(*selectors))
     assert resolver.cell(table, "指标0", "得分") is resolver.cell(table, "指标0", "得分")
     assert len(looked_up) == 1
-    table.rows[0].cells[1].source = Source(confidence=0.95)  # read by OCR: a missing row may be misread
     for _ in range(2):
         with pytest.raises(ScannedRowAbsent, match="指标9"):
             resolver.cell(table, "指标9", "得分")

@@ -62,6 +62,7 @@ class _TableIndex:
                 self.by_row_no[row.row_no].append(row)
         self.by_attribute: dict[str, dict[object, list[Row]]] = {}  # filled per attribute a `where:` names
         self.column_paths = [tuple(normalise(h) for h in c.header) for c in table.columns]
+        self.scanned = bool(table.ocr_confidences())  # read by OCR: a row not found may have been misread
         self.columns_by_selector: dict[object, list[Column]] = {}
         # the cells each sum reads, and why it would be short (TableResolver._summed)
         self.sums: dict[tuple[object, ...], tuple[list[CellRef], str | None]] = {}
@@ -126,7 +127,7 @@ class TableResolver(Resolver):
             rows = self._rows_one(table, alternative)
             if rows:
                 return rows
-        if table.ocr_confidences():
+        if self.index(table).scanned:
             raise ScannedRowAbsent(f"扫描件{table.name}中没有识别出“{selector}”行")
         raise Absent(f"{table.name}中没有“{selector}”行")
 
