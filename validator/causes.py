@@ -1,14 +1,18 @@
 """Likely causes of one wrong figure, once the value it should have is known (validator.culprits).
 
-Each cause of rules/causes.yaml is tested here by its arithmetic, exactly within the rounding of the
-printed figure. A cause is named only when it is the one cause that fits among the simplest that fit
-(the catalogue's rank); two that fit equally give none (原因不明): budgetlint never guesses.
+Each cause of rules/causes.yaml is tested here by its arithmetic: the figure the cause says was meant
+(the printed one with two digits swapped back, a left-out item added …) must be the value that makes
+every relation hold, within the rounding of the printed figure, or within the relations' own
+tolerance when they all still hold with it. A cause is named only when it is the one cause that fits among the simplest that fit
+(the catalogue's rank); two that fit equally give none (原因不明): budgetlint never guesses. Two that
+say the same about the figure (12.30 printed 123.00: the decimal point moved, or a 0 doubled; either
+way ten times too big) are named together.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from functools import cache
 
@@ -22,8 +26,9 @@ CAUSES_FILE = "causes.yaml"
 @dataclass(frozen=True, slots=True)
 class Clues:
     """What the causes are tested on: the printed figure and the value that would make every relation
-    hold, as printed (`proposed`) and before rounding (`solved`), and the figures around it, each with
-    the place a clerk finds it under."""
+    hold, as printed (`proposed`) and before rounding (`solved`), how far from it the figure may be
+    (`slack`, checked by `agrees`: every relation holds with it), and the figures around it, each
+    with the place a clerk finds it under."""
 
     printed: Decimal
     decimals: int
@@ -32,16 +37,44 @@ class Clues:
     items: tuple[tuple[str, Decimal], ...] = ()  # the other figures of its relations and of its column
     neighbours: tuple[tuple[str, Decimal], ...] = ()  # the same column one row above and below
     previous_year: tuple[tuple[str, Decimal], ...] = ()  # the same row's 上年 columns
+    slack: Decimal = Decimal(0)
+    agrees: Callable[[Decimal], bool] | None = field(default=None, compare=False)
+
+    @property
+    def half(self) -> Decimal:
+        """Half a unit of the printed figure's last decimal."""
+        return Decimal(5).scaleb(-(self.decimals + 1))
 
     def text(self, value: Decimal) -> str:
         return f"{value:,.{self.decimals}f}"
 
     def same(self, value: Decimal, other: Decimal) -> bool:
         """Equal within half a unit of the printed figure's last decimal."""
-        return abs(value - other) <= Decimal(5).scaleb(-(self.decimals + 1))
+        return abs(value - other) <= self.half
+
+    def meant(self, value: Decimal) -> bool:
+        """Whether `value` could be the figure meant: the one that makes every relation hold."""
+        if abs(value - self.solved) <= self.half:
+            return True
+        return abs(value - self.solved) <= self.slack and self.agrees is not None and self.agrees(value)
 
     def digits(self, value: Decimal) -> str:
         return f"{abs(value):.{self.decimals}f}".replace(".", "")
+
+    def figure(self, digits: str) -> Decimal:
+        """The figure written with these digits, the printed one's decimals and sign."""
+        return Decimal(digits).scaleb(-self.decimals).copy_sign(self.printed)
+
+    def telling(self, value: Decimal) -> bool:
+        """Whether the figure, as printed, has two digits or more after its leading zeros: a single
+        digit (0.03, 5) matches too much by chance to support a cause."""
+        return len(self.digits(value).lstrip("0")) >= 2
+
+    def distinctive(self) -> bool:
+        """Whether the printed figure has three digits or more between its leading and trailing zeros:
+        a slip found in a shorter one (5.00 for 15.00, 0.13 for 1.34) may well be a coincidence, too
+        weak to single out one cell among several that could each be wrong."""
+        return len(self.digits(self.printed).strip("0")) >= 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +83,16 @@ class Cause:
     name: str
     rank: int
     explanation: str
+    slip: bool  # a slip in writing the figure itself: it tells apart the cells that could explain a sum
+
+
+@dataclass(frozen=True, slots=True)
+class Fit:
+    """A cause whose arithmetic holds: the figure it says was meant, and the arithmetic."""
+
+    cause: Cause
+    arithmetic: str
+    meant: Decimal
 
 
 @cache
@@ -58,58 +101,77 @@ def catalogue() -> tuple[Cause, ...]:
     return tuple(Cause(**entry) for entry in entries)
 
 
-def likely_cause(clues: Clues) -> tuple[Cause, str] | None:
-    """The one simplest cause that fits, with its arithmetic; None when none fits or two fit equally."""
-    fitting = [(cause, arithmetic) for cause in catalogue() if cause.id in _TESTS
-               and (arithmetic := _TESTS[cause.id](clues)) is not None]
+def fitting_causes(clues: Clues) -> list[Fit]:
+    """Every cause whose arithmetic holds, in the catalogue's order."""
+    return [Fit(cause, *found) for cause in catalogue() if cause.id in _TESTS
+            and (found := _TESTS[cause.id](clues)) is not None]
+
+
+def likely_cause(clues: Clues) -> Fit | None:
+    """The one simplest cause that fits; None when none fits or two that tell different stories fit
+    equally."""
+    fitting = fitting_causes(clues)
     if not fitting:
         return None
-    simplest = min(cause.rank for cause, _ in fitting)
-    best = [(cause, arithmetic) for cause, arithmetic in fitting if cause.rank == simplest]
-    return best[0] if len(best) == 1 else None
+    simplest = min(fit.cause.rank for fit in fitting)
+    best = [fit for fit in fitting if fit.cause.rank == simplest]
+    if len(best) == 1:
+        return best[0]
+    meant = best[0].meant
+    if all(fit.meant == meant for fit in best) and meant and any(clues.printed == meant * f for f in _TENS):
+        # each is a slip that makes the figure 10 (100) times too big or too small: one story
+        causes = [fit.cause for fit in best]
+        joined = Cause("+".join(c.id for c in causes), "或".join(c.name for c in causes), simplest,
+                       "".join(c.explanation for c in causes), all(c.slip for c in causes))
+        return Fit(joined, best[0].arithmetic, meant)
+    return None
 
 
-def _swapped_digits(c: Clues) -> str | None:
-    printed, proposed = c.digits(c.printed), c.digits(c.proposed)
-    if len(printed) != len(proposed) or (c.printed < 0) != (c.proposed < 0):
+Found = tuple[str, Decimal] | None  # a cause's arithmetic and the figure it says was meant
+
+
+def _nearest_meant(c: Clues, values: Iterator[Decimal]) -> Decimal | None:
+    """Of the figures a cause says could have been meant, the one nearest the value solved for that
+    makes every relation hold."""
+    return next((value for value in sorted(values, key=lambda v: abs(v - c.solved)) if c.meant(value)), None)
+
+
+def _swapped_digits(c: Clues) -> Found:
+    digits = c.digits(c.printed)
+    meant = _nearest_meant(c, (c.figure(digits[:i] + digits[i + 1] + digits[i] + digits[i + 2:])
+                             for i in range(len(digits) - 1) if digits[i] != digits[i + 1]))
+    if meant is None or not c.telling(min(c.printed, meant, key=abs)):  # 0.50 for 0.05: ten times, as likely
         return None
-    differing = [i for i, (a, b) in enumerate(zip(printed, proposed, strict=True)) if a != b]
-    if len(differing) != 2 or differing[1] != differing[0] + 1:
+    difference = abs(c.printed - meant)
+    return f"{c.text(c.printed)} 与 {c.text(meant)} 相差 {c.text(difference)} = 9 × {c.text(difference / 9)}", meant
+
+
+def _dropped_digit(c: Clues) -> Found:
+    digits = c.digits(c.printed).lstrip("0")
+    if not c.telling(c.printed):
         return None
-    i = differing[0]
-    if printed[i] != proposed[i + 1] or printed[i + 1] != proposed[i]:
-        return None
-    difference = abs(c.printed - c.proposed)
-    return f"{c.text(c.printed)} 与 {c.text(c.proposed)} 相差 {c.text(difference)} = 9 × {c.text(difference / 9)}"
+    meant = _nearest_meant(c, (c.figure(digits[:i] + d + digits[i:]) for i in range(len(digits) + 1)
+                             for d in "0123456789" if i or d != "0"))
+    return None if meant is None else (f"{c.text(meant)} 少写一位数字成为 {c.text(c.printed)}", meant)
 
 
-def _one_digit_more(longer: str, shorter: str, doubled: bool) -> bool:
-    """Whether `longer` is `shorter` with one digit put in (a copy of its neighbour when `doubled`)."""
-    if len(longer) != len(shorter) + 1:
-        return False
-    return any(longer[:i] + longer[i + 1:] == shorter and (not doubled or longer[i] in longer[max(0, i - 1):i]
-                                                           + longer[i + 1:i + 2]) for i in range(len(longer)))
+def _doubled_digit(c: Clues) -> Found:
+    digits = c.digits(c.printed).lstrip("0")
+    meant = _nearest_meant(c, (c.figure(digits[:i] + digits[i + 1:]) for i in range(len(digits))
+                             if digits[i] in digits[max(0, i - 1):i] + digits[i + 1:i + 2]
+                             and c.telling(c.figure(digits[:i] + digits[i + 1:]))))
+    return None if meant is None else (f"{c.text(meant)} 多写一位数字成为 {c.text(c.printed)}", meant)
 
 
-def _dropped_digit(c: Clues) -> str | None:
-    if c.proposed == 0 or not _one_digit_more(c.digits(c.proposed).lstrip("0"), c.digits(c.printed).lstrip("0"), False):
-        return None
-    return f"{c.text(c.proposed)} 少写一位数字成为 {c.text(c.printed)}"
-
-
-def _doubled_digit(c: Clues) -> str | None:
-    if c.printed == 0 or not _one_digit_more(c.digits(c.printed).lstrip("0"), c.digits(c.proposed).lstrip("0"), True):
-        return None
-    return f"{c.text(c.proposed)} 多写一位数字成为 {c.text(c.printed)}"
-
-
-def _scaled(factors: tuple[Decimal, ...], words: Callable[[Decimal], str]) -> Callable[[Clues], str | None]:
-    def test(c: Clues) -> str | None:
+def _scaled(factors: tuple[Decimal, ...], words: Callable[[Decimal], str]) -> Callable[[Clues], Found]:
+    def test(c: Clues) -> Found:
         if c.proposed == 0 or c.printed == 0:
             return None
         for factor in factors:
-            if c.same(c.printed, c.proposed * factor):
-                return f"{c.text(c.printed)} ≈ {c.text(c.proposed)} × {words(factor)}"
+            # the figure meant, as printed when no digit was lost by the shift (printed ÷ factor)
+            meant = c.proposed if c.same(c.printed, c.proposed * factor) else c.printed / factor
+            if c.telling(min(c.printed, meant, key=abs)) and (meant == c.proposed or c.meant(meant)):
+                return f"{c.text(c.printed)} ≈ {c.text(meant)} × {words(factor)}", meant
         return None
     return test
 
@@ -118,45 +180,46 @@ def _factor_words(factor: Decimal) -> str:
     return f"{factor:f}" if factor >= 1 else f"1/{1 / factor:f}"
 
 
-def _sign_flip(c: Clues) -> str | None:
-    if c.proposed == 0 or c.printed != -c.proposed:
+def _sign_flip(c: Clues) -> Found:
+    if c.printed == 0 or not c.meant(-c.printed):
         return None
-    return f"{c.text(c.printed)} = −({c.text(c.proposed)})"
+    return f"{c.text(c.printed)} = −({c.text(-c.printed)})", -c.printed
 
 
-def _one_item(more: bool) -> Callable[[Clues], str | None]:
-    def test(c: Clues) -> str | None:
-        difference = c.printed - c.proposed
-        if (difference > 0) != more or difference == 0:
-            return None
+def _one_item(more: bool) -> Callable[[Clues], Found]:
+    def test(c: Clues) -> Found:
         for place, value in c.items:
-            if value and c.same(abs(difference), abs(value)):
-                return (f"{c.text(c.printed)} − {c.text(c.proposed)} = {c.text(difference)}，"
-                        f"与{place} {c.text(value)} 相同")
+            difference = abs(value) if more else -abs(value)
+            meant = c.printed - difference
+            if c.telling(value) and meant * c.printed >= 0 and c.meant(meant):
+                return (f"{c.text(c.printed)} − {c.text(meant)} = {c.text(difference)}，"
+                        f"与{place} {c.text(value)} 相同"), meant
         return None
     return test
 
 
-def _copied(clues_of: Callable[[Clues], tuple[tuple[str, Decimal], ...]]) -> Callable[[Clues], str | None]:
-    def test(c: Clues) -> str | None:
+def _copied(clues_of: Callable[[Clues], tuple[tuple[str, Decimal], ...]]) -> Callable[[Clues], Found]:
+    def test(c: Clues) -> Found:
         for place, value in clues_of(c):
-            if value == c.printed and c.printed != c.proposed:
-                return f"所列 {c.text(c.printed)} 与{place}相同，应为 {c.text(c.proposed)}"
+            if value == c.printed and c.printed != c.proposed and c.telling(value) and c.printed * c.proposed >= 0:
+                return f"所列 {c.text(c.printed)} 与{place}相同，应为 {c.text(c.proposed)}", c.proposed
         return None
     return test
 
 
-def _truncated(c: Clues) -> str | None:
+def _truncated(c: Clues) -> Found:
     unit = Decimal(1).scaleb(-c.decimals)
     rounded = c.solved.quantize(unit, rounding=ROUND_HALF_UP)
     if rounded == c.printed or c.solved.quantize(unit, rounding=ROUND_DOWN) != c.printed:
         return None
-    return f"应有数 {c.solved:f} 截尾为 {c.text(c.printed)}，四舍五入应为 {c.text(rounded)}"
+    return f"应有数 {c.solved:f} 截尾为 {c.text(c.printed)}，四舍五入应为 {c.text(rounded)}", rounded
 
 
-_TESTS: dict[str, Callable[[Clues], str | None]] = {
+_TENS = (Decimal(10), Decimal(100), Decimal("0.1"), Decimal("0.01"))
+
+_TESTS: dict[str, Callable[[Clues], Found]] = {
     "swapped_digits": _swapped_digits, "dropped_digit": _dropped_digit, "doubled_digit": _doubled_digit,
-    "decimal_shift": _scaled((Decimal(10), Decimal(100), Decimal("0.1"), Decimal("0.01")), _factor_words),
+    "decimal_shift": _scaled(_TENS, _factor_words),
     "sign_flip": _sign_flip,
     "unit_mixup": _scaled((Decimal(10000), Decimal("0.0001")), _factor_words),
     "counted_twice": _one_item(more=True), "left_out": _one_item(more=False),

@@ -1,13 +1,16 @@
 """The culprit search's verdicts as findings: the findings a culprit explains become one, naming the
 culprit first (the one place found wrong), the value that makes everything agree and its likely
-cause; the findings of a cluster that several cells explain equally say that none can be named."""
+cause. When several cells explain a cluster equally, an accountant's rule of thumb decides: the one
+cell whose printed figure a simple slip (rules/causes.yaml) turns into the value it needs, when no
+slip explains any other, is the likely culprit, and the finding says so. Otherwise the findings say
+that none can be named."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 from decimal import Decimal
 
-from .causes import Clues, likely_cause
+from .causes import Clues, fitting_causes, likely_cause
 from .checks.common import Relation, location_of
 from .culprits import Candidate, Cluster, clusters
 from .findings import SEVERITY_ORDER, Culprit, Finding
@@ -25,9 +28,10 @@ def with_culprits(findings: list[Finding], relations: list[Relation]) -> list[Fi
                        .values())
         if not members:
             continue
-        if len(cluster.candidates) == 1:
+        culprit = _likely_culprit(cluster)
+        if culprit is not None:
             members.sort(key=Finding.sort_key)  # the head: the one reported first, where a reader looks first
-            replaced[id(members[0])] = _explained(cluster.candidates[0], cluster, members)
+            replaced[id(members[0])] = _explained(culprit, cluster, members)
             replaced.update(dict.fromkeys((id(m) for m in members[1:]), _GONE))
         elif len(cluster.candidates) > 1 and len(cluster.relations) > 1:
             note = f"（{len(cluster.candidates)} 格均可单独解释以上不符，无法确定是哪一格）"
@@ -43,6 +47,16 @@ def proposed_fixes(findings: list[Finding]) -> list[str]:
             for f in findings if f.culprit is not None]
 
 
+def _likely_culprit(cluster: Cluster) -> Candidate | None:
+    """The one candidate; of several, the one a simple slip explains when none explains the others and
+    its figure is long enough for the slip not to be a coincidence."""
+    if len(cluster.candidates) == 1:
+        return cluster.candidates[0]
+    clues = [(c, _clues(c, cluster)) for c in cluster.candidates if c.value is not None]
+    slipped = [(c, found) for c, found in clues if any(fit.cause.slip for fit in fitting_causes(found))]
+    return slipped[0][0] if len(slipped) == 1 and slipped[0][1].distinctive() else None
+
+
 def _explained(candidate: Candidate, cluster: Cluster, members: list[Finding]) -> Finding:
     culprit = _culprit(candidate, cluster)
     place = culprit.location
@@ -52,6 +66,9 @@ def _explained(candidate: Candidate, cluster: Cluster, members: list[Finding]) -
         verdict = f"可能是“{place.row}”一行重复列出：删去后{count}成立"
     else:
         verdict = f"可能是{place.describe()}有误：所列 {place.value}，改为 {culprit.proposed} 则{count}成立"
+    if len(cluster.candidates) > 1:
+        verdict += (f"（{len(cluster.candidates)} 格均可单独使之成立，只有这一格的所列数与应有数之间"
+                    "是一个简单的笔误）")
     message = "；".join(m.message for m in members) + f"。{verdict}；{culprit.cause_text()}"
     worst = max((m.severity for m in members), key=lambda s: SEVERITY_ORDER[s])  # type: ignore[index]
     culprit = replace(culprit, rules=tuple(dict.fromkeys(m.rule for m in members)))
@@ -63,17 +80,25 @@ def _culprit(candidate: Candidate, cluster: Cluster) -> Culprit:
     location = location_of(candidate.ref)
     if candidate.value is None:  # a row listed twice
         return Culprit(location, None, "同一项重复列出", _twice_arithmetic(candidate, cluster))
+    clues = _clues(candidate, cluster)
+    fit = likely_cause(clues)
+    # the figure the cause says was meant: within the relations' tolerance of the value solved for
+    proposed = clues.text(fit.meant if fit else clues.proposed)
+    if "," not in candidate.ref.cell.text:
+        proposed = proposed.replace(",", "")
+    amount = candidate.ref.cell.amount
+    return Culprit(location, proposed + ("%" if amount is not None and amount.percent else ""),
+                   fit.cause.name if fit else None, fit.arithmetic if fit else None)
+
+
+def _clues(candidate: Candidate, cluster: Cluster) -> Clues:
+    """What the causes are tested on, for a cell and the value it needs."""
+    assert candidate.value is not None
     amount = candidate.ref.cell.amount
     printed = amount.value if amount is not None else Decimal(0)
     decimals = amount.decimals if amount is not None else candidate.ref.cell.precision
-    proposed = f"{candidate.value:,.{decimals}f}"
-    if "," not in candidate.ref.cell.text:
-        proposed = proposed.replace(",", "")
-    clues = Clues(printed, decimals, candidate.value, candidate.solved or candidate.value,
-                  *_surroundings(candidate.ref, cluster))
-    found = likely_cause(clues)
-    return Culprit(location, proposed + ("%" if amount is not None and amount.percent else ""),
-                   found[0].name if found else None, found[1] if found else None)
+    return Clues(printed, decimals, candidate.value, candidate.solved or candidate.value,
+                 *_surroundings(candidate.ref, cluster), slack=candidate.slack, agrees=candidate.agrees)
 
 
 def _twice_arithmetic(candidate: Candidate, cluster: Cluster) -> str:
