@@ -236,3 +236,38 @@ def test_a_dropped_zero_and_a_shifted_point_are_named_together():
     # 123.00 printed 12.30: a 0 left out, or the point moved: ten times too small either way
     fit = likely_cause(Clues(Decimal("12.30"), 2, Decimal("123.00"), Decimal("123.00")))
     assert fit.cause.name == "小数点错位或漏写一位数字" and fit.meant == Decimal("123.00")
+
+
+# 执行率 60.00 = 12.00 ÷ 20.00, the 年初预算数, where 全年执行数 ÷ 全年预算数 = 12.00 ÷ 16.00 = 75.00
+WRONG_BASE = """项目支出绩效自评表
+项目名称		示例项目
+项目资金（万元）		年初预算数		全年预算数	全年执行数	分值	执行率 %	得分
+		年度资金总额（万元）：		20.00	16.00	12.00	40	60.00	30
+		政府性预算资金		20.00	16.00	12.00	-	75.00	-
+绩效指标	一级指标	二级指标	三级指标	年度指标值	实际完成值	分值	得分	偏差度 %
+	产出指标	数量指标	救济生活困难信访人数	≥3人	3人	55	55	0.00%
+	满意度指标	服务对象满意度指标	单位职工满意度	≥95%	95%	5	5	0.00%
+总分						100	90
+"""
+
+
+def test_a_rate_divided_by_the_wrong_budget_is_named_with_both_bases(tmp_path):
+    (finding,) = _findings(tmp_path, WRONG_BASE)
+    culprit = finding.culprit
+    assert (culprit.location.column, culprit.proposed, culprit.cause) == ("执行率", "75.00", "百分比的分母用错")
+    assert culprit.arithmetic == ("60.00 ≈ 12.00 ÷ 年度资金总额“年初预算数” 20.00 × 100，"
+                                  "应除以年度资金总额“全年预算数” 16.00")
+
+
+def test_a_decline_computed_on_the_current_year_is_a_wrong_base():
+    # 80.00 down from 100.00 is 20.00%; 25.00% is the 20.00 divided by 80.00
+    clues = Clues(Decimal("25.00"), 2, Decimal("20.00"), Decimal("20.00"), rate=True,
+                  operands=(("本期", Decimal("80.00")), ("上年", Decimal("100.00"))))
+    fit = likely_cause(clues)
+    assert (fit.cause.name, fit.arithmetic) == ("百分比的分母用错", "25.00 ≈ 20.00 ÷ 本期 80.00 × 100，应除以上年 100.00")
+
+
+def test_a_rate_is_not_said_to_have_left_out_an_item():
+    # 60.00 for 75.00 differs by 15, as a 得分 of the row does: a percentage is no sum of items
+    clues = Clues(Decimal("60.00"), 2, Decimal("75.00"), Decimal("75.00"), rate=True, items=(("得分", Decimal("15")),))
+    assert likely_cause(clues) is None

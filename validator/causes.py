@@ -37,8 +37,11 @@ class Clues:
     items: tuple[tuple[str, Decimal], ...] = ()  # the other figures of its relations and of its column
     neighbours: tuple[tuple[str, Decimal], ...] = ()  # the same column one row above and below
     previous_year: tuple[tuple[str, Decimal], ...] = ()  # the same row's 上年 columns
+    operands: tuple[tuple[str, Decimal], ...] = ()  # the other figures of its relations
+    row: tuple[tuple[str, Decimal], ...] = ()  # the other figures of its row
     slack: Decimal = Decimal(0)
     agrees: Callable[[Decimal], bool] | None = field(default=None, compare=False)
+    rate: bool = False  # a percentage (printed with %, or under a column of rates) computed from its operands
 
     @property
     def half(self) -> Decimal:
@@ -71,10 +74,12 @@ class Clues:
         return len(self.digits(value).lstrip("0")) >= 2
 
     def distinctive(self) -> bool:
-        """Whether the printed figure has three digits or more between its leading and trailing zeros:
-        a slip found in a shorter one (5.00 for 15.00, 0.13 for 1.34) may well be a coincidence, too
-        weak to single out one cell among several that could each be wrong."""
-        return len(self.digits(self.printed).strip("0")) >= 3
+        """Whether the printed figure has three digits or more after its leading zeros and, unless it is
+        a computed percentage, before its trailing ones: a slip found in a shorter one (5.00 for 15.00,
+        0.13 for 1.34) may well be a coincidence, too weak to single out one cell among several that
+        could each be wrong."""
+        digits = self.digits(self.printed).lstrip("0")
+        return len(digits if self.rate else digits.rstrip("0")) >= 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,6 +193,8 @@ def _sign_flip(c: Clues) -> Found:
 
 def _one_item(more: bool) -> Callable[[Clues], Found]:
     def test(c: Clues) -> Found:
+        if c.rate:  # a percentage is not a sum of items
+            return None
         for place, value in c.items:
             difference = abs(value) if more else -abs(value)
             meant = c.printed - difference
@@ -207,6 +214,25 @@ def _copied(clues_of: Callable[[Clues], tuple[tuple[str, Decimal], ...]]) -> Cal
     return test
 
 
+def _wrong_base(c: Clues) -> Found:
+    """A rate whose numerator is right but divided by the wrong figure (the current year's for the
+    previous year's, 年初预算数 for 全年预算数): printed × that figure = meant × the right base. The
+    right base is one of its operands, and meant × base is its numerator: another operand, or an
+    operand's difference from the base (a growth rate)."""
+    if not c.rate or c.proposed <= 0 or c.printed <= 0:
+        return None
+    for place, base in c.operands:
+        numerator = c.solved * base / 100
+        if not c.telling(base) or not any(c.same(numerator, value) or c.same(numerator, abs(value - base))
+                                          for _, value in c.operands if value != base):
+            continue
+        for other_place, other in dict.fromkeys(c.row + c.operands):
+            if other > 0 and other != base and c.telling(other) and abs(c.printed * other - numerator * 100) <= c.half * other:
+                return (f"{c.text(c.printed)} ≈ {c.text(numerator)} ÷ {other_place} {c.text(other)} × 100，"
+                        f"应除以{place} {c.text(base)}"), c.proposed
+    return None
+
+
 def _truncated(c: Clues) -> Found:
     unit = Decimal(1).scaleb(-c.decimals)
     rounded = c.solved.quantize(unit, rounding=ROUND_HALF_UP)
@@ -224,5 +250,5 @@ _TESTS: dict[str, Callable[[Clues], Found]] = {
     "unit_mixup": _scaled((Decimal(10000), Decimal("0.0001")), _factor_words),
     "counted_twice": _one_item(more=True), "left_out": _one_item(more=False),
     "copied_neighbour": _copied(lambda c: c.neighbours), "copied_previous_year": _copied(lambda c: c.previous_year),
-    "truncated": _truncated,
+    "wrong_base": _wrong_base, "truncated": _truncated,
 }

@@ -97,8 +97,11 @@ def _clues(candidate: Candidate, cluster: Cluster) -> Clues:
     amount = candidate.ref.cell.amount
     printed = amount.value if amount is not None else Decimal(0)
     decimals = amount.decimals if amount is not None else candidate.ref.cell.precision
+    ref = candidate.ref
+    rate = amount is not None and amount.percent or isinstance(ref, CellRef) and any(
+        mark in ref.column.name for mark in ("%", "率"))
     return Clues(printed, decimals, candidate.value, candidate.solved or candidate.value,
-                 *_surroundings(candidate.ref, cluster), slack=candidate.slack, agrees=candidate.agrees)
+                 **_surroundings(ref, cluster), slack=candidate.slack, agrees=candidate.agrees, rate=rate)
 
 
 def _twice_arithmetic(candidate: Candidate, cluster: Cluster) -> str:
@@ -111,12 +114,13 @@ def _twice_arithmetic(candidate: Candidate, cluster: Cluster) -> str:
     return f"与“{candidate.twin.label}”一行{f'（{where}）' if where else ''}相同，其{figures} 多计了一次"
 
 
-def _surroundings(ref: Ref, cluster: Cluster) -> tuple[tuple[tuple[str, Decimal], ...], ...]:
-    """(the other figures of its relations and column, its neighbours above and below, its 上年 figures)."""
+def _surroundings(ref: Ref, cluster: Cluster) -> dict[str, tuple[tuple[str, Decimal], ...]]:
+    """The figures around the cell that the causes look at, each with its place (Clues' fields)."""
     items = {id(r.cell): (_short(r), r.cell.amount.value) for rel in cluster.relations for r in rel.cells
              if r.cell is not ref.cell and r.cell.amount is not None}
+    operands = tuple(items.values())
     if not isinstance(ref, CellRef):
-        return tuple(items.values()), (), ()
+        return {"items": operands, "operands": operands}
     column, rows = ref.column.index, ref.table.rows
     column_cells = [(row, row.cells.get(column)) for row in rows]
     for row, cell in column_cells:
@@ -126,10 +130,11 @@ def _surroundings(ref: Ref, cluster: Cluster) -> tuple[tuple[tuple[str, Decimal]
     neighbours = tuple((_short(CellRef(ref.table, row, ref.column, cell)), cell.amount.value)
                        for row, cell in column_cells[max(0, at - 1):at] + column_cells[at + 1:at + 2]
                        if cell is not None and cell.amount is not None)
-    previous = tuple((_short(CellRef(ref.table, ref.row, c, cell)), cell.amount.value)
-                     for c in ref.table.columns if "上年" in c.name and c.index != column
-                     and (cell := ref.row.cells.get(c.index)) is not None and cell.amount is not None)
-    return tuple(items.values()), neighbours, previous
+    same_row = [(c, (_short(CellRef(ref.table, ref.row, c, cell)), cell.amount.value)) for c in ref.table.columns
+                if c.index != column and (cell := ref.row.cells.get(c.index)) is not None and cell.amount is not None]
+    return {"items": tuple(items.values()), "neighbours": neighbours, "operands": operands,
+            "previous_year": tuple(figure for c, figure in same_row if "上年" in c.name),
+            "row": tuple(figure for _, figure in same_row)}
 
 
 def _short(ref: Ref) -> str:
