@@ -11,7 +11,7 @@ way ten times too big) are named together.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from functools import cache
@@ -64,10 +64,6 @@ class Clues:
     def digits(self, value: Decimal) -> str:
         return f"{abs(value):.{self.decimals}f}".replace(".", "")
 
-    def figure(self, digits: str) -> Decimal:
-        """The figure written with these digits, the printed one's decimals and sign."""
-        return Decimal(digits).scaleb(-self.decimals).copy_sign(self.printed)
-
     def telling(self, value: Decimal) -> bool:
         """Whether the figure, as printed, has two digits or more after its leading zeros: a single
         digit (0.03, 5) matches too much by chance to support a cause."""
@@ -112,6 +108,11 @@ def fitting_causes(clues: Clues) -> list[Fit]:
             and (found := _TESTS[cause.id](clues)) is not None]
 
 
+def slipped(clues: Clues) -> bool:
+    """Whether a slip in writing the figure (a cause marked `slip`) explains it."""
+    return any(cause.slip and cause.id in _TESTS and _TESTS[cause.id](clues) is not None for cause in catalogue())
+
+
 def likely_cause(clues: Clues) -> Fit | None:
     """The one simplest cause that fits; None when none fits or two that tell different stories fit
     equally."""
@@ -135,36 +136,57 @@ def likely_cause(clues: Clues) -> Fit | None:
 Found = tuple[str, Decimal] | None  # a cause's arithmetic and the figure it says was meant
 
 
-def _nearest_meant(c: Clues, values: Iterator[Decimal]) -> Decimal | None:
-    """Of the figures a cause says could have been meant, the one nearest the value solved for that
-    makes every relation hold."""
-    return next((value for value in sorted(values, key=lambda v: abs(v - c.solved)) if c.meant(value)), None)
+def _nearest_meant(c: Clues, written: Callable[[str], bool]) -> Decimal | None:
+    """The figure nearest the value solved for, of the printed one's sign and decimals, whose digits
+    the slip would have turned into the printed ones (`written`) and with which every relation holds."""
+    unit = Decimal(1).scaleb(-c.decimals)
+    reach = max(c.slack, c.half)
+    centre = c.solved.quantize(unit, rounding=ROUND_HALF_UP)
+    steps = min(int(reach / unit) + 1, _WIDEST)
+    for step in sorted(range(-steps, steps + 1), key=abs):
+        value = centre + step * unit
+        if abs(value - c.solved) <= reach and value and (value < 0) == (c.printed < 0) \
+                and written(c.digits(value)) and c.meant(value):
+            return value
+    return None
+
+
+def _swapped(printed: str, meant: str) -> bool:
+    """Whether two adjacent digits of `meant`, swapped, give `printed`."""
+    differing = [i for i, (a, b) in enumerate(zip(printed, meant)) if a != b]
+    return len(printed) == len(meant) and len(differing) == 2 and differing[1] == differing[0] + 1 \
+        and printed[differing[0]] == meant[differing[1]] and printed[differing[1]] == meant[differing[0]]
 
 
 def _swapped_digits(c: Clues) -> Found:
-    digits = c.digits(c.printed)
-    meant = _nearest_meant(c, (c.figure(digits[:i] + digits[i + 1] + digits[i] + digits[i + 2:])
-                             for i in range(len(digits) - 1) if digits[i] != digits[i + 1]))
+    printed = c.digits(c.printed)
+    meant = _nearest_meant(c, lambda digits: _swapped(printed, digits))
     if meant is None or not c.telling(min(c.printed, meant, key=abs)):  # 0.50 for 0.05: ten times, as likely
         return None
     difference = abs(c.printed - meant)
     return f"{c.text(c.printed)} 与 {c.text(meant)} 相差 {c.text(difference)} = 9 × {c.text(difference / 9)}", meant
 
 
+def _one_digit_more(longer: str, shorter: str, doubled: bool) -> bool:
+    """Whether `longer` is `shorter` with one digit put in (a copy of its neighbour when `doubled`)."""
+    if len(longer) != len(shorter) + 1:
+        return False
+    return any(longer[:i] + longer[i + 1:] == shorter and (not doubled or longer[i] in longer[max(0, i - 1):i]
+                                                           + longer[i + 1:i + 2]) for i in range(len(longer)))
+
+
 def _dropped_digit(c: Clues) -> Found:
-    digits = c.digits(c.printed).lstrip("0")
+    printed = c.digits(c.printed).lstrip("0")
     if not c.telling(c.printed):
         return None
-    meant = _nearest_meant(c, (c.figure(digits[:i] + d + digits[i:]) for i in range(len(digits) + 1)
-                             for d in "0123456789" if i or d != "0"))
+    meant = _nearest_meant(c, lambda digits: _one_digit_more(digits.lstrip("0"), printed, doubled=False))
     return None if meant is None else (f"{c.text(meant)} 少写一位数字成为 {c.text(c.printed)}", meant)
 
 
 def _doubled_digit(c: Clues) -> Found:
-    digits = c.digits(c.printed).lstrip("0")
-    meant = _nearest_meant(c, (c.figure(digits[:i] + digits[i + 1:]) for i in range(len(digits))
-                             if digits[i] in digits[max(0, i - 1):i] + digits[i + 1:i + 2]
-                             and c.telling(c.figure(digits[:i] + digits[i + 1:]))))
+    printed = c.digits(c.printed).lstrip("0")
+    meant = _nearest_meant(c, lambda digits: len(digits.lstrip("0")) >= 2
+                           and _one_digit_more(printed, digits.lstrip("0"), doubled=True))
     return None if meant is None else (f"{c.text(meant)} 多写一位数字成为 {c.text(c.printed)}", meant)
 
 
@@ -240,6 +262,8 @@ def _truncated(c: Clues) -> Found:
         return None
     return f"应有数 {c.solved:f} 截尾为 {c.text(c.printed)}，四舍五入应为 {c.text(rounded)}", rounded
 
+
+_WIDEST = 50  # units of the last decimal either side of the value solved for, at most
 
 _TENS = (Decimal(10), Decimal(100), Decimal("0.1"), Decimal("0.01"))
 

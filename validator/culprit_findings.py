@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import replace
 from decimal import Decimal
 
-from .causes import Clues, fitting_causes, likely_cause
+from .causes import Clues, likely_cause, slipped
 from .checks.common import Relation, location_of
 from .culprits import Candidate, Cluster, clusters
 from .findings import SEVERITY_ORDER, Culprit, Finding
@@ -28,10 +28,11 @@ def with_culprits(findings: list[Finding], relations: list[Relation]) -> list[Fi
                        .values())
         if not members:
             continue
-        culprit = _likely_culprit(cluster)
+        figures = _figures(cluster) if cluster.candidates else {}
+        culprit = _likely_culprit(cluster, figures)
         if culprit is not None:
             members.sort(key=Finding.sort_key)  # the head: the one reported first, where a reader looks first
-            replaced[id(members[0])] = _explained(culprit, cluster, members)
+            replaced[id(members[0])] = _explained(culprit, cluster, members, figures)
             replaced.update(dict.fromkeys((id(m) for m in members[1:]), _GONE))
         elif len(cluster.candidates) > 1 and len(cluster.relations) > 1:
             note = f"（{len(cluster.candidates)} 格均可单独解释以上不符，无法确定是哪一格）"
@@ -47,18 +48,22 @@ def proposed_fixes(findings: list[Finding]) -> list[str]:
             for f in findings if f.culprit is not None]
 
 
-def _likely_culprit(cluster: Cluster) -> Candidate | None:
+def _likely_culprit(cluster: Cluster, figures: Figures) -> Candidate | None:
     """The one candidate; of several, the one a simple slip explains when none explains the others and
     its figure is long enough for the slip not to be a coincidence."""
     if len(cluster.candidates) == 1:
         return cluster.candidates[0]
-    clues = [(c, _clues(c, cluster)) for c in cluster.candidates if c.value is not None]
-    slipped = [(c, found) for c, found in clues if any(fit.cause.slip for fit in fitting_causes(found))]
-    return slipped[0][0] if len(slipped) == 1 and slipped[0][1].distinctive() else None
+    found: list[tuple[Candidate, Clues]] = []
+    for candidate in cluster.candidates:
+        if candidate.value is not None and slipped(clues := _clues(candidate, figures, around=False)):
+            found.append((candidate, clues))
+            if len(found) > 1:
+                return None
+    return found[0][0] if found and found[0][1].distinctive() else None
 
 
-def _explained(candidate: Candidate, cluster: Cluster, members: list[Finding]) -> Finding:
-    culprit = _culprit(candidate, cluster)
+def _explained(candidate: Candidate, cluster: Cluster, members: list[Finding], figures: Figures) -> Finding:
+    culprit = _culprit(candidate, cluster, figures)
     place = culprit.location
     others = [loc for m in members for loc in m.locations if loc != place]
     count = f"以上 {len(cluster.relations)} 项关系均" if len(cluster.relations) > 1 else "该关系即"
@@ -76,11 +81,11 @@ def _explained(candidate: Candidate, cluster: Cluster, members: list[Finding]) -
                    locations=(place, *dict.fromkeys(others)))
 
 
-def _culprit(candidate: Candidate, cluster: Cluster) -> Culprit:
+def _culprit(candidate: Candidate, cluster: Cluster, figures: Figures) -> Culprit:
     location = location_of(candidate.ref)
     if candidate.value is None:  # a row listed twice
         return Culprit(location, None, "同一项重复列出", _twice_arithmetic(candidate, cluster))
-    clues = _clues(candidate, cluster)
+    clues = _clues(candidate, figures)
     fit = likely_cause(clues)
     # the figure the cause says was meant: within the relations' tolerance of the value solved for
     proposed = clues.text(fit.meant if fit else clues.proposed)
@@ -91,8 +96,9 @@ def _culprit(candidate: Candidate, cluster: Cluster) -> Culprit:
                    fit.cause.name if fit else None, fit.arithmetic if fit else None)
 
 
-def _clues(candidate: Candidate, cluster: Cluster) -> Clues:
-    """What the causes are tested on, for a cell and the value it needs."""
+def _clues(candidate: Candidate, figures: Figures, around: bool = True) -> Clues:
+    """What the causes are tested on, for a cell and the value it needs; without the figures `around`
+    it (its column, its neighbours), which only causes that are no slip look at."""
     assert candidate.value is not None
     amount = candidate.ref.cell.amount
     printed = amount.value if amount is not None else Decimal(0)
@@ -101,7 +107,7 @@ def _clues(candidate: Candidate, cluster: Cluster) -> Clues:
     rate = amount is not None and amount.percent or isinstance(ref, CellRef) and any(
         mark in ref.column.name for mark in ("%", "率"))
     return Clues(printed, decimals, candidate.value, candidate.solved or candidate.value,
-                 **_surroundings(ref, cluster), slack=candidate.slack, agrees=candidate.agrees, rate=rate)
+                 **_surroundings(ref, figures, around, rate), slack=candidate.slack, agrees=candidate.agrees, rate=rate)
 
 
 def _twice_arithmetic(candidate: Candidate, cluster: Cluster) -> str:
@@ -114,14 +120,29 @@ def _twice_arithmetic(candidate: Candidate, cluster: Cluster) -> str:
     return f"与“{candidate.twin.label}”一行{f'（{where}）' if where else ''}相同，其{figures} 多计了一次"
 
 
-def _surroundings(ref: Ref, cluster: Cluster) -> dict[str, tuple[tuple[str, Decimal], ...]]:
-    """The figures around the cell that the causes look at, each with its place (Clues' fields)."""
-    items = {id(r.cell): (_short(r), r.cell.amount.value) for rel in cluster.relations for r in rel.cells
-             if r.cell is not ref.cell and r.cell.amount is not None}
+Figures = dict[int, tuple[str, Decimal]]  # the figures of a cluster's relations by cell, each with its place
+
+
+def _figures(cluster: Cluster) -> Figures:
+    return {id(r.cell): (_short(r), r.cell.amount.value) for rel in cluster.relations for r in rel.cells
+            if r.cell.amount is not None}
+
+
+def _surroundings(ref: Ref, figures: Figures, around: bool, rate: bool) -> dict[str, tuple[tuple[str, Decimal], ...]]:
+    """The figures that the causes look at, each with its place (Clues' fields): the other figures of
+    its relations, of its row when `around` or a `rate`, and, when `around`, of its column and the
+    figures above and below."""
+    items = {key: figure for key, figure in figures.items() if key != id(ref.cell)}
     operands = tuple(items.values())
     if not isinstance(ref, CellRef):
         return {"items": operands, "operands": operands}
     column, rows = ref.column.index, ref.table.rows
+    same_row = [(c, (_short(CellRef(ref.table, ref.row, c, cell)), cell.amount.value)) for c in ref.table.columns
+                if c.index != column and (cell := ref.row.cells.get(c.index)) is not None and cell.amount is not None
+                ] if around or rate else []
+    found = {"operands": operands, "row": tuple(figure for _, figure in same_row)}
+    if not around:
+        return found
     column_cells = [(row, row.cells.get(column)) for row in rows]
     for row, cell in column_cells:
         if cell is not None and cell is not ref.cell and cell.amount is not None:
@@ -130,11 +151,8 @@ def _surroundings(ref: Ref, cluster: Cluster) -> dict[str, tuple[tuple[str, Deci
     neighbours = tuple((_short(CellRef(ref.table, row, ref.column, cell)), cell.amount.value)
                        for row, cell in column_cells[max(0, at - 1):at] + column_cells[at + 1:at + 2]
                        if cell is not None and cell.amount is not None)
-    same_row = [(c, (_short(CellRef(ref.table, ref.row, c, cell)), cell.amount.value)) for c in ref.table.columns
-                if c.index != column and (cell := ref.row.cells.get(c.index)) is not None and cell.amount is not None]
-    return {"items": tuple(items.values()), "neighbours": neighbours, "operands": operands,
-            "previous_year": tuple(figure for c, figure in same_row if "上年" in c.name),
-            "row": tuple(figure for _, figure in same_row)}
+    return found | {"items": tuple(items.values()), "neighbours": neighbours,
+                    "previous_year": tuple(figure for c, figure in same_row if "上年" in c.name)}
 
 
 def _short(ref: Ref) -> str:

@@ -55,10 +55,14 @@ def clusters(relations: list[Relation]) -> list[Cluster]:
     failing = [r for r in relations if not r.holds and r.finding is not None]
     if not failing:
         return []
-    by_cell: dict[int, list[Relation]] = {}
+    # the relations of every cell a failing relation has (a candidate's, a twin row's): no others are asked
+    by_cell: dict[int, list[Relation]] = {id(ref.cell): [] for r in failing for ref in r.cells}
+    by_cell.update({id(cell): [] for r in failing for ref in r.cells if isinstance(ref, CellRef)
+                    for cell in ref.row.cells.values()})
     for relation in relations:
         for ref in relation.cells:
-            by_cell.setdefault(id(ref.cell), []).append(relation)
+            if (listed := by_cell.get(id(ref.cell))) is not None:
+                listed.append(relation)
     found = []
     for group in _connected(failing):
         if all(r.op != "==" for r in group):  # only bounds (≤) broken: no value to put back
@@ -101,6 +105,7 @@ def _cell_candidates(group: list[Relation], by_cell: dict[int, list[Relation]]) 
     except (ArithmeticError, Absent, NotComputable):
         return
     allowance = compare(printed[0], equality.op, printed[1], equality.tolerance).tolerance
+    linear = _linear(printed)
     for ref in refs.values():
         if ref.cell.amount is None and not ref.cell.is_blank:
             continue
@@ -108,13 +113,16 @@ def _cell_candidates(group: list[Relation], by_cell: dict[int, list[Relation]]) 
         if found is None:
             continue
         solved, slope = found
-        value = solved.quantize(Decimal(1).scaleb(-_decimals(ref.cell)), rounding=ROUND_HALF_UP)
+        unit = Decimal(1).scaleb(-_decimals(ref.cell))
+        value = solved.quantize(unit, rounding=ROUND_HALF_UP)
         if ref.cell.amount is not None and value == ref.cell.amount.value:
             continue
-        candidate = Candidate(ref, value, solved, slack=allowance / abs(slope),
-                              relations=tuple(by_cell[id(ref.cell)]))
-        if candidate.agrees(value):
-            yield candidate
+        relations = tuple(by_cell[id(ref.cell)])
+        # a sum solved exactly holds with the value rounded to the cell's decimals: not evaluated again
+        exact = linear and abs(slope) * unit / 2 <= allowance
+        with _substituted([(ref.cell, value)]):
+            if all(r.holds_now() for r in relations if not (exact and r is equality)):
+                yield Candidate(ref, value, solved, slack=allowance / abs(slope), relations=relations)
 
 
 def _decimals(cell: Cell) -> int:
@@ -187,7 +195,7 @@ def _twin_rows(group: list[Relation], by_cell: dict[int, list[Relation]]) -> Ite
             continue
         cells = list(ref.row.cells.values())
         # the row's own relations (its 得分 within its 分值) go with it
-        affected = {id(r): r for cell in cells for r in by_cell.get(id(cell), [])
+        affected = {id(r): r for cell in cells for r in by_cell[id(cell)]
                     if not all(isinstance(other, CellRef) and other.row is ref.row for other in r.cells)}
         with _substituted([(cell, None) for cell in cells]):
             if all(r.holds_now() for r in (*group, *affected.values())):
