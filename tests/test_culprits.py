@@ -271,3 +271,9 @@ def test_a_rate_is_not_said_to_have_left_out_an_item():
     # 60.00 for 75.00 differs by 15, as a 得分 of the row does: a percentage is no sum of items
     clues = Clues(Decimal("60.00"), 2, Decimal("75.00"), Decimal("75.00"), rate=True, items=(("得分", Decimal("15")),))
     assert likely_cause(clues) is None
+
+
+def test_a_shifted_point_keeps_the_figures_digits():
+    # 0.13 is 12.74 / 100 only once rounding has cut two of its digits; 12.35 is 123.46 / 10 with one cut
+    assert likely_cause(Clues(Decimal("0.13"), 2, Decimal("12.74"), Decimal("12.74"))) is None
+    assert likely_cause(Clues(Decimal("12.35"), 2, Decimal("123.46"), Decimal("123.46"))).cause.name == "小数点错位"

@@ -194,9 +194,12 @@ def _scaled(factors: tuple[Decimal, ...], words: Callable[[Decimal], str]) -> Ca
     def test(c: Clues) -> Found:
         if c.proposed == 0 or c.printed == 0:
             return None
+        # rounding may have cut the shifted figure's last digit (12.345 shown 12.35), if three are left
+        rounded = len(c.digits(c.printed).lstrip("0")) >= 3
         for factor in factors:
-            # the figure meant, as printed when no digit was lost by the shift (printed ÷ factor)
-            meant = c.proposed if c.same(c.printed, c.proposed * factor) else c.printed / factor
+            shifted = c.proposed * factor
+            # the figure meant: the one solved for when the shift gives the printed one, else printed ÷ factor
+            meant = c.proposed if c.printed == shifted or rounded and c.same(c.printed, shifted) else c.printed / factor
             if c.telling(min(c.printed, meant, key=abs)) and (meant == c.proposed or c.meant(meant)):
                 return f"{c.text(c.printed)} ≈ {c.text(meant)} × {words(factor)}", meant
         return None
