@@ -277,3 +277,15 @@ def test_a_shifted_point_keeps_the_figures_digits():
     # 0.13 is 12.74 / 100 only once rounding has cut two of its digits; 12.35 is 123.46 / 10 with one cut
     assert likely_cause(Clues(Decimal("0.13"), 2, Decimal("12.74"), Decimal("12.74"))) is None
     assert likely_cause(Clues(Decimal("12.35"), 2, Decimal("123.46"), Decimal("123.46"))).cause.name == "小数点错位"
+
+
+def test_a_dropped_first_digit_takes_the_zeros_after_it_along():
+    # 108.32 typed without its 1 is 08.32, read 8.32
+    fit = likely_cause(Clues(Decimal("8.32"), 2, Decimal("108.32"), Decimal("108.32")))
+    assert (fit.cause.name, fit.arithmetic) == ("漏写一位数字", "108.32 少写一位数字成为 8.32")
+
+
+def test_a_round_figure_ten_times_too_big_is_singled_out(tmp_path):
+    # 基本支出 85.00 typed 850.00: only another cell worth exactly 850.00 could match a tenfold by chance
+    culprit = _row_finding(tmp_path, "100.00", "850.00", "15.00").culprit
+    assert (culprit.location.column, culprit.proposed, culprit.cause) == ("基本支出", "85.00", "小数点错位或多写一位数字")

@@ -69,13 +69,12 @@ class Clues:
         digit (0.03, 5) matches too much by chance to support a cause."""
         return len(self.digits(value).lstrip("0")) >= 2
 
-    def distinctive(self) -> bool:
-        """Whether the printed figure has three digits or more after its leading zeros and, unless it is
-        a computed percentage, before its trailing ones: a slip found in a shorter one (5.00 for 15.00,
-        0.13 for 1.34) may well be a coincidence, too weak to single out one cell among several that
-        could each be wrong."""
+    def singles_out(self, slip: str) -> bool:
+        """Whether a slip of this kind (causes.yaml) in the printed figure is no likely coincidence: the
+        figure has three digits after its leading zeros, for a digit slip before its trailing ones too
+        (unless a computed percentage), as 5.00 for 15.00 or 0.13 for 1.30 fit by chance too easily."""
         digits = self.digits(self.printed).lstrip("0")
-        return len(digits if self.rate else digits.rstrip("0")) >= 3
+        return len(digits.rstrip("0") if slip == "digits" and not self.rate else digits) >= 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,7 +83,7 @@ class Cause:
     name: str
     rank: int
     explanation: str
-    slip: bool  # a slip in writing the figure itself: it tells apart the cells that could explain a sum
+    slip: str  # figure, digits or none: how a slip in writing the figure tells apart the cells (causes.yaml)
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,9 +107,10 @@ def fitting_causes(clues: Clues) -> list[Fit]:
             and (found := _TESTS[cause.id](clues)) is not None]
 
 
-def slipped(clues: Clues) -> bool:
-    """Whether a slip in writing the figure (a cause marked `slip`) explains it."""
-    return any(cause.slip and cause.id in _TESTS and _TESTS[cause.id](clues) is not None for cause in catalogue())
+def slips(clues: Clues) -> list[str]:
+    """How the slips in writing the figure that explain it are made (`figure`, `digits`): none, none fits."""
+    return [cause.slip for cause in catalogue() if cause.slip != "none" and cause.id in _TESTS
+            and _TESTS[cause.id](clues) is not None]
 
 
 def likely_cause(clues: Clues) -> Fit | None:
@@ -128,7 +128,7 @@ def likely_cause(clues: Clues) -> Fit | None:
         # each is a slip that makes the figure 10 (100) times too big or too small: one story
         causes = [fit.cause for fit in best]
         joined = Cause("+".join(c.id for c in causes), "或".join(c.name for c in causes), simplest,
-                       "".join(c.explanation for c in causes), all(c.slip for c in causes))
+                       "".join(c.explanation for c in causes), "none")
         return Fit(joined, best[0].arithmetic, meant)
     return None
 
@@ -168,11 +168,13 @@ def _swapped_digits(c: Clues) -> Found:
 
 
 def _one_digit_more(longer: str, shorter: str, doubled: bool) -> bool:
-    """Whether `longer` is `shorter` with one digit put in (a copy of its neighbour when `doubled`)."""
-    if len(longer) != len(shorter) + 1:
+    """Whether `longer` is `shorter` with one digit put in (a copy of its neighbour when `doubled`); the
+    zeros a dropped first digit leaves in front vanish (108.32 typed 08.32 reads 8.32)."""
+    if len(longer) <= len(shorter):
         return False
-    return any(longer[:i] + longer[i + 1:] == shorter and (not doubled or longer[i] in longer[max(0, i - 1):i]
-                                                           + longer[i + 1:i + 2]) for i in range(len(longer)))
+    return any((longer[:i] + longer[i + 1:]).lstrip("0") == shorter
+               and (not doubled or longer[i] in longer[max(0, i - 1):i] + longer[i + 1:i + 2])
+               for i in range(len(longer)))
 
 
 def _dropped_digit(c: Clues) -> Found:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import replace
 from decimal import Decimal
 
-from .causes import Clues, likely_cause, slipped
+from .causes import Clues, likely_cause, slips
 from .checks.common import Relation, location_of
 from .culprits import Candidate, Cluster, clusters
 from .findings import SEVERITY_ORDER, Culprit, Finding
@@ -49,17 +49,20 @@ def proposed_fixes(findings: list[Finding]) -> list[str]:
 
 
 def _likely_culprit(cluster: Cluster, figures: Figures) -> Candidate | None:
-    """The one candidate; of several, the one a simple slip explains when none explains the others and
-    its figure is long enough for the slip not to be a coincidence."""
+    """The one candidate; of several, the one a simple slip explains when none explains the others,
+    and the slip is no likely coincidence (rules/causes.yaml: a digit slip needs a long enough figure)."""
     if len(cluster.candidates) == 1:
         return cluster.candidates[0]
-    found: list[tuple[Candidate, Clues]] = []
+    found: list[tuple[Candidate, Clues, list[str]]] = []
     for candidate in cluster.candidates:
-        if candidate.value is not None and slipped(clues := _clues(candidate, figures, around=False)):
-            found.append((candidate, clues))
+        if candidate.value is not None and (kinds := slips(clues := _clues(candidate, figures, around=False))):
+            found.append((candidate, clues, kinds))
             if len(found) > 1:
                 return None
-    return found[0][0] if found and found[0][1].distinctive() else None
+    if not found:
+        return None
+    candidate, clues, kinds = found[0]
+    return candidate if any(clues.singles_out(kind) for kind in kinds) else None
 
 
 def _explained(candidate: Candidate, cluster: Cluster, members: list[Finding], figures: Figures) -> Finding:
