@@ -7,12 +7,13 @@ Documents: the seeds (tests/fixtures), the 2026 budget templates filled with con
 each, up to `--cells` figures that take part in a relation that holds are mutated one at a time, each
 in six ways: two adjacent digits swapped, a digit dropped, ×10, a row counted twice (another figure of
 its column added), a row left out (a smaller one subtracted: what is left out of a figure is part of
-it), the figure of the row above copied. The document
-is checked again: a mutation no relation sees is counted apart (undetectable); otherwise the culprit
-is right (its cell, and the original value within one unit of its last decimal: a rounding tail),
-wrong (another cell or value) or not named, and its cause
-is compared with the mutation's: causes named together (小数点错位或多写一位数字: both say the figure
-is ten times too big) are right when one of them is. Prints the confusion table (mutation × cause named) and the rates.
+it), the figure of the row above copied. The document is checked again: a mutation no relation sees
+is counted apart (undetectable); otherwise the culprit is right (its cell, told apart by its source:
+on a PDF page, by its box; and the original value within one unit of its last decimal: a rounding
+tail), wrong (another cell or value) or not named, and its cause is compared with the mutation's:
+causes named together (小数点错位或多写一位数字: both say the figure is ten times too big) are right
+when one of them is. Prints the confusion table (mutation × cause named), the rates, and each wrong
+culprit and wrong cause.
 """
 
 from __future__ import annotations
