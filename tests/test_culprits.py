@@ -289,3 +289,8 @@ def test_a_round_figure_ten_times_too_big_is_singled_out(tmp_path):
     # 基本支出 85.00 typed 850.00: only another cell worth exactly 850.00 could match a tenfold by chance
     culprit = _row_finding(tmp_path, "100.00", "850.00", "15.00").culprit
     assert (culprit.location.column, culprit.proposed, culprit.cause) == ("基本支出", "85.00", "小数点错位或多写一位数字")
+
+
+def test_a_sign_that_would_make_an_amount_negative_singles_out_no_cell(tmp_path):
+    # 项目支出 -15.00 would make the row add up, but no amount of the row is negative
+    assert _row_finding(tmp_path, "100.00", "115.00", "15.00").culprit is None
