@@ -7,8 +7,10 @@ that none can be named."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from decimal import Decimal
+from functools import cache, partial
 
 from .causes import Clues, likely_cause, slips
 from .checks.common import Relation, location_of
@@ -17,6 +19,8 @@ from .findings import SEVERITY_ORDER, Culprit, Finding
 from .interval import CellRef, Ref
 
 _GONE = object()
+
+Figures = Callable[[], dict[int, tuple[str, Decimal]]]  # a cluster's figures by cell with their places, once asked
 
 
 def with_culprits(findings: list[Finding], relations: list[Relation]) -> list[Finding]:
@@ -28,7 +32,7 @@ def with_culprits(findings: list[Finding], relations: list[Relation]) -> list[Fi
                        .values())
         if not members:
             continue
-        figures = _figures(cluster) if cluster.candidates else {}
+        figures = cache(partial(_figures, cluster))  # read only for the causes that look at them
         culprit = _likely_culprit(cluster, figures)
         if culprit is not None:
             members.sort(key=Finding.sort_key)  # the head: the one reported first, where a reader looks first
@@ -123,26 +127,26 @@ def _twice_arithmetic(candidate: Candidate, cluster: Cluster) -> str:
     return f"与“{candidate.twin.label}”一行{f'（{where}）' if where else ''}相同，其{figures} 多计了一次"
 
 
-Figures = dict[int, tuple[str, Decimal]]  # the figures of a cluster's relations by cell, each with its place
-
-
-def _figures(cluster: Cluster) -> Figures:
+def _figures(cluster: Cluster) -> dict[int, tuple[str, Decimal]]:
+    """The figures of the cluster's relations by cell, each with its place."""
     return {id(r.cell): (_short(r), r.cell.amount.value) for rel in cluster.relations for r in rel.cells
             if r.cell.amount is not None}
 
 
 def _surroundings(ref: Ref, figures: Figures, around: bool, rate: bool) -> dict[str, tuple[tuple[str, Decimal], ...]]:
-    """The figures that the causes look at, each with its place (Clues' fields): the other figures of
-    its relations, of its row when `around` or a `rate`, and, when `around`, of its column and the
-    figures above and below."""
-    items = {key: figure for key, figure in figures.items() if key != id(ref.cell)}
+    """The figures that the causes look at, each with its place (Clues' fields): when `around` or for a
+    `rate`, the other figures of its relations and of its row; when `around`, of its column and the
+    figures above and below too. A slip in writing a figure that is no rate looks at none of them."""
+    if not (around or rate):
+        return {}
+    items = {key: figure for key, figure in figures().items() if key != id(ref.cell)}
     operands = tuple(items.values())
     if not isinstance(ref, CellRef):
         return {"items": operands, "operands": operands}
     column, rows = ref.column.index, ref.table.rows
     same_row = [(c, (_short(CellRef(ref.table, ref.row, c, cell)), cell.amount.value)) for c in ref.table.columns
                 if c.index != column and (cell := ref.row.cells.get(c.index)) is not None and cell.amount is not None
-                ] if around or rate else []
+                ]
     found = {"operands": operands, "row": tuple(figure for _, figure in same_row)}
     if not around:
         return found
