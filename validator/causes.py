@@ -254,7 +254,8 @@ def _wrong_base(c: Clues) -> Found:
                                           for _, value in c.operands if value != base):
             continue
         for other_place, other in dict.fromkeys(c.row + c.operands):
-            if other > 0 and other != base and c.telling(other) and abs(c.printed * other - numerator * 100) <= c.half * other:
+            if other > 0 and other != base and c.telling(other) \
+                    and abs(c.printed * other - numerator * 100) <= c.half * other:
                 return (f"{c.text(c.printed)} ≈ {c.text(numerator)} ÷ {other_place} {c.text(other)} × 100，"
                         f"应除以{place} {c.text(base)}"), c.proposed
     return None

@@ -145,8 +145,7 @@ def _surroundings(ref: Ref, figures: Figures, around: bool, rate: bool) -> dict[
         return {"items": operands, "operands": operands}
     column, rows = ref.column.index, ref.table.rows
     same_row = [(c, (_short(CellRef(ref.table, ref.row, c, cell)), cell.amount.value)) for c in ref.table.columns
-                if c.index != column and (cell := ref.row.cells.get(c.index)) is not None and cell.amount is not None
-                ]
+                if c.index != column and (cell := ref.row.cells.get(c.index)) is not None and cell.amount is not None]
     found = {"operands": operands, "row": tuple(figure for _, figure in same_row)}
     if not around:
         return found
