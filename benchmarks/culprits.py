@@ -6,11 +6,14 @@ Documents: the seeds (tests/fixtures), the 2026 budget templates filled with con
 (tests/budget_workbook.py) and, when ../shared/real is there, the first N real documents of it. In
 each, up to `--cells` figures that take part in a relation that holds are mutated one at a time, each
 in six ways: two adjacent digits swapped, a digit dropped, ×10, a row counted twice (another figure of
-its column added), a row left out (one subtracted), the figure of the row above copied. The document
-is checked again: a mutation no relation sees is counted apart (undetectable); otherwise the culprit
-is right (its cell, and the original value within one unit of its last decimal: a rounding tail),
-wrong (another cell or value) or not named, and its cause
-is compared with the mutation's. Prints the confusion table (mutation × cause named) and the rates.
+its column added), a row left out (a smaller one subtracted: what is left out of a figure is part of
+it), the figure of the row above copied. The document is checked again: a mutation no relation sees
+is counted apart (undetectable); otherwise the culprit is right (its cell, told apart by its source:
+on a PDF page, by its box; and the original value within one unit of its last decimal: a rounding
+tail), wrong (another cell or value) or not named, and its cause is compared with the mutation's:
+causes named together (小数点错位或多写一位数字: both say the figure is ten times too big) are right
+when one of them is. Prints the confusion table (mutation × cause named), the rates, and each wrong
+culprit and wrong cause.
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ from budget_workbook import TEMPLATES, filled  # noqa: E402
 
 from validator.catalogue import merged_catalogue  # noqa: E402
 from validator.engine import Engine  # noqa: E402
-from validator.model import Cell, Document  # noqa: E402
+from validator.model import Cell, Document, Source  # noqa: E402
 from validator.numbers import Amount  # noqa: E402
 from validator.readers import read_document  # noqa: E402
 from validator.ruleset import builtin_rules  # noqa: E402
@@ -68,9 +71,10 @@ def mutated(kind: str, cell: Cell, column: list[Decimal], above: Decimal | None,
     elif kind == "x10":
         return value * 10
     elif kind in ("twice", "omitted"):
-        if not others:
+        parts = others if kind == "twice" else [v for v in others if abs(v) < abs(value) and v * value > 0]
+        if not parts:
             return None
-        other = rng.choice(others)
+        other = rng.choice(parts)
         return value + other if kind == "twice" else value - other
     else:
         return above if above is not None and above != value else None
@@ -85,9 +89,11 @@ def _set(cell: Cell, value: Decimal, decimals: int) -> None:
     cell.parsed = Amount(value, decimals)
     cell.text = f"{value:,.{decimals}f}"
 
-def culprits(engine: Engine, document: Document) -> tuple[set[tuple[str, str | None, str | None]], int]:
+def culprits(engine: Engine, document: Document) -> tuple[set[tuple[Source, str | None, str | None]], int]:
+    """The culprits named (the cell's source: on a PDF page it alone tells the cells apart) and the
+    number of findings."""
     findings, _ = engine.run(document)
-    named = {(f.culprit.location.source.describe(), f.culprit.proposed, f.culprit.cause)
+    named = {(f.culprit.location.source, f.culprit.proposed, f.culprit.cause)
              for f in findings if f.culprit is not None}
     return named, len(findings)
 
@@ -121,7 +127,7 @@ def sweep(path: Path, engine: Engine, catalogue, cells_per_document: int, table:
             if not detectable:
                 outcomes[kind, "undetectable"] += 1
                 continue
-            place = cell.source.describe()
+            place = cell.source
             # the value proposed makes every relation hold: it may differ from the original by a
             # rounding tail (551.62 for a printed 551.61 whose parts add to 551.62)
             unit = Decimal(1).scaleb(-original_parsed.decimals)
@@ -131,10 +137,16 @@ def sweep(path: Path, engine: Engine, catalogue, cells_per_document: int, table:
                 named = right[0][2] or "原因不明"
                 outcomes[kind, "right"] += 1
                 table[kind, named] += 1
-                outcomes[kind, "cause right" if named == cause else ("cause none" if named == "原因不明" else "cause wrong")] += 1
+                verdict = "cause right" if cause in named.split("或") else ("cause none" if named == "原因不明" else "cause wrong")
+                outcomes[kind, verdict] += 1
+                if verdict == "cause wrong":
+                    print(f"  wrong cause: {path.name} {kind} {place.describe()} {original_text} → "
+                          f"{cell_text(value, original_parsed)}: {named}")
             elif new:
                 outcomes[kind, "wrong"] += 1
-                print(f"  wrong culprit: {path.name} {kind} {place} {original_text} → {cell_text(value, original_parsed)}: {sorted(new)}")
+                named = "; ".join(f"{where.describe()} {where.bbox or ''} → {proposed} {cause}" for where, proposed, cause in new)
+                print(f"  wrong culprit: {path.name} {kind} {place.describe()} {place.bbox or ''} {original_text} → "
+                      f"{cell_text(value, original_parsed)}: {named}")
             else:
                 outcomes[kind, "none"] += 1
 

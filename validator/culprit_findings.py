@@ -1,19 +1,26 @@
 """The culprit search's verdicts as findings: the findings a culprit explains become one, naming the
 culprit first (the one place found wrong), the value that makes everything agree and its likely
-cause; the findings of a cluster that several cells explain equally say that none can be named."""
+cause. When several cells explain a cluster equally, an accountant's rule of thumb decides: the one
+cell whose printed figure a simple slip (rules/causes.yaml) turns into the value it needs, when no
+slip explains any other, is the likely culprit, and the finding says so. Otherwise the findings say
+that none can be named."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from decimal import Decimal
+from functools import cache, partial
 
-from .causes import Clues, likely_cause
+from .causes import Clues, likely_cause, slips
 from .checks.common import Relation, location_of
 from .culprits import Candidate, Cluster, clusters
 from .findings import SEVERITY_ORDER, Culprit, Finding
 from .interval import CellRef, Ref
 
 _GONE = object()
+
+Figures = Callable[[], dict[int, tuple[str, Decimal]]]  # a cluster's figures by cell with their places, once asked
 
 
 def with_culprits(findings: list[Finding], relations: list[Relation]) -> list[Finding]:
@@ -25,9 +32,11 @@ def with_culprits(findings: list[Finding], relations: list[Relation]) -> list[Fi
                        .values())
         if not members:
             continue
-        if len(cluster.candidates) == 1:
+        figures = cache(partial(_figures, cluster))  # read only for the causes that look at them
+        culprit = _likely_culprit(cluster, figures)
+        if culprit is not None:
             members.sort(key=Finding.sort_key)  # the head: the one reported first, where a reader looks first
-            replaced[id(members[0])] = _explained(cluster.candidates[0], cluster, members)
+            replaced[id(members[0])] = _explained(culprit, cluster, members, figures)
             replaced.update(dict.fromkeys((id(m) for m in members[1:]), _GONE))
         elif len(cluster.candidates) > 1 and len(cluster.relations) > 1:
             note = f"（{len(cluster.candidates)} 格均可单独解释以上不符，无法确定是哪一格）"
@@ -43,8 +52,25 @@ def proposed_fixes(findings: list[Finding]) -> list[str]:
             for f in findings if f.culprit is not None]
 
 
-def _explained(candidate: Candidate, cluster: Cluster, members: list[Finding]) -> Finding:
-    culprit = _culprit(candidate, cluster)
+def _likely_culprit(cluster: Cluster, figures: Figures) -> Candidate | None:
+    """The one candidate; of several, the one a simple slip explains when none explains the others,
+    and the slip is no likely coincidence (rules/causes.yaml: a digit slip needs a long enough figure)."""
+    if len(cluster.candidates) == 1:
+        return cluster.candidates[0]
+    found: list[tuple[Candidate, Clues, list[str]]] = []
+    for candidate in cluster.candidates:
+        if candidate.value is not None and (kinds := slips(clues := _clues(candidate, figures, around=False))):
+            found.append((candidate, clues, kinds))
+            if len(found) > 1:
+                return None
+    if not found:
+        return None
+    candidate, clues, kinds = found[0]
+    return candidate if any(clues.singles_out(kind) for kind in kinds) else None
+
+
+def _explained(candidate: Candidate, cluster: Cluster, members: list[Finding], figures: Figures) -> Finding:
+    culprit = _culprit(candidate, cluster, figures)
     place = culprit.location
     others = [loc for m in members for loc in m.locations if loc != place]
     count = f"以上 {len(cluster.relations)} 项关系均" if len(cluster.relations) > 1 else "该关系即"
@@ -52,6 +78,9 @@ def _explained(candidate: Candidate, cluster: Cluster, members: list[Finding]) -
         verdict = f"可能是“{place.row}”一行重复列出：删去后{count}成立"
     else:
         verdict = f"可能是{place.describe()}有误：所列 {place.value}，改为 {culprit.proposed} 则{count}成立"
+    if len(cluster.candidates) > 1:
+        verdict += (f"（{len(cluster.candidates)} 格均可单独使之成立，只有这一格的所列数与应有数之间"
+                    "是一个简单的笔误）")
     message = "；".join(m.message for m in members) + f"。{verdict}；{culprit.cause_text()}"
     worst = max((m.severity for m in members), key=lambda s: SEVERITY_ORDER[s])  # type: ignore[index]
     culprit = replace(culprit, rules=tuple(dict.fromkeys(m.rule for m in members)))
@@ -59,21 +88,33 @@ def _explained(candidate: Candidate, cluster: Cluster, members: list[Finding]) -
                    locations=(place, *dict.fromkeys(others)))
 
 
-def _culprit(candidate: Candidate, cluster: Cluster) -> Culprit:
+def _culprit(candidate: Candidate, cluster: Cluster, figures: Figures) -> Culprit:
     location = location_of(candidate.ref)
     if candidate.value is None:  # a row listed twice
         return Culprit(location, None, "同一项重复列出", _twice_arithmetic(candidate, cluster))
+    clues = _clues(candidate, figures)
+    fit = likely_cause(clues)
+    # the figure the cause says was meant: within the relations' tolerance of the value solved for
+    proposed = clues.text(fit.meant if fit else clues.proposed)
+    if "," not in candidate.ref.cell.text:
+        proposed = proposed.replace(",", "")
+    amount = candidate.ref.cell.amount
+    return Culprit(location, proposed + ("%" if amount is not None and amount.percent else ""),
+                   fit.cause.name if fit else None, fit.arithmetic if fit else None)
+
+
+def _clues(candidate: Candidate, figures: Figures, around: bool = True) -> Clues:
+    """What the causes are tested on, for a cell and the value it needs; without the figures `around`
+    it (its column, its neighbours), which only causes that are no slip look at."""
+    assert candidate.value is not None
     amount = candidate.ref.cell.amount
     printed = amount.value if amount is not None else Decimal(0)
     decimals = amount.decimals if amount is not None else candidate.ref.cell.precision
-    proposed = f"{candidate.value:,.{decimals}f}"
-    if "," not in candidate.ref.cell.text:
-        proposed = proposed.replace(",", "")
-    clues = Clues(printed, decimals, candidate.value, candidate.solved or candidate.value,
-                  *_surroundings(candidate.ref, cluster))
-    found = likely_cause(clues)
-    return Culprit(location, proposed + ("%" if amount is not None and amount.percent else ""),
-                   found[0].name if found else None, found[1] if found else None)
+    ref = candidate.ref
+    rate = amount is not None and amount.percent or isinstance(ref, CellRef) and any(
+        mark in ref.column.name for mark in ("%", "率"))
+    return Clues(printed, decimals, candidate.value, candidate.solved or candidate.value,
+                 **_surroundings(ref, figures, around, rate), slack=candidate.slack, agrees=candidate.agrees, rate=rate)
 
 
 def _twice_arithmetic(candidate: Candidate, cluster: Cluster) -> str:
@@ -86,13 +127,28 @@ def _twice_arithmetic(candidate: Candidate, cluster: Cluster) -> str:
     return f"与“{candidate.twin.label}”一行{f'（{where}）' if where else ''}相同，其{figures} 多计了一次"
 
 
-def _surroundings(ref: Ref, cluster: Cluster) -> tuple[tuple[tuple[str, Decimal], ...], ...]:
-    """(the other figures of its relations and column, its neighbours above and below, its 上年 figures)."""
-    items = {id(r.cell): (_short(r), r.cell.amount.value) for rel in cluster.relations for r in rel.cells
-             if r.cell is not ref.cell and r.cell.amount is not None}
+def _figures(cluster: Cluster) -> dict[int, tuple[str, Decimal]]:
+    """The figures of the cluster's relations by cell, each with its place."""
+    return {id(r.cell): (_short(r), r.cell.amount.value) for rel in cluster.relations for r in rel.cells
+            if r.cell.amount is not None}
+
+
+def _surroundings(ref: Ref, figures: Figures, around: bool, rate: bool) -> dict[str, tuple[tuple[str, Decimal], ...]]:
+    """The figures that the causes look at, each with its place (Clues' fields): when `around` or for a
+    `rate`, the other figures of its relations and of its row; when `around`, of its column and the
+    figures above and below too. A slip in writing a figure that is no rate looks at none of them."""
+    if not (around or rate):
+        return {}
+    items = {key: figure for key, figure in figures().items() if key != id(ref.cell)}
+    operands = tuple(items.values())
     if not isinstance(ref, CellRef):
-        return tuple(items.values()), (), ()
+        return {"items": operands, "operands": operands}
     column, rows = ref.column.index, ref.table.rows
+    same_row = [(c, (_short(CellRef(ref.table, ref.row, c, cell)), cell.amount.value)) for c in ref.table.columns
+                if c.index != column and (cell := ref.row.cells.get(c.index)) is not None and cell.amount is not None]
+    found = {"operands": operands, "row": tuple(figure for _, figure in same_row)}
+    if not around:
+        return found
     column_cells = [(row, row.cells.get(column)) for row in rows]
     for row, cell in column_cells:
         if cell is not None and cell is not ref.cell and cell.amount is not None:
@@ -101,10 +157,8 @@ def _surroundings(ref: Ref, cluster: Cluster) -> tuple[tuple[tuple[str, Decimal]
     neighbours = tuple((_short(CellRef(ref.table, row, ref.column, cell)), cell.amount.value)
                        for row, cell in column_cells[max(0, at - 1):at] + column_cells[at + 1:at + 2]
                        if cell is not None and cell.amount is not None)
-    previous = tuple((_short(CellRef(ref.table, ref.row, c, cell)), cell.amount.value)
-                     for c in ref.table.columns if "上年" in c.name and c.index != column
-                     and (cell := ref.row.cells.get(c.index)) is not None and cell.amount is not None)
-    return tuple(items.values()), neighbours, previous
+    return found | {"items": tuple(items.values()), "neighbours": neighbours,
+                    "previous_year": tuple(figure for c, figure in same_row if "上年" in c.name)}
 
 
 def _short(ref: Ref) -> str:

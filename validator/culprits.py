@@ -17,7 +17,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from .checks.common import Relation
 from .expression import Absent
-from .interval import CellRef, NotComputable, Quantity, Ref
+from .interval import CellRef, NotComputable, Quantity, Ref, compare
 from .model import BLANK, Cell, Row
 from .numbers import Amount
 
@@ -34,6 +34,14 @@ class Candidate:
     value: Decimal | None
     solved: Decimal | None = None
     twin: Row | None = None
+    slack: Decimal = Decimal(0)  # how far from `solved` the cell may be with its cluster's equality holding
+    relations: tuple[Relation, ...] = ()  # every relation the cell is in
+
+    def agrees(self, value: Decimal) -> bool:
+        """Whether every relation of the cell holds with it reading `value` (a rounding tail away from
+        `solved`: 11.71 where the parts add to 11.70 within their tolerance)."""
+        with _substituted([(self.ref.cell, value)]):
+            return all(r.holds_now() for r in self.relations)
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,10 +55,14 @@ def clusters(relations: list[Relation]) -> list[Cluster]:
     failing = [r for r in relations if not r.holds and r.finding is not None]
     if not failing:
         return []
-    by_cell: dict[int, list[Relation]] = {}
+    # the relations of every cell a failing relation has (a candidate's, a twin row's): no others are asked
+    by_cell: dict[int, list[Relation]] = {id(ref.cell): [] for r in failing for ref in r.cells}
+    by_cell.update({id(cell): [] for r in failing for ref in r.cells if isinstance(ref, CellRef)
+                    for cell in ref.row.cells.values()})
     for relation in relations:
         for ref in relation.cells:
-            by_cell.setdefault(id(ref.cell), []).append(relation)
+            if (listed := by_cell.get(id(ref.cell))) is not None:
+                listed.append(relation)
     found = []
     for group in _connected(failing):
         if all(r.op != "==" for r in group):  # only bounds (≤) broken: no value to put back
@@ -92,18 +104,25 @@ def _cell_candidates(group: list[Relation], by_cell: dict[int, list[Relation]]) 
         printed = equality.sides()
     except (ArithmeticError, Absent, NotComputable):
         return
+    allowance = compare(printed[0], equality.op, printed[1], equality.tolerance).tolerance
+    linear = _linear(printed)
     for ref in refs.values():
         if ref.cell.amount is None and not ref.cell.is_blank:
             continue
-        solved = _solve(ref.cell, equality, printed)
-        if solved is None:
+        found = _solve(ref.cell, equality, printed)
+        if found is None:
             continue
-        value = solved.quantize(Decimal(1).scaleb(-_decimals(ref.cell)), rounding=ROUND_HALF_UP)
+        solved, slope = found
+        unit = Decimal(1).scaleb(-_decimals(ref.cell))
+        value = solved.quantize(unit, rounding=ROUND_HALF_UP)
         if ref.cell.amount is not None and value == ref.cell.amount.value:
             continue
+        relations = tuple(by_cell[id(ref.cell)])
+        # a sum solved exactly holds with the value rounded to the cell's decimals: not evaluated again
+        exact = linear and abs(slope) * unit / 2 <= allowance
         with _substituted([(ref.cell, value)]):
-            if all(r.holds_now() for r in by_cell[id(ref.cell)]):
-                yield Candidate(ref, value, solved)
+            if all(r.holds_now() for r in relations if not (exact and r is equality)):
+                yield Candidate(ref, value, solved, slack=allowance / abs(slope), relations=relations)
 
 
 def _decimals(cell: Cell) -> int:
@@ -120,17 +139,17 @@ def _linear(sides: tuple[Quantity, Quantity]) -> bool:
     return sides[0].variance is not None and sides[1].variance is not None
 
 
-def _solve(cell: Cell, relation: Relation, printed: tuple[Quantity, Quantity]) -> Decimal | None:
-    """The value of the cell that makes the relation's two sides equal as shown (Newton's method on
-    the difference from its printed `sides`; one step is exact for a sum), or None when the cell does
-    not move it."""
+def _solve(cell: Cell, relation: Relation, printed: tuple[Quantity, Quantity]) -> tuple[Decimal, Decimal] | None:
+    """The value of the cell that makes the relation's two sides equal as shown, with the slope of
+    their difference in it (Newton's method on the difference from its printed `sides`; one step is
+    exact for a sum), or None when the cell does not move it."""
     value = cell.amount.value if cell.amount is not None else Decimal(0)
     sides = printed
     try:
         difference = _difference(sides)
+        if difference == 0:
+            return None  # the relation fails by its bounds alone: nothing to solve
         for _ in range(_STEPS):
-            if difference == 0:
-                return value
             with _substituted([(cell, value + 1)]):
                 moved = relation.sides()
             slope = _difference(moved) - difference
@@ -138,13 +157,15 @@ def _solve(cell: Cell, relation: Relation, printed: tuple[Quantity, Quantity]) -
                 return None
             value -= difference / slope
             if _linear(sides) and _linear(moved):
-                return value
+                return value, slope
             with _substituted([(cell, value)]):
                 sides = relation.sides()
             difference = _difference(sides)
+            if difference == 0:
+                return value, slope
     except (ArithmeticError, Absent, NotComputable):  # no value found the relation can be formed with
         return None
-    return value if abs(difference) < Decimal(1).scaleb(-_decimals(cell) - 1) else None
+    return (value, slope) if abs(difference) < Decimal(1).scaleb(-_decimals(cell) - 1) else None
 
 
 @contextmanager
@@ -174,7 +195,7 @@ def _twin_rows(group: list[Relation], by_cell: dict[int, list[Relation]]) -> Ite
             continue
         cells = list(ref.row.cells.values())
         # the row's own relations (its 得分 within its 分值) go with it
-        affected = {id(r): r for cell in cells for r in by_cell.get(id(cell), [])
+        affected = {id(r): r for cell in cells for r in by_cell[id(cell)]
                     if not all(isinstance(other, CellRef) and other.row is ref.row for other in r.cells)}
         with _substituted([(cell, None) for cell in cells]):
             if all(r.holds_now() for r in (*group, *affected.values())):
