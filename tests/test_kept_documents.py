@@ -18,7 +18,7 @@ from validator import api, document_json
 from validator.checking import CheckOptions, FileChecker, comparable, configured_catalogue, configured_rules
 from validator.cross_documents import CrossDocumentChecker
 from validator.document_identity import identify, matching_name
-from validator.kept_documents import KeptDocuments, kept
+from validator.kept_documents import KeptDocuments
 from validator.model import Cell, Column, Document, Note, Row, Source, Table, TextLine
 from validator.numbers import BLANK, Amount, Garbled
 from validator.readers import read_document
@@ -73,6 +73,8 @@ def test_a_checker_hands_over_a_budget_as_json_and_a_sketch_without_its_document
     # what the comparison reads: the pages the reader could not read are left behind
     compared = Document(document.path, document.format, document.tables, document.text, kind=document.kind)
     assert document_json.loads(outcome.kept.document, str(path)) == compared
+    sketch = outcome.kept.sketch
+    assert (sketch.kind, sketch.has_text, sketch.standard_tables, sketch.narrative) == ("单位预算", True, True, True)
 
 
 def _units(root: Path) -> Path:
@@ -208,12 +210,3 @@ def test_the_comparison_loads_one_unit_s_paired_documents_at_a_time(units):
                      ("甲局", ["01-甲局2024部门.yaml", "05-甲局2025部门.yaml"]),
                      ("乙局", []), ("乙局", ["02-乙局2025部门.yaml"]),
                      ("乙局", ["02-乙局2025部门.yaml", "06-乙局2025单位.yaml"])]
-
-
-def test_kept_reads_back_what_the_comparison_reads():
-    document = read_document(FIXTURES / "real/putuo-commerce-2025-unit-budget.pdf",
-                             configured_catalogue(CheckOptions()), 10**8)
-    budget = kept(document, identify(document))
-    back = document_json.loads(budget.document, document.path)
-    assert (back.tables, back.text, back.kind, back.problems) == (document.tables, document.text, document.kind, [])
-    assert (budget.sketch.has_text, budget.sketch.standard_tables, budget.sketch.narrative) == (True, True, True)
