@@ -11,8 +11,9 @@ the same bytes: in a text file one amount is changed (some of the copies then ha
 gets a comment after its end, a workbook a zip comment. Scanned PDFs are left out: OCR takes seconds
 per page and would measure the OCR engine, not the sweep.
 
-Every run is a `budgetlint check` process of its own, measured from outside (os.wait4): wall time,
-CPU seconds of the process and all its workers, and peak RSS (the largest single process). Printed:
+Every run is a `budgetlint check` process of its own, measured from outside (by a small process that
+starts it and reads RUSAGE_CHILDREN): wall time, CPU seconds of the process and all its workers, and
+peak RSS (the largest single process). Printed:
 
 - peak RSS at 100 and at N files (--jobs 1, JSON report to a file) and the growth per file;
 - files/s and files per CPU-second for 1 and 2 local worker processes (--jobs; the 2-worker run also
@@ -95,26 +96,30 @@ class Run:
         return self.files / self.cpu
 
 
+# Runs the command and prints its exit code, CPU seconds and peak RSS (KiB) with its workers'. A small
+# process of its own: Linux keeps a process's peak RSS across fork and exec, so a child started from
+# this script would count this script's peak (the reports it has read) as its own
+_MEASURE = ("import resource, subprocess, sys\n"
+            "code = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL).returncode\n"
+            "usage = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
+            "print(code, usage.ru_utime + usage.ru_stime, usage.ru_maxrss)")
+
+
 def budgetlint(files: int, *arguments: str, extra_cpu: Callable[[], float] | None = None) -> Run:
     """One `budgetlint check … --format json -o FILE` process, measured from outside; its report must
     count every file."""
     command = [sys.executable, "-m", "validator", "check", *arguments]
-    with tempfile.TemporaryFile() as errors:
-        start = time.perf_counter()
-        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=errors)
-        _, status, usage = os.wait4(process.pid, 0)  # the rusage of this process and its workers
-        wall = time.perf_counter() - start
-        exit_code = os.waitstatus_to_exitcode(status)
-        if exit_code not in (0, 1):
-            errors.seek(0)
-            message = errors.read().decode(errors="replace")[-2000:]
-            raise SystemExit(f"budgetlint exited {exit_code}: {' '.join(arguments)}\n{message}")
-    cpu = usage.ru_utime + usage.ru_stime + (extra_cpu() if extra_cpu else 0.0)
+    start = time.perf_counter()
+    measured = subprocess.run([sys.executable, "-c", _MEASURE, *command], capture_output=True, text=True)
+    wall = time.perf_counter() - start
+    code, cpu, peak = measured.stdout.split()
+    if int(code) not in (0, 1):
+        raise SystemExit(f"budgetlint exited {code}: {' '.join(arguments)}\n{measured.stderr[-2000:]}")
     report = Path(arguments[arguments.index("-o") + 1])
     checked = json.loads(report.read_text(encoding="utf-8"))["summary"]["files"]
     if checked != files:  # a run that did not check every file measures nothing
         raise SystemExit(f"budgetlint checked {checked} of {files} files: {' '.join(arguments)}")
-    return Run(files, wall, cpu, usage.ru_maxrss / 1024)
+    return Run(files, wall, float(cpu) + (extra_cpu() if extra_cpu else 0.0), int(peak) / 1024)
 
 
 def process_cpu(pid: int) -> float:

@@ -40,14 +40,24 @@ def folder(tmp_path):
 @pytest.fixture
 def reads(monkeypatch):
     """The files read to be checked, in order (a cache hit reads none)."""
+    return _reads_by(checking, monkeypatch)
+
+
+@pytest.fixture
+def read_again(monkeypatch):
+    """The files the cache reads again (no rules run) for what a run needs besides their outcomes."""
+    return _reads_by(cache, monkeypatch)
+
+
+def _reads_by(module, monkeypatch):
     read = []
-    original = checking.read_document
+    original = module.read_document
 
     def counted(path, *args):
         read.append(Path(path).name)
         return original(path, *args)
 
-    monkeypatch.setattr(checking, "read_document", counted)
+    monkeypatch.setattr(module, "read_document", counted)
     return read
 
 
@@ -172,8 +182,9 @@ def test_a_timeout_or_an_internal_error_is_checked_again_next_time_an_unreadable
         assert (outcomes.hits, outcomes.checked) == (3, 2)
 
 
-def test_documents_compared_with_each_other_are_compared_alike_from_the_cache(tmp_path, reads):
-    """A budget with a known unit and year is read again (no rules run) to be compared with the others."""
+def test_documents_compared_with_each_other_are_compared_alike_from_the_cache_without_reading_them(
+        tmp_path, reads, read_again):
+    """A budget with a known unit and year keeps what the comparison reads with its outcome."""
     def budget(name, level, total):
         grid = [["本年收入", "", "本年支出", ""], ["项目", "预算数", "项目", "预算数"],
                 ["一、财政拨款收入", total, "一、一般公共服务支出", total], ["收入总计", total, "支出总计", total]]
@@ -191,7 +202,12 @@ def test_documents_compared_with_each_other_are_compared_alike_from_the_cache(tm
     second, said = check(tmp_path / "budgets", tmp_path, "--cache", tmp_path / "cache")
     assert "命中 3 个文件，检查 0 个" in said
     assert second == first
-    assert reads == []  # the two budgets were read again by the cache, without their rules
+    assert reads == [] and read_again == []
+    # kept by a run of the file alone (which compares nothing), the budget is read again to be compared
+    shutil.rmtree(tmp_path / "cache")
+    check(tmp_path / "budgets" / "单位.yaml", tmp_path, "--cache", tmp_path / "cache")
+    third, said = check(tmp_path / "budgets", tmp_path, "--cache", tmp_path / "cache")
+    assert "命中 1 个文件，检查 2 个" in said and read_again == ["单位.yaml"] and third == first
 
 
 def test_an_html_report_shows_the_tables_of_files_from_the_cache(folder, tmp_path):
@@ -248,10 +264,12 @@ def test_the_configuration_names_the_cache_folder_relative_to_itself(folder, tmp
 
 
 @pytest.mark.parametrize("name", ["seed001.txt", "seed002.txt", "seed002/final_accounts.xlsx",
-                                  "seed002/final_accounts.pdf", "budgets/putuo-2026-unit-budget-template.xlsx"])
+                                  "seed002/final_accounts.pdf", "budgets/putuo-2026-unit-budget-template.xlsx",
+                                  "real/putuo-commerce-2025-unit-budget.pdf"])
 def test_an_outcome_reads_back_from_its_json_equal(name):
-    options = CheckOptions()
+    options = CheckOptions(compare_documents=True)
     outcome = FileChecker(options, configured_rules(options)).check(FIXTURES / name)
+    assert (outcome.kept is not None) == name.startswith("real/")  # a budget whose cover names unit and year
     stored = json.loads(json.dumps(outcome_to_dict(outcome), ensure_ascii=False))
     assert outcome_from_dict(stored, str(FIXTURES / name)) == outcome
 

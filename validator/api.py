@@ -98,7 +98,8 @@ def stream(paths: Iterable[Path | str], options: CheckOptions, writers: Callable
            spool: bool = True, cache: OutcomeCache | None = None, scheduler: str | None = None) -> Tally:
     """Check the inputs and hand each file's part to the writers (made from the rules that run) as soon
     as the files before it are done; returns the counts. No file's outcome is kept, except those that
-    wait, in a spool (or, with spool=False, in memory), for documents compared with each other.
+    wait, in a spool (or, with spool=False, in memory), for documents compared with each other (those
+    documents wait on disk either way: validator.kept_documents).
     Raises Interrupted on Ctrl-C, after finishing the writers with the files done."""
     rules = configured_rules(options)  # here too with workers: a bad rule file stops the run before it starts
     files = list(expand(paths, options))

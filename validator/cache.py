@@ -6,7 +6,9 @@ it, or the run's fingerprint: budgetlint's code and built-in rules, the extra ru
 catalogues, the options that change findings, the reader libraries and the OCR switch. A stale entry is
 never matched again. Each outcome is committed as it arrives, so an interrupted run resumes where it
 stopped. Outcomes are JSON in an SQLite database in WAL mode (two runs may share one cache); only
-reproducible ones are kept: a timeout, a crashed worker or a bug may pass next time.
+reproducible ones are kept: a timeout, a crashed worker or a bug may pass next time. A budget to compare
+with others keeps what the comparison reads with its outcome (validator.kept_documents), so a re-run
+reads no file that did not change.
 """
 
 from __future__ import annotations
@@ -26,8 +28,10 @@ from pathlib import Path
 from typing import Any, Union, get_args, get_origin, get_type_hints
 
 from .checking import CheckOptions, FileOutcome, comparable, configured_catalogue, glob_root, ignored_rules
+from .document_identity import Identity
 from .errors import CacheError
 from .findings import FileResult, Finding, Skip
+from .kept_documents import KeptDocument, kept
 from .packs import builtin_rules_dir
 from .readers import read_document
 from .version import __version__
@@ -70,8 +74,9 @@ class OutcomeCache:
         self._connection.close()
 
     def lookup(self, path: Path) -> FileOutcome | None:
-        """The outcome kept for this file (its findings naming `path`), without its document; None when
-        there is none, or the file cannot be hashed (it is then checked as usual)."""
+        """The outcome kept for this file (its findings naming `path`), without its document (a budget's
+        with what a comparison reads, when it was checked among others); None when there is none, or the
+        file cannot be hashed (it is then checked as usual)."""
         key = self._key(path)
         if key is None:
             return None
@@ -97,16 +102,16 @@ class OutcomeCache:
 
     def filled(self, files: list[Path], done: MutableMapping[int, FileOutcome],
                options: CheckOptions) -> tuple[list[Path], MutableMapping[int, FileOutcome]]:
-        """Put the kept outcomes of `files` into `done` (by input position), each with its document read
-        again where the run needs it (`options`: the run's); returns the files left to check and the
-        mapping an executor fills for them (by their position among those left)."""
+        """Put the kept outcomes of `files` into `done` (by input position), each as the run needs it
+        (`options`: the run's; _for_run); returns the files left to check and the mapping an executor
+        fills for them (by their position among those left)."""
         if _as_kept(options) != _as_kept(self.options):
             raise ValueError("the cache was opened with other options than the run's")
         left = []
         for position, path in enumerate(files):
             outcome = self.lookup(path)
-            if outcome is not None and (options.keep_documents or options.compare_documents and comparable(outcome.result)):
-                outcome = _with_document(outcome, path, options)
+            if outcome is not None:
+                outcome = _for_run(outcome, path, options)
             if outcome is None:
                 left.append(position)
             else:
@@ -208,14 +213,23 @@ def _digest(path: Path) -> str | None:
         return None
 
 
-def _with_document(outcome: FileOutcome, path: Path, options: CheckOptions) -> FileOutcome | None:
-    """The outcome with its document read again (no rules run), for reports that show the tables and for
-    comparing documents; None when it no longer reads (the file is then checked again)."""
+def _for_run(outcome: FileOutcome, path: Path, options: CheckOptions) -> FileOutcome | None:
+    """The outcome with what the run needs besides: for reports that show the tables its document, read
+    again (no rules run); for a budget to compare what the comparison reads, as kept (read again when the
+    outcome was stored by a run that compared nothing). None when the file no longer reads (it is then
+    checked again)."""
+    compare = options.compare_documents and comparable(outcome.result)
+    budget = outcome.kept if compare else None
+    if not options.keep_documents and (budget or not compare):
+        return dataclasses.replace(outcome, kept=budget)
     try:
         document = read_document(path, configured_catalogue(options), options.max_bytes)
     except Exception:  # ReadError or a bug: whatever it is, checking the file again reports it
         return None
-    return dataclasses.replace(outcome, document=document)
+    if compare and budget is None:
+        assert outcome.result.document_identity is not None, "a budget compared has an identity"
+        budget = kept(document, Identity(**outcome.result.document_identity))
+    return dataclasses.replace(outcome, document=document if options.keep_documents else None, kept=budget)
 
 
 def _connect(folder: Path, path: Path) -> sqlite3.Connection:
@@ -248,9 +262,10 @@ def _problem(path: Path, error: Exception) -> str:
 
 
 def outcome_to_dict(outcome: FileOutcome) -> dict[str, Any]:
-    """The outcome as JSON data, its document left out."""
+    """The outcome as JSON data, its document left out (a budget's kept for comparison in)."""
     return {"result": dataclasses.asdict(outcome.result), "findings": [dataclasses.asdict(f) for f in outcome.findings],
-            "skips": [dataclasses.asdict(s) for s in outcome.skips]}
+            "skips": [dataclasses.asdict(s) for s in outcome.skips]
+            } | ({"kept": dataclasses.asdict(outcome.kept)} if outcome.kept else {})
 
 
 def outcome_from_dict(data: dict[str, Any], path: str) -> FileOutcome:
@@ -258,10 +273,10 @@ def outcome_from_dict(data: dict[str, Any], path: str) -> FileOutcome:
     stored = data["result"]["path"]
     if stored != path:
         data = _renamed(data, stored, path)
-    result, finding, skip = _decoder(FileResult), _decoder(Finding), _decoder(Skip)
-    assert result and finding and skip
+    result, finding, skip, budget = _decoder(FileResult), _decoder(Finding), _decoder(Skip), _decoder(KeptDocument)
+    assert result and finding and skip and budget
     return FileOutcome(result(data["result"]), list(map(finding, data["findings"])), list(map(skip, data["skips"])),
-                       reproducible=True)
+                       reproducible=True, kept=budget(data["kept"]) if "kept" in data else None)
 
 
 def _renamed(data: Any, old: str, new: str, key: str | None = None) -> Any:

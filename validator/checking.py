@@ -17,6 +17,7 @@ from .document_identity import identify
 from .engine import Engine
 from .errors import ReadError, UnknownRuleIdError
 from .findings import FileResult, Finding, Location, RuleInfo, Skip
+from .kept_documents import KeptDocument, kept
 from .model import LOW_CONFIDENCE, Document, Source
 from .readers import DEFAULT_MAX_BYTES, read_document
 from .ruleset import (
@@ -77,6 +78,7 @@ class FileOutcome:
     document: Document | None = None  # only with keep_documents
     # Checking the same bytes again gives the same outcome: not a timeout, a crashed worker or a bug (cache.py)
     reproducible: bool = False
+    kept: KeptDocument | None = None  # with compare_documents, a budget to compare: what the comparison reads
 
 
 def configured_rules(options: CheckOptions) -> list[Rule]:
@@ -150,8 +152,9 @@ class FileChecker:
             return unreadable(path, f"检查时出现内部错误（{type(error).__name__}: {error}），请报告此问题", internal=True)
         result.claims = self.engine.claim_counts
         result.ocr = _ocr_counts(document)
-        kept = self.options.keep_documents or (self.options.compare_documents and comparable(result))
-        return FileOutcome(result, findings, skips, document if kept else None, reproducible=True)
+        budget = kept(document, identity) if identity and self.options.compare_documents and comparable(result) else None
+        return FileOutcome(result, findings, skips, document if self.options.keep_documents else None,
+                           reproducible=True, kept=budget)
 
     def ignored_rules(self, path: Path) -> list[str]:
         return ignored_rules(self.options, path, self.root)

@@ -1,7 +1,7 @@
 """Spools: text or objects kept in a temporary file while a run goes on, to be used at its end (the JSON
 report's findings come before its summary, a JUnit file's totals before its suites, the files after
-one compared with others wait for the comparison). The operating system's page cache holds them, not
-the process: memory stays flat however many files."""
+one compared with others wait for the comparison, the budgets to compare are read back unit by unit).
+The operating system's page cache holds them, not the process: memory stays flat however many files."""
 
 from __future__ import annotations
 
@@ -12,17 +12,29 @@ from collections.abc import Iterator
 from typing import IO, Any, TextIO
 
 
-class TextSpool:
-    """Text appended piece by piece, copied out once (or more) at the end."""
+class _Spool:
+    """A temporary file made at the first write (most spools of a small run stay empty), deleted when closed."""
 
     def __init__(self) -> None:
-        self._file: IO[str] | None = None  # made at the first write: most spools of a small run stay empty
+        self._file: IO[Any] | None = None
+
+    def _opened(self, mode: str, **text: str) -> IO[Any]:
+        if self._file is None:
+            self._file = tempfile.TemporaryFile(mode, **text)
+            weakref.finalize(self, self._file.close)  # closed when dropped too (a run stopped by an error)
+        return self._file
+
+    def close(self) -> None:
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+
+
+class TextSpool(_Spool):
+    """Text appended piece by piece, copied out once (or more) at the end."""
 
     def write(self, text: str) -> None:
-        if self._file is None:
-            self._file = tempfile.TemporaryFile("w+", encoding="utf-8", newline="")
-            weakref.finalize(self, self._file.close)  # closed when dropped too (a run stopped by an error)
-        self._file.write(text)
+        self._opened("w+", encoding="utf-8", newline="").write(text)
 
     def copy_to(self, out: TextIO, indent: str = "") -> None:
         """Everything written, each line after the first prefixed with `indent`."""
@@ -33,24 +45,16 @@ class TextSpool:
             out.write(line if number == 0 else indent + line)
         self._file.seek(0, 2)
 
-    def close(self) -> None:
-        if self._file is not None:
-            self._file.close()
-            self._file = None
 
-
-class PickleSpool:
+class PickleSpool(_Spool):
     """Objects appended one by one and read back in the same order."""
 
     def __init__(self) -> None:
-        self._file: IO[bytes] | None = None
+        super().__init__()
         self.count = 0
 
     def append(self, item: object) -> None:
-        if self._file is None:
-            self._file = tempfile.TemporaryFile()
-            weakref.finalize(self, self._file.close)
-        pickle.dump(item, self._file, pickle.HIGHEST_PROTOCOL)
+        pickle.dump(item, self._opened("w+b"), pickle.HIGHEST_PROTOCOL)
         self.count += 1
 
     def __iter__(self) -> Iterator[Any]:
@@ -61,7 +65,26 @@ class PickleSpool:
             yield pickle.load(self._file)
         self._file.seek(0, 2)
 
-    def close(self) -> None:
-        if self._file is not None:
-            self._file.close()
-            self._file = None
+
+class RecordSpool(_Spool):
+    """Texts appended one by one, each read back by the place `append` gave, in any order."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._end = 0
+
+    def append(self, text: str) -> tuple[int, int]:
+        """The text's place: (offset, length in bytes)."""
+        data = text.encode()
+        file = self._opened("w+b")
+        file.seek(self._end)
+        file.write(data)
+        place = (self._end, len(data))
+        self._end += len(data)
+        return place
+
+    def read(self, place: tuple[int, int]) -> str:
+        assert self._file is not None, "read before anything was appended"
+        offset, length = place
+        self._file.seek(offset)
+        return self._file.read(length).decode()

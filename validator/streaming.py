@@ -6,9 +6,10 @@ reorder buffer holds only the outcomes finished ahead of their turn) and keeps n
 outcomes into report parts: the baseline applied file by file, the counts tallied, the writers fed.
 
 What needs the whole run: documents compared with each other (budgets whose cover names their unit and
-year; validator.cross_documents) keep their Document until the end, and from the first of them on the
-outcomes wait in a spool, because what is found between two files follows the findings of the file it
-is reported in. A run without such documents, nearly every sweep of 决算, is written as it goes.
+year; validator.cross_documents). What the comparison reads of them waits in a temporary file
+(validator.kept_documents), and from the first of them on the outcomes wait in a spool too, because
+what is found between two files follows the findings of the file it is reported in. A run without such
+documents, nearly every sweep of 决算, is written as it goes.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from .baseline import Baseline
 from .checking import CheckOptions, FileOutcome, configured_catalogue, glob_root, ignored_rules, without_ignored
 from .cross_documents import CrossDocumentChecker
 from .findings import Finding, Skip, Tally
-from .model import Document
+from .kept_documents import KeptDocuments
 from .reporters.parts import FilePart, RunEnd, Writer
 from .ruleset import Rule
 from .spool import PickleSpool
@@ -76,21 +77,21 @@ class Run:
                  baseline: Baseline | None = None, spool: bool = True) -> None:
         self.files, self.options, self.rules, self.writers, self.baseline = files, options, rules, writers, baseline
         self.tally = Tally()
-        self.documents: list[Document] = []  # to compare with each other at the end
+        self.budgets = KeptDocuments()  # to compare with each other at the end
         # the outcomes from the first document to compare on, in a spool (or a list, where a Report holds them anyway)
         self.waiting: PickleSpool | list[FileOutcome] | None = None
         self.spool = spool
         self.done = OutcomeStream(self._arrived)
 
     def _arrived(self, outcome: FileOutcome) -> None:
-        if self.options.compare_documents and outcome.document is not None:
-            self.documents.append(outcome.document)
+        if self.options.compare_documents and outcome.kept is not None:
+            self.budgets.append(outcome.kept)
             if self.waiting is None:
                 self.waiting = PickleSpool() if self.spool else []
         if self.waiting is None:
             self._emit(outcome)
         else:
-            self.waiting.append(outcome if self.options.keep_documents else replace(outcome, document=None))
+            self.waiting.append(replace(outcome, kept=None))
 
     def _emit(self, outcome: FileOutcome, between: list[Finding] | None = None,
               late_skips: list[Skip] | None = None) -> None:
@@ -120,6 +121,7 @@ class Run:
             self._emit(outcome, without_ignored(between.get(path, []), ignored), [s for s in skips if s.file == path])
         if self.waiting is not None and not isinstance(self.waiting, list):
             self.waiting.close()
+        self.budgets.close()
         self.tally.skipped += len(skips)
         self.tally.baselined = self.baseline.left_out if self.baseline is not None else None
         self.tally.not_checked = [str(path) for index, path in enumerate(self.files) if index not in self.done]
@@ -132,8 +134,7 @@ class Run:
         """The documents of the run compared with each other: what was compared, the findings between
         two files by the file they are reported in, the rules skipped, the files whose comparison failed."""
         checker = CrossDocumentChecker(self.rules, configured_catalogue(self.options), self.options.show_rounding)
-        compared, findings, skips = checker.check(self.documents)
-        self.documents = []
+        compared, findings, skips = checker.check_kept(self.budgets.sketches, self.budgets.load)
         between: dict[str, list[Finding]] = {}
         for finding in findings:
             between.setdefault(finding.file, []).append(finding)
