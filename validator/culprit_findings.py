@@ -54,11 +54,15 @@ def proposed_fixes(findings: list[Finding]) -> list[str]:
 
 def _likely_culprit(cluster: Cluster, figures: Figures) -> Candidate | None:
     """The one candidate; of several, the one a simple slip explains when none explains the others,
-    and the slip is no likely coincidence (rules/causes.yaml: a digit slip needs a long enough figure)."""
+    and the slip is no likely coincidence (rules/causes.yaml: a digit slip needs a long enough figure).
+    A slip that singles out a cell must give the figure needed to within one unit of its last decimal,
+    not anywhere in the sum's tolerance: that lets several values pass, and with them coincidences (a
+    total mistyped by 0.05 blamed a score whose swapped digits landed 0.04 from the figure needed)."""
     if len(cluster.candidates) == 1:
         return cluster.candidates[0]
+    exact = [replace(c, slack=min(c.slack, _unit(c))) for c in cluster.candidates]
     found: list[tuple[Candidate, Clues, list[str]]] = []
-    for candidate in cluster.candidates:
+    for candidate in exact:
         if candidate.value is not None and (kinds := slips(clues := _clues(candidate, figures, around=False))):
             found.append((candidate, clues, kinds))
             if len(found) > 1:
@@ -67,6 +71,12 @@ def _likely_culprit(cluster: Cluster, figures: Figures) -> Candidate | None:
         return None
     candidate, clues, kinds = found[0]
     return candidate if any(clues.singles_out(kind) for kind in kinds) else None
+
+
+def _unit(candidate: Candidate) -> Decimal:
+    """One unit of the candidate cell's last decimal."""
+    amount = candidate.ref.cell.amount
+    return Decimal(1).scaleb(-(amount.decimals if amount is not None else candidate.ref.cell.precision))
 
 
 def _explained(candidate: Candidate, cluster: Cluster, members: list[Finding], figures: Figures) -> Finding:
