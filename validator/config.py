@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import json
 import os
-import tomllib
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -268,6 +267,8 @@ def as_toml(settings: Settings, rules: list[Rule]) -> str:
 
 
 def _toml(path: Path) -> dict[str, Any]:
+    import tomllib  # only when there is a file to read: a one-file check in a folder without one does not
+
     try:
         with path.open("rb") as handle:
             return tomllib.load(handle)

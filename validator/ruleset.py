@@ -39,7 +39,6 @@ from .errors import RuleError, SettingError
 from .findings import Severity
 from .packs import builtin_rules_dir
 from .parts import PARTS_FILE
-from .yamlnodes import first_problem, line_of, load_rule_yaml
 
 # What a grouped finding's message may name (see Grouping).
 GROUP_PLACEHOLDERS = frozenset({"count", "places", "pages", "table"})
@@ -229,6 +228,9 @@ def load_rule_file(path: Path | str, text: str | None = None, catalogue: Catalog
         source = Path(path).read_text(encoding="utf-8") if text is None else text
     except (OSError, UnicodeDecodeError) as error:
         raise RuleError(name, None, f"无法读取规则文件：{error}") from None
+    # PyYAML is imported only where a file is parsed (a twentieth of a one-file check's start-up)
+    from .yamlnodes import first_problem, line_of, load_rule_yaml
+
     data, node = load_rule_yaml(name, source, "规则文件")
     try:
         parsed = RuleFileSpec.model_validate(data, context=_validation_context(catalogue))
@@ -253,6 +255,8 @@ def _builtin_rule_file(name: str, text: str) -> list[Rule]:
 
 
 def _data_and_rule_lines(name: str, text: str) -> tuple[Any, list[int | None]]:
+    from .yamlnodes import line_of, load_rule_yaml
+
     data, node = load_rule_yaml(name, text, "规则文件")
     rules = data.get("rules") if isinstance(data, dict) else None
     return data, [line_of(node, ("rules", index)) for index in range(len(rules) if isinstance(rules, list) else 0)]
