@@ -39,8 +39,8 @@ KindId = Annotated[str, Field(pattern=r"^[A-Z][A-Z0-9_]*$")]
 class _TableSpec(BaseModel):
     model_config = ConfigDict(extra="forbid")
     name: str | None = None  # required for a new kind
-    titles: list[str] = []  # at least one for a new kind
-    rows: dict[str, list[str]] = {}
+    titles: list[str] = Field(default_factory=list)  # at least one for a new kind
+    rows: dict[str, list[str]] = Field(default_factory=dict)
 
 
 class _CatalogueFile(BaseModel):

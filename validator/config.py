@@ -55,7 +55,7 @@ class _Strict(BaseModel):
 
 class GradesSection(_Strict):
     bands: dict[str, Decimal] = Field(min_length=1)  # grade -> the score its band starts at
-    synonyms: dict[str, str] = {}  # a grade word as printed -> the band's name (优秀 -> 优)
+    synonyms: dict[str, str] = Field(default_factory=dict)  # a grade word as printed -> the band's name (优秀 -> 优)
 
     @model_validator(mode="after")
     def _synonyms_name_bands(self) -> GradesSection:
@@ -66,21 +66,21 @@ class GradesSection(_Strict):
 
 
 class ConfigFile(_Strict):
-    rules: list[str] = []
-    tables: list[str] = []
+    rules: list[str] = Field(default_factory=list)
+    tables: list[str] = Field(default_factory=list)
     select: list[str] | None = None
     extend_select: list[str] = Field([], alias="extend-select")
     ignore: list[str] | None = None
-    exclude: list[str] = []
+    exclude: list[str] = Field(default_factory=list)
     per_file_ignores: dict[str, list[str]] = Field({}, alias="per-file-ignores")
-    severity: dict[str, Severity] = {}
+    severity: dict[str, Severity] = Field(default_factory=dict)
     fail_on: Literal[Severity, "never"] | None = Field(None, alias="fail-on")
     max_bytes: int | None = Field(None, alias="max-bytes", ge=1)
     jobs: int | None = Field(None, ge=1)
     timeout: float | None = Field(None, ge=TIMEOUT_RANGE[0], le=TIMEOUT_RANGE[1], allow_inf_nan=False)
     cache: str | None = None
     grades: GradesSection | None = None
-    parameters: dict[str, Decimal] = {}
+    parameters: dict[str, Decimal] = Field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from . import builtin_cache
 from .catalogue import Catalogue, DocumentSort
@@ -39,12 +39,12 @@ class _PartSpec(BaseModel):
     model_config = ConfigDict(extra="forbid")
     id: str
     name: str
-    headings: list[str] = []
+    headings: list[str] = Field(default_factory=list)
     table: str | None = None
     cover: bool = False
     contents: bool = False
-    required: list[str] = []
-    rules: list[str] = []
+    required: list[str] = Field(default_factory=list)
+    rules: list[str] = Field(default_factory=list)
 
 
 class _PartsFile(BaseModel):

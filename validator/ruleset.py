@@ -50,9 +50,9 @@ DATA_FILES = (*BUILTIN_CATALOGUE_FILES, "vocabulary.yaml", PARTS_FILE, "subjects
 class ExampleTable(_Strict):
     title: str
     label: str | None = None
-    meta: dict[str, str] = {}
+    meta: dict[str, str] = Field(default_factory=dict)
     grid: list[list[str | int | float | None]]
-    notes: list[str] = []
+    notes: list[str] = Field(default_factory=list)
     page: int | None = None  # the page its title is on
 
 
@@ -88,17 +88,19 @@ class ExampleDocument(_Strict):
     cover lines need not repeat), its tables and its text."""
 
     name: str
-    tables: list[ExampleTable] = []
-    text: list[str] = []
+    tables: list[ExampleTable] = Field(default_factory=list)
+    text: list[str] = Field(default_factory=list)
 
 
 class Example(_Strict):
     name: str
-    tables: list[ExampleTable] = []
-    text: list[str | ExampleProblem] = []
-    documents: list[ExampleDocument] = []  # instead of tables and text: documents checked together
-    problems: list[str | ExampleProblem] = []  # what a reader reported as unreadable (a scanned page)
-    empty_pages: list[int] = []  # pages with nothing printed on them
+    tables: list[ExampleTable] = Field(default_factory=list)
+    text: list[str | ExampleProblem] = Field(default_factory=list)
+    # instead of tables and text: documents checked together
+    documents: list[ExampleDocument] = Field(default_factory=list)
+    # what a reader reported as unreadable (a scanned page)
+    problems: list[str | ExampleProblem] = Field(default_factory=list)
+    empty_pages: list[int] = Field(default_factory=list)  # pages with nothing printed on them
     # A failing example: every place its findings must blame (their judged places, no more, no fewer),
     # and optionally how many findings.
     expect: list[ExpectedPlace] | None = Field(default=None, min_length=1)
@@ -171,7 +173,7 @@ class RuleSpec(_Strict):
     hint: str | None = None
     tolerance: Decimal = Decimal(0)
     minor: Minor | None = None  # a difference the printed figure's last digit explains: milder severity
-    aliases: list[str] = []
+    aliases: list[str] = Field(default_factory=list)
     document: DocumentSort | None = None  # the kind of document it checks, where its file says none
     check: Check
     group: Grouping | None = None
