@@ -8,7 +8,6 @@ test suite runs. Unknown keys are errors, never silently ignored.
 
 from __future__ import annotations
 
-import difflib
 import string
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -339,6 +338,8 @@ def unmatched(prefixes: Sequence[str], names: Sequence[str]) -> list[str]:
 
 def closest(prefix: str, names: Sequence[str]) -> str | None:
     """The id or family (the part before the first "-") most like a mistyped prefix: T5-O2 -> T5-02, SF -> SE."""
+    import difflib  # only for a mistyped prefix
+
     candidates = sorted({n.upper() for n in names} | {n.upper().split("-")[0] for n in names})
     found = difflib.get_close_matches(prefix.upper(), candidates, n=1, cutoff=0.5)
     return found[0] if found else None
