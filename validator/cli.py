@@ -17,6 +17,7 @@ findings.exit_code decides a run's code; _Guarded turns what escapes a command i
 
 from __future__ import annotations
 
+import atexit
 import errno
 import gc
 import os
@@ -67,6 +68,11 @@ class _Guarded(click.Group):
             return super().main(*args, standalone_mode=False, **extra)
         from .findings import EXIT_INTERRUPTED
 
+        # At exit, everything alive is frozen: the interpreter's last collections would go through every
+        # object of the run, a tenth of a one-file check, only to free memory the process gives back anyway
+        # (the output is flushed and atexit's clean-ups run before)
+        atexit.unregister(gc.freeze)
+        atexit.register(gc.freeze)
         try:
             result = super().main(*args, standalone_mode=False, **extra)
         except click.ClickException as error:
