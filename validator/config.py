@@ -70,10 +70,10 @@ class ConfigFile(_Strict):
     rules: list[str] = Field(default_factory=list)
     tables: list[str] = Field(default_factory=list)
     select: list[str] | None = None
-    extend_select: list[str] = Field([], alias="extend-select")
+    extend_select: list[str] = Field(default_factory=list, alias="extend-select")
     ignore: list[str] | None = None
     exclude: list[str] = Field(default_factory=list)
-    per_file_ignores: dict[str, list[str]] = Field({}, alias="per-file-ignores")
+    per_file_ignores: dict[str, list[str]] = Field(default_factory=dict, alias="per-file-ignores")
     severity: dict[str, Severity] = Field(default_factory=dict)
     fail_on: Literal[Severity, "never"] | None = Field(None, alias="fail-on")
     max_bytes: int | None = Field(None, alias="max-bytes", ge=1)
