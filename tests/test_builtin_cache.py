@@ -7,6 +7,7 @@ import os
 import pytest
 
 from validator import builtin_cache
+from validator.catalogue import builtin_catalogue
 from validator.ruleset import _builtin_rule_file, builtin_rules_dir, load_rule_file
 
 NAME = "rules/self_evaluation.yaml"
@@ -19,6 +20,7 @@ def described(rules):
 
 @pytest.fixture
 def cache(tmp_path, monkeypatch):
+    builtin_catalogue()  # the table catalogue the rules name, kept once per process (its parse too)
     monkeypatch.setenv("BUDGETLINT_RULE_CACHE", str(tmp_path / "cache"))
     return tmp_path / "cache"
 
@@ -33,7 +35,7 @@ def test_rules_read_from_the_cache_equal_those_parsed_with_their_lines(cache):
 
 def test_a_stored_parse_is_used_without_parsing_again(cache, monkeypatch):
     _builtin_rule_file(NAME, TEXT)
-    monkeypatch.setattr("validator.ruleset.load_rule_yaml", lambda *args: pytest.fail("parsed again"))
+    monkeypatch.setattr("validator.yamlnodes.load_rule_yaml", lambda *args: pytest.fail("parsed again"))
     assert [r.id for r in _builtin_rule_file(NAME, TEXT)][:2] == ["SE-01", "SE-02"]
 
 
@@ -76,10 +78,13 @@ def test_parse_results_are_keyed_by_version(cache, monkeypatch):
 @pytest.mark.parametrize(("load", "parser"), [
     ("validator.claims.vocabulary.vocabulary", "yaml.load"),
     ("validator.subjects.subjects", "yaml.load"),
-    ("validator.parts.builtin_parts", "validator.parts.load_rule_yaml"),
-], ids=["vocabulary", "subjects", "parts"])
+    ("validator.parts.builtin_parts", "validator.yamlnodes.load_rule_yaml"),
+    ("validator.catalogue.builtin_catalogue", "validator.yamlnodes.load_rule_yaml"),
+    ("validator.causes.catalogue", "yaml.load"),
+], ids=["vocabulary", "subjects", "parts", "tables", "causes"])
 def test_the_built_in_data_files_are_read_from_the_cache_too(cache, monkeypatch, load, parser):
-    """The vocabulary, the subjects and the parts are read by every process that checks prose or parts."""
+    """The vocabulary, the subjects, the parts, the table catalogue and the causes are read by every
+    process that checks prose, parts, tables or culprits."""
     module, _, name = load.rpartition(".")
     function = getattr(__import__(module, fromlist=[name]), name)
     function.cache_clear()

@@ -16,7 +16,6 @@ from __future__ import annotations
 import signal
 import threading
 from collections.abc import Iterator, MutableMapping
-from concurrent.futures import FIRST_COMPLETED, Future, wait
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
 from types import FrameType
@@ -26,7 +25,7 @@ from .checking import CheckOptions, FileChecker, FileOutcome, Progress, configur
 from .thread_alarm import thread_alarm
 
 if TYPE_CHECKING:
-    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures import Future, ProcessPoolExecutor
 
 _checker: FileChecker | None = None  # one per worker process, built by _start_worker
 
@@ -48,7 +47,7 @@ def _run_pool(tasks: list[tuple[int, Path]], options: CheckOptions, workers: int
     """Run the tasks in one pool; the tasks whose worker died (the pool broke) are returned."""
     # Imported here: a check of one file (or with --jobs 1) needs no process pool, whose import is a
     # twentieth of its start-up.
-    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
     from concurrent.futures.process import BrokenProcessPool
 
     pool = ProcessPoolExecutor(workers, initializer=_start_worker, initargs=(options,))

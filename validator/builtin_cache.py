@@ -19,10 +19,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
-import yaml
-
 from .version import __version__
-from .yamlnodes import SAFE_LOADER
 
 T = TypeVar("T")
 
@@ -53,7 +50,15 @@ def parsed(name: str, text: str, parse: Callable[[str, str], T]) -> T:
 
 def yaml_data(name: str, text: str) -> Any:
     """A built-in data file's YAML as plain data, from the cache when this very text was parsed before."""
-    return parsed(name, text, lambda _, text: yaml.load(text, Loader=SAFE_LOADER))
+    return parsed(name, text, _yaml_data)
+
+
+def _yaml_data(name: str, text: str) -> Any:
+    import yaml  # only when the cache has no parse of the file: PyYAML is a twentieth of a one-file check
+
+    from .yamlnodes import SAFE_LOADER
+
+    return yaml.load(text, Loader=SAFE_LOADER)
 
 
 def _store(path: Path, data: object) -> None:

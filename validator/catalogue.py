@@ -9,18 +9,21 @@ Nothing is ever removed.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from . import builtin_cache
 from .errors import RuleError
 from .labels import label_key, normalise
 from .packs import builtin_rules_dir
-from .yamlnodes import first_problem, line_of, load_rule_yaml
+
+if TYPE_CHECKING:
+    import yaml
 
 CATALOGUE_FILE = "tables.yaml"
 # The built-in catalogues, one per kind of document: 决算 tables, then 预算 tables
@@ -36,8 +39,8 @@ KindId = Annotated[str, Field(pattern=r"^[A-Z][A-Z0-9_]*$")]
 class _TableSpec(BaseModel):
     model_config = ConfigDict(extra="forbid")
     name: str | None = None  # required for a new kind
-    titles: list[str] = []  # at least one for a new kind
-    rows: dict[str, list[str]] = {}
+    titles: list[str] = Field(default_factory=list)  # at least one for a new kind
+    rows: dict[str, list[str]] = Field(default_factory=dict)
 
 
 class _CatalogueFile(BaseModel):
@@ -85,10 +88,17 @@ _EMPTY = Catalogue({}, ())
 @cache
 def builtin_catalogue() -> Catalogue:
     catalogue = _EMPTY
-    for name in BUILTIN_CATALOGUE_FILES:
-        text = builtin_rules_dir().joinpath(name).read_text(encoding="utf-8")
-        catalogue = extended(catalogue, f"rules/{name}", text)
+    for file in BUILTIN_CATALOGUE_FILES:
+        catalogue = _with_builtin_file(catalogue, file)
     return catalogue
+
+
+def _with_builtin_file(base: Catalogue, file: str) -> Catalogue:
+    """The file's parse kept between runs (builtin_cache); its nodes, which give a mistake its line,
+    only parsed for a mistake (none in a release)."""
+    name, text = f"rules/{file}", builtin_rules_dir().joinpath(file).read_text(encoding="utf-8")
+    data = builtin_cache.parsed(name, text, lambda name, text: _parsed(name, text)[0])
+    return _with_tables(base, name, data, lambda: _parsed(name, text)[1])
 
 
 def merged_catalogue(paths: Sequence[Path]) -> Catalogue:
@@ -106,16 +116,33 @@ def merged_catalogue(paths: Sequence[Path]) -> Catalogue:
 def extended(base: Catalogue, name: str, text: str) -> Catalogue:
     """`base` with the kinds, titles and row aliases of the catalogue file `text` added; RuleError
     naming the file and line of a mistake."""
-    data, node = load_rule_yaml(name, text, "表格目录")
+    data, node = _parsed(name, text)
+    return _with_tables(base, name, data, lambda: node)
+
+
+def _parsed(name: str, text: str) -> tuple[Any, yaml.Node]:
+    # PyYAML is imported only where a file is parsed (a twentieth of a one-file check's start-up)
+    from .yamlnodes import load_rule_yaml
+
+    return load_rule_yaml(name, text, "表格目录")
+
+
+def _with_tables(base: Catalogue, name: str, data: Any, node: Callable[[], yaml.Node]) -> Catalogue:
+    """`base` with the tables of a catalogue file's data added; `node()` gives the file's YAML nodes,
+    which a mistake's line is read from."""
     try:
         parsed = _CatalogueFile.model_validate(data)
     except ValidationError as error:
-        raise RuleError(name, *first_problem(error, node)) from None
+        from .yamlnodes import first_problem
+
+        raise RuleError(name, *first_problem(error, node())) from None
     kinds = dict(base.kinds)
     for kind_id, spec in parsed.tables.items():
         old = kinds.get(kind_id)
         if old is None and (spec.name is None or not spec.titles):
-            raise RuleError(name, line_of(node, ("tables", kind_id)),
+            from .yamlnodes import line_of
+
+            raise RuleError(name, line_of(node(), ("tables", kind_id)),
                             f"tables.{kind_id}: 新的表格须给出 name 和至少一个 titles"
                             f"（已有的表格：{'、'.join(base.kinds) or '无'}）")
         aliases = dict(old.row_aliases) if old else {}

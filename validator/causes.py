@@ -16,8 +16,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from functools import cache
 
-import yaml
-
+from .builtin_cache import yaml_data
 from .packs import builtin_rules_dir
 
 CAUSES_FILE = "causes.yaml"
@@ -97,7 +96,7 @@ class Fit:
 
 @cache
 def catalogue() -> tuple[Cause, ...]:
-    entries = yaml.safe_load(builtin_rules_dir().joinpath(CAUSES_FILE).read_text(encoding="utf-8"))
+    entries = yaml_data(f"rules/{CAUSES_FILE}", builtin_rules_dir().joinpath(CAUSES_FILE).read_text(encoding="utf-8"))
     return tuple(Cause(**entry) for entry in entries)
 
 

@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import json
 import os
-import tomllib
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -51,12 +50,13 @@ DEFAULT = "默认"
 COMMAND_LINE = "命令行"
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # built when first used: a check without a configuration file validates none of these
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class GradesSection(_Strict):
     bands: dict[str, Decimal] = Field(min_length=1)  # grade -> the score its band starts at
-    synonyms: dict[str, str] = {}  # a grade word as printed -> the band's name (优秀 -> 优)
+    synonyms: dict[str, str] = Field(default_factory=dict)  # a grade word as printed -> the band's name (优秀 -> 优)
 
     @model_validator(mode="after")
     def _synonyms_name_bands(self) -> GradesSection:
@@ -67,21 +67,21 @@ class GradesSection(_Strict):
 
 
 class ConfigFile(_Strict):
-    rules: list[str] = []
-    tables: list[str] = []
+    rules: list[str] = Field(default_factory=list)
+    tables: list[str] = Field(default_factory=list)
     select: list[str] | None = None
-    extend_select: list[str] = Field([], alias="extend-select")
+    extend_select: list[str] = Field(default_factory=list, alias="extend-select")
     ignore: list[str] | None = None
-    exclude: list[str] = []
-    per_file_ignores: dict[str, list[str]] = Field({}, alias="per-file-ignores")
-    severity: dict[str, Severity] = {}
+    exclude: list[str] = Field(default_factory=list)
+    per_file_ignores: dict[str, list[str]] = Field(default_factory=dict, alias="per-file-ignores")
+    severity: dict[str, Severity] = Field(default_factory=dict)
     fail_on: Literal[Severity, "never"] | None = Field(None, alias="fail-on")
     max_bytes: int | None = Field(None, alias="max-bytes", ge=1)
     jobs: int | None = Field(None, ge=1)
     timeout: float | None = Field(None, ge=TIMEOUT_RANGE[0], le=TIMEOUT_RANGE[1], allow_inf_nan=False)
     cache: str | None = None
     grades: GradesSection | None = None
-    parameters: dict[str, Decimal] = {}
+    parameters: dict[str, Decimal] = Field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -268,6 +268,8 @@ def as_toml(settings: Settings, rules: list[Rule]) -> str:
 
 
 def _toml(path: Path) -> dict[str, Any]:
+    import tomllib  # only when there is a file to read: a one-file check in a folder without one does not
+
     try:
         with path.open("rb") as handle:
             return tomllib.load(handle)

@@ -11,8 +11,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from . import builtin_cache
 from .catalogue import Catalogue, DocumentSort
@@ -21,7 +22,6 @@ from .findings import Finding
 from .labels import normalise
 from .model import Document, Source, TextLine
 from .packs import builtin_rules_dir
-from .yamlnodes import load_rule_yaml
 
 PARTS_FILE = "parts.yaml"
 # A heading is a short line: a wrapped line of prose that happens to end in 名词解释 is longer
@@ -39,12 +39,12 @@ class _PartSpec(BaseModel):
     model_config = ConfigDict(extra="forbid")
     id: str
     name: str
-    headings: list[str] = []
+    headings: list[str] = Field(default_factory=list)
     table: str | None = None
     cover: bool = False
     contents: bool = False
-    required: list[str] = []
-    rules: list[str] = []
+    required: list[str] = Field(default_factory=list)
+    rules: list[str] = Field(default_factory=list)
 
 
 class _PartsFile(BaseModel):
@@ -80,12 +80,17 @@ class Part:
 def builtin_parts() -> dict[str, tuple[Part, ...]]:
     """The parts of each sort of document (预算, 决算), in the check-sheet's order."""
     text = builtin_rules_dir().joinpath(PARTS_FILE).read_text(encoding="utf-8")
-    data = builtin_cache.parsed(f"rules/{PARTS_FILE}", text,
-                                lambda name, text: load_rule_yaml(name, text, "组成部分目录")[0])
+    data = builtin_cache.parsed(f"rules/{PARTS_FILE}", text, _parsed)
     parsed = _PartsFile.model_validate(data)
     return {sort: tuple(Part(s.id, s.name, tuple(re.compile(f"(?:{h})[{_CLOSING}]?$") for h in s.headings),
                              s.table, s.cover, s.contents, tuple(s.required), tuple(s.rules)) for s in specs)
             for sort, specs in parsed.documents.items()}
+
+
+def _parsed(name: str, text: str) -> Any:
+    from .yamlnodes import load_rule_yaml  # PyYAML only when the cache has no parse of the file
+
+    return load_rule_yaml(name, text, "组成部分目录")[0]
 
 
 def parts_of(kind: str | None) -> tuple[Part, ...]:

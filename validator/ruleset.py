@@ -8,7 +8,6 @@ test suite runs. Unknown keys are errors, never silently ignored.
 
 from __future__ import annotations
 
-import difflib
 import string
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -39,7 +38,6 @@ from .errors import RuleError, SettingError
 from .findings import Severity
 from .packs import builtin_rules_dir
 from .parts import PARTS_FILE
-from .yamlnodes import first_problem, line_of, load_rule_yaml
 
 # What a grouped finding's message may name (see Grouping).
 GROUP_PLACEHOLDERS = frozenset({"count", "places", "pages", "table"})
@@ -51,9 +49,9 @@ DATA_FILES = (*BUILTIN_CATALOGUE_FILES, "vocabulary.yaml", PARTS_FILE, "subjects
 class ExampleTable(_Strict):
     title: str
     label: str | None = None
-    meta: dict[str, str] = {}
+    meta: dict[str, str] = Field(default_factory=dict)
     grid: list[list[str | int | float | None]]
-    notes: list[str] = []
+    notes: list[str] = Field(default_factory=list)
     page: int | None = None  # the page its title is on
 
 
@@ -89,17 +87,19 @@ class ExampleDocument(_Strict):
     cover lines need not repeat), its tables and its text."""
 
     name: str
-    tables: list[ExampleTable] = []
-    text: list[str] = []
+    tables: list[ExampleTable] = Field(default_factory=list)
+    text: list[str] = Field(default_factory=list)
 
 
 class Example(_Strict):
     name: str
-    tables: list[ExampleTable] = []
-    text: list[str | ExampleProblem] = []
-    documents: list[ExampleDocument] = []  # instead of tables and text: documents checked together
-    problems: list[str | ExampleProblem] = []  # what a reader reported as unreadable (a scanned page)
-    empty_pages: list[int] = []  # pages with nothing printed on them
+    tables: list[ExampleTable] = Field(default_factory=list)
+    text: list[str | ExampleProblem] = Field(default_factory=list)
+    # instead of tables and text: documents checked together
+    documents: list[ExampleDocument] = Field(default_factory=list)
+    # what a reader reported as unreadable (a scanned page)
+    problems: list[str | ExampleProblem] = Field(default_factory=list)
+    empty_pages: list[int] = Field(default_factory=list)  # pages with nothing printed on them
     # A failing example: every place its findings must blame (their judged places, no more, no fewer),
     # and optionally how many findings.
     expect: list[ExpectedPlace] | None = Field(default=None, min_length=1)
@@ -172,7 +172,7 @@ class RuleSpec(_Strict):
     hint: str | None = None
     tolerance: Decimal = Decimal(0)
     minor: Minor | None = None  # a difference the printed figure's last digit explains: milder severity
-    aliases: list[str] = []
+    aliases: list[str] = Field(default_factory=list)
     document: DocumentSort | None = None  # the kind of document it checks, where its file says none
     check: Check
     group: Grouping | None = None
@@ -229,6 +229,9 @@ def load_rule_file(path: Path | str, text: str | None = None, catalogue: Catalog
         source = Path(path).read_text(encoding="utf-8") if text is None else text
     except (OSError, UnicodeDecodeError) as error:
         raise RuleError(name, None, f"无法读取规则文件：{error}") from None
+    # PyYAML is imported only where a file is parsed (a twentieth of a one-file check's start-up)
+    from .yamlnodes import first_problem, line_of, load_rule_yaml
+
     data, node = load_rule_yaml(name, source, "规则文件")
     try:
         parsed = RuleFileSpec.model_validate(data, context=_validation_context(catalogue))
@@ -253,6 +256,8 @@ def _builtin_rule_file(name: str, text: str) -> list[Rule]:
 
 
 def _data_and_rule_lines(name: str, text: str) -> tuple[Any, list[int | None]]:
+    from .yamlnodes import line_of, load_rule_yaml
+
     data, node = load_rule_yaml(name, text, "规则文件")
     rules = data.get("rules") if isinstance(data, dict) else None
     return data, [line_of(node, ("rules", index)) for index in range(len(rules) if isinstance(rules, list) else 0)]
@@ -333,6 +338,8 @@ def unmatched(prefixes: Sequence[str], names: Sequence[str]) -> list[str]:
 
 def closest(prefix: str, names: Sequence[str]) -> str | None:
     """The id or family (the part before the first "-") most like a mistyped prefix: T5-O2 -> T5-02, SF -> SE."""
+    import difflib  # only for a mistyped prefix
+
     candidates = sorted({n.upper() for n in names} | {n.upper().split("-")[0] for n in names})
     found = difflib.get_close_matches(prefix.upper(), candidates, n=1, cutoff=0.5)
     return found[0] if found else None

@@ -27,7 +27,7 @@ class AssertCheck(Strict):
     assertion: str = Field(alias="assert")
     for_each: str | None = None
     where: str | None = None
-    parameters: dict[Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")], Decimal] = {}
+    parameters: dict[Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")], Decimal] = Field(default_factory=dict)
     _compiled: Assertion = PrivateAttr()
     _loop: tuple[str, str] | None = PrivateAttr()  # (variable, table kind)
     _condition: Condition | None = PrivateAttr()

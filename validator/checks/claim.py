@@ -24,9 +24,10 @@ class ClaimCheck(Strict):
     kind: Literal["claim"]
     claim: str
     assertion: str = Field(alias="assert")
-    when: dict[str, list[str]] = {}
-    without: list[str] = []  # roles whose presence makes another rule the one that checks the claim
-    requires: list[str] = []  # roles the claim must state for the rule to speak about it
+    when: dict[str, list[str]] = Field(default_factory=dict)
+    # roles whose presence makes another rule the one that checks the claim
+    without: list[str] = Field(default_factory=list)
+    requires: list[str] = Field(default_factory=list)  # roles the claim must state for the rule to speak about it
     subject: str | None = None  # regex the claim's subject (normalised) must match: 收、支总计, （项）…
     _compiled: Assertion = PrivateAttr()
 

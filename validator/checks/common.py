@@ -24,7 +24,9 @@ if TYPE_CHECKING:
 
 
 class Strict(BaseModel):
-    """A rule file's schema: unknown keys are errors, never silently ignored."""
+    """A rule file's schema: unknown keys are errors, never silently ignored. An empty list or dict
+    default is given as `Field(default_factory=…)`: pydantic deep-copies a `[]` default for every
+    object it validates, a third of the time the built-in rules took to validate."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 

@@ -23,7 +23,7 @@ class GradeCheck(Strict):
 
     kind: Literal["grade"]
     bands: list[GradeBand] = Field(min_length=1)
-    synonyms: dict[str, str] = {}  # a grade word as printed → the band's name (优秀 → 优)
+    synonyms: dict[str, str] = Field(default_factory=dict)  # a grade word as printed → the band's name (优秀 → 优)
 
     @field_validator("bands")
     @classmethod

@@ -9,7 +9,7 @@ import re
 from collections.abc import Iterator
 from typing import Literal
 
-from pydantic import field_validator
+from pydantic import Field, field_validator
 
 from ..findings import Finding, Location
 from ..identity import headings
@@ -21,8 +21,8 @@ Level = Literal["部门", "单位"]
 
 class LevelWordsCheck(Strict):
     kind: Literal["level_words"]
-    headings: dict[Level, list[str]] = {}
-    prose: dict[Level, list[str]] = {}
+    headings: dict[Level, list[str]] = Field(default_factory=dict)
+    prose: dict[Level, list[str]] = Field(default_factory=dict)
 
     @field_validator("headings", "prose")
     @classmethod
