@@ -26,6 +26,7 @@ def normalise(text: str) -> str:
     return text.replace("与", "和")
 
 
+@lru_cache(maxsize=1 << 16)  # row labels repeat in every file of a batch, and rules split them again
 def split_ordinal(label: str) -> tuple[str | None, str]:
     """("一、一般公共服务支出") -> ("一", "一般公共服务支出"), both normalised."""
     text = normalise(label)

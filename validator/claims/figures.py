@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import cache
 
 from ..model import Source, TextLine
@@ -138,7 +138,11 @@ def make_figure(text: str, start: int, end: int, unit: str, line: TextLine, at: 
 
 
 def at_column(line: TextLine, offset: int) -> Source:
-    return replace(line.source, column=(line.source.column or 1) + offset)
+    """The line's source moved to the column `offset` characters in (built field by field: a figure of
+    the prose and every mention of a subject has one, and `dataclasses.replace` takes ten times as long)."""
+    source = line.source
+    return Source(source.line, (source.column or 1) + offset, source.page, source.bbox, source.sheet, source.cell,
+                  source.hidden, source.confidence)
 
 
 def figures_in(line: TextLine) -> list[Figure]:
