@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from bisect import bisect_right
+from collections.abc import Iterable, Iterator
+from itertools import accumulate
 from typing import Literal
 
 from pydantic import field_validator
@@ -28,15 +30,15 @@ class TextPatternCheck(Strict):
 
 
 def evaluate(check: TextPatternCheck, run: RuleRun) -> Iterator[Finding]:
-    wording = run.file.once(_wording_of)
-    run.outcome.evaluated += len(wording)
+    wording = run.file.once(_Wording)
+    run.outcome.evaluated += len(wording.places)
     first_match: dict[int, re.Match[str]] = {}  # text index -> the match of the first pattern found in it
     for pattern in (re.compile(p) for p in check.patterns):
-        for i in _may_match(wording, required_characters(pattern)):
-            if i not in first_match and (match := pattern.search(wording[i][0])):
+        for i in wording.may_match(required_characters(pattern)):
+            if i not in first_match and (match := pattern.search(wording.places[i][0])):
                 first_match[i] = match
     for i in sorted(first_match):
-        match, (_, _, source, table) = first_match[i], wording[i]
+        match, (_, source, table) = first_match[i], wording.places[i]
         where = Source(line=source.line, column=(source.column or 1) + match.start(), page=source.page,
                        bbox=source.bbox, sheet=source.sheet, cell=source.cell) if source.line else source
         location = Location(table=(table.label or table.kind) if table else None,
@@ -44,22 +46,38 @@ def evaluate(check: TextPatternCheck, run: RuleRun) -> Iterator[Finding]:
         yield run.finding([location], text=match.group(0))
 
 
-Wording = list[tuple[str, frozenset[str], Source, Table | None]]
+class _Wording:
+    """Every piece of wording of a file, and all of it in one string, so that the texts holding a
+    character are found by searching that string once (a set of each text's characters would cost more
+    than the patterns it spares), once for all the rules that read them."""
 
+    def __init__(self, document: Document) -> None:
+        self.places = list(_wording(document))
+        self.joined = "\n".join(text for text, _, _ in self.places)
+        self.starts = list(accumulate((len(text) + 1 for text, _, _ in self.places[:-1]), initial=0))
 
-def _wording_of(document: Document) -> Wording:
-    """Every piece of wording of a file with the characters in it (which tell the patterns that cannot
-    match it), once for all the rules that read them."""
-    return [(text, frozenset(text), source, table) for text, source, table in _wording(document)]
+    def may_match(self, required: tuple[frozenset[str], ...]) -> Iterable[int]:
+        """The indexes, in order, of the texts holding a character of every required set (and perhaps a
+        few more: a set found in most texts is not looked for, a separator may be taken for the text before)."""
+        candidates: set[int] | None = None
+        for characters in required:
+            holding = self._holding(characters)
+            if holding is not None:
+                candidates = holding if candidates is None else candidates & holding
+        return range(len(self.places)) if candidates is None else sorted(candidates)
 
-
-def _may_match(wording: Wording, required: tuple[frozenset[str], ...]) -> list[int]:
-    """The indexes of the texts holding a character of every required set (a list comprehension per set,
-    not a test per text and pattern)."""
-    indexes = list(range(len(wording)))
-    for characters in required:
-        indexes = [i for i in indexes if not wording[i][1].isdisjoint(characters)]
-    return indexes
+    def _holding(self, characters: frozenset[str]) -> set[int] | None:
+        """The indexes of the texts holding one of the characters; None when they are too common to pay."""
+        joined, starts = self.joined, self.starts
+        if sum(joined.count(character) for character in characters) > len(starts):
+            return None
+        found = set()
+        for character in characters:
+            at = joined.find(character)
+            while at != -1:
+                found.add(bisect_right(starts, at) - 1)
+                at = joined.find(character, at + 1)
+        return found
 
 
 def _wording(document: Document) -> Iterator[tuple[str, Source, Table | None]]:
