@@ -270,18 +270,27 @@ def _compile_ref(node: ast.Subscript) -> Callable[[Env], CellRef]:
         raise ExpressionError(f"单元格写法应为 表[行, 栏] 或 row[栏]：{ast.unparse(node)}")
     name = node.value.id
     selectors = [_selector(k) for k in keys]
+    constants = [k.value for k in keys if isinstance(k, ast.Constant) and "{subject}" not in str(k.value)]
     if len(selectors) == 2:
         row_sel, col_sel = selectors
+        if len(constants) == 2:  # most cells are named by constants: no selector to call for them
+            row, column = constants
+            return lambda env: env[0].cell(env[0].table(name), row, column)
         return lambda env: env[0].cell(env[0].table(name), row_sel(env), col_sel(env))
     (col_sel,) = selectors
+    fixed = constants[0] if constants else _VARIES
 
     def one(env: Env) -> CellRef:
         resolver, bindings = env
+        column = fixed if fixed is not _VARIES else col_sel(env)
         if name in bindings:
-            return resolver.row_cell(bindings[name], col_sel(env))
-        return resolver.single_row_cell(resolver.table(name), col_sel(env))
+            return resolver.row_cell(bindings[name], column)
+        return resolver.single_row_cell(resolver.table(name), column)
 
     return one
+
+
+_VARIES = object()  # a selector read from the loop variable or the sentence, not a constant
 
 
 def _compile_plain(node: ast.expr) -> Callable[[Env], Any]:
