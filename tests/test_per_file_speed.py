@@ -1,7 +1,8 @@
 """The faster forms of the per-file work give exactly what the plain forms give, on many made-up inputs:
 a text pattern is run only on texts holding the characters its every match needs, and finds there
 what running it on every text finds; a place in a line of prose, built field by field, is the line's
-source with its column moved, as `dataclasses.replace` makes it."""
+source with its column moved, as `dataclasses.replace` makes it; the words naming a figure, found by
+walking back over brackets and boundaries only, begin where the walk over every character ends."""
 
 import re
 from dataclasses import replace
@@ -12,6 +13,7 @@ from hypothesis import strategies as st
 from validator.api import active_rules
 from validator.checks.required_characters import required_characters
 from validator.claims.figures import at_column
+from validator.claims.paragraphs import CLAUSE_END, CLOSE, OPEN, label_start_of
 from validator.checks.text_pattern import _Wording
 from validator.model import Document, Source, TextLine
 
@@ -65,3 +67,29 @@ sources = st.builds(Source, st.none() | st.integers(1, 999), st.none() | st.inte
 @given(sources, st.integers(0, 300))
 def test_a_place_in_a_line_is_its_source_with_only_the_column_moved(source, offset):
     assert at_column(TextLine("", source), offset) == replace(source, column=(source.column or 1) + offset)
+
+
+def plain_label_start(text: str, start: int, floor: int, boundaries: str) -> int:
+    """paragraphs.label_start_of as first written: a walk back over every character."""
+    depth = 0
+    i = start - 1
+    while i >= floor:
+        char = text[i]
+        if char in CLOSE:
+            depth += 1
+        elif char in OPEN:
+            if depth == 0:
+                break
+            depth -= 1
+        elif depth == 0 and char in boundaries:
+            break
+        i -= 1
+    return i + 1
+
+
+@given(st.text("ab（）()，,；;。：、\t<>]^-\\", max_size=20), st.data(),
+       st.sampled_from([CLAUSE_END, "，,；;。！？!?<>\t", "]^-\\"]))
+def test_the_words_naming_a_figure_begin_where_the_walk_over_every_character_ends(text, data, boundaries):
+    start = data.draw(st.integers(0, len(text)))
+    floor = data.draw(st.integers(0, len(text) + 1))
+    assert label_start_of(text, start, floor, boundaries) == plain_label_start(text, start, floor, boundaries)
