@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from .interval import CellRef, NotComputable, Quantity
+from .interval import EXACT_ZERO, CellRef, NotComputable, Quantity
 
 # Far more than any rule needs (a sum of 60 cells is 60 deep), far less than Python's recursion limit
 MAX_DEPTH = 200
@@ -337,7 +337,7 @@ def _absent_as_zero(compiler: _Compiler, args: list[ast.expr]) -> Compiled:
         except (TableAbsent, ScannedRowAbsent):
             raise
         except Absent:
-            return Quantity.exact(0)
+            return EXACT_ZERO
 
     return absent_as_zero
 
@@ -389,7 +389,7 @@ def _sum(compiler: _Compiler, args: list[ast.expr]) -> Compiled | None:
     role = args[0].id
 
     def figure_sum(env: Env) -> Quantity:
-        total = Quantity.exact(0)
+        total = EXACT_ZERO
         for part in env[0].figures(env[1], role):
             total = total + part
         return total

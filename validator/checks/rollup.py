@@ -65,9 +65,7 @@ def _sum_check(run: RuleRun, table: Table, parent: Row, children: list[Row], wan
         if not child_refs and children:
             continue
         def sides(parent_ref: CellRef = parent_ref, child_refs: list[CellRef] = child_refs) -> tuple[Quantity, Quantity]:
-            right = Quantity.exact(0)
-            for ref in child_refs:
-                right = right + Quantity.of_cell(ref)
+            right = Quantity.sum_of_cells(child_refs)  # before the parent: a garbled child is said first
             return Quantity.of_cell(parent_ref), right
 
         try:

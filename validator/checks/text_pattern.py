@@ -46,6 +46,9 @@ def evaluate(check: TextPatternCheck, run: RuleRun) -> Iterator[Finding]:
         yield run.finding([location], text=match.group(0))
 
 
+_MOST_CHARACTERS = 8  # a longer set costs a count of each character over the whole wording
+
+
 class _Wording:
     """Every piece of wording of a file, and all of it in one string, so that the texts holding a
     character are found by searching that string once (a set of each text's characters would cost more
@@ -67,9 +70,10 @@ class _Wording:
         return range(len(self.places)) if candidates is None else sorted(candidates)
 
     def _holding(self, characters: frozenset[str]) -> set[int] | None:
-        """The indexes of the texts holding one of the characters; None when they are too common to pay."""
+        """The indexes of the texts holding one of the characters; None when they are too many to count
+        (a range such as [0-9]) or too common to pay."""
         joined, starts = self.joined, self.starts
-        if sum(joined.count(character) for character in characters) > len(starts):
+        if len(characters) > _MOST_CHARACTERS or sum(map(joined.count, characters)) > len(starts):
             return None
         found = set()
         for character in characters:

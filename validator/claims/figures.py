@@ -91,7 +91,7 @@ def _is_figure(text: str, start: int, end: int, unit: str) -> bool:
     next_char = text[next_at:next_at + 1]
     if number.count(".") + number.count("．") > 1:
         return False  # 2022.12.31, 6.16.17 (groups 6, 16, 17)
-    if before and (re.match(r"[A-Za-z]", before) or before in "〔[【"):
+    if before and (before.isascii() and before.isalpha() or before in "〔[【"):
         return False  # PM2.5, O3; 〔2020〕
     if text.endswith("第", 0, _before_spaces(text, start)):
         return False
@@ -107,9 +107,10 @@ def _is_figure(text: str, start: int, end: int, unit: str) -> bool:
         return False  # "1、" at the start of a clause
     if before and after and before in "（(" and after in "）)":
         return False  # "（1）"
+    if unit != "" or "." in number or "．" in number:
+        return True
     digits = re.sub(r"\D", "", number)
-    return unit != "" or "." in number or "．" in number or (len(digits) < LONG_CODE_DIGITS and not (
-        len(digits) > 1 and digits.startswith("0")))
+    return len(digits) < LONG_CODE_DIGITS and not (len(digits) > 1 and digits.startswith("0"))
 
 
 def has_number(text: str) -> bool:
