@@ -135,7 +135,8 @@ def build_grid_table(raw: RawTable, kind: str | None) -> Table:
             and (number_row is None or _is_number_row(r) != number_row)]
     columns = _columns(headers, number_row, body)
     rows: list[Row] = []
-    segments = [[c for c in columns if c.segment == segment] for segment in sorted({c.segment for c in columns})]
+    in_segments = ([c for c in columns if c.segment == segment] for segment in sorted({c.segment for c in columns}))
+    segments = [(in_segment, any(c.role != "amount" for c in in_segment)) for in_segment in in_segments]
     for grid_row in body:
         if _is_header_like(grid_row, columns):
             continue  # a header row printed again in the middle, in words that differ from the first
@@ -326,10 +327,12 @@ def _role(path: list[str], number: int | None, values: list[str], numbered: bool
     return "amount" if numeric * 2 >= len(filled) else "label"
 
 
-def _rows_of(grid_row: list[GridCell], segments: list[list[Column]], position: int, strict: bool) -> list[Row]:
-    """The rows of a grid row: one per segment (the columns of each, side-by-side halves in order)."""
+def _rows_of(grid_row: list[GridCell], segments: list[tuple[list[Column], bool]], position: int,
+             strict: bool) -> list[Row]:
+    """The rows of a grid row: one per segment (the columns of each, side-by-side halves in order, and
+    whether any of them is no amount column)."""
     rows = []
-    for in_segment in segments:
+    for in_segment, labelled in segments:
         segment = in_segment[0].segment
         label_parts: list[str] = []
         code_parts: list[str] = []
@@ -356,7 +359,6 @@ def _rows_of(grid_row: list[GridCell], segments: list[list[Column]], position: i
             label_parts[:0] = code_parts
         label = " ".join(label_parts)
         # A blank line is padding, except in a table of amounts only (三公经费表), where it is the row.
-        labelled = any(c.role != "amount" for c in in_segment)
         if labelled and not label and code is None and row_no is None and all(c.is_blank for c in cells.values()):
             continue
         ordinal, key = split_ordinal(label)
