@@ -53,6 +53,8 @@ def caption_of(text: str) -> list[str] | None:
 
 
 def is_title(text: str) -> bool:
+    if "表" not in text:  # no character but 表 itself normalises to one: most lines of prose are passed over
+        return False
     compact = normalise(text)
     return (_QUALIFIER.sub("", compact).endswith("表") and not _LABEL.match(compact)
             and not _CONTINUED.search(compact))
