@@ -120,10 +120,8 @@ def _cell_candidates(group: list[Relation], by_cell: dict[int, list[Relation]]) 
         relations = tuple(by_cell[id(ref.cell)])
         # a sum solved exactly holds with the value rounded to the cell's decimals: not evaluated again
         exact = linear and abs(slope) * unit / 2 <= allowance
-        # the relations of fewest cells first: a value that breaks one is mostly told by its own row
-        asked = sorted((r for r in relations if not (exact and r is equality)), key=lambda r: len(r.cells))
         with _substituted([(ref.cell, value)]):
-            if all(r.holds_now() for r in asked):
+            if all(r.holds_now() for r in relations if not (exact and r is equality)):
                 yield Candidate(ref, value, solved, slack=allowance / abs(slope), relations=relations)
 
 
