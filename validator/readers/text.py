@@ -144,5 +144,6 @@ def _cells(parts: list[str], line_no: int) -> list[GridCell]:
     """The cells of a grid line split at its tabs."""
     if len(parts) > MAX_COLUMNS:
         raise ReadError(f"第{line_no}行有 {len(parts)} 个单元格，超过每行 {MAX_COLUMNS} 个的上限，不像决算表格")
-    columns = accumulate((len(part) + 1 for part in parts), initial=1)  # each part's column: after the tab
+    # each part's column: 1, then one past the previous part and its tab (added up in C, not per part here)
+    columns = accumulate(map((1).__add__, map(len, parts)), initial=1)
     return [GridCell(part, Source(line_no, column)) for part, column in zip(parts, columns)]
