@@ -2,7 +2,8 @@
 a text pattern is run only on texts holding the characters its every match needs, and finds there
 what running it on every text finds; a place in a line of prose, built field by field, is the line's
 source with its column moved, as `dataclasses.replace` makes it; the words naming a figure, found by
-walking back over brackets and boundaries only, begin where the walk over every character ends."""
+walking back over brackets and boundaries only, begin where the walk over every character ends; and a
+`where:` that is one equality keeps exactly the rows an index gives for it, so they are not tested again."""
 
 import re
 from dataclasses import replace
@@ -11,11 +12,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from validator.api import active_rules
+from validator.catalogue import builtin_catalogue
 from validator.checks.required_characters import required_characters
 from validator.claims.figures import at_column
 from validator.claims.paragraphs import CLAUSE_END, CLOSE, OPEN, label_start_of
 from validator.checks.text_pattern import _Wording
-from validator.model import Document, Source, TextLine
+from validator.expression import compile_condition
+from validator.model import Document, Row, Source, Table, TextLine
+from validator.resolver import RowBinding, TableResolver
 
 PIECES = ["a", "b", "：", ":", "。", "；", "[ab]", "[：:]", "[^a]", r"\s", r"\d", "a{0,3}", "b{2}", "(?:a|b)",
           "(?:ab|：)", "(?:a|)", "(a)\\1", "(?<!a)", "(?!b)", "(?i:a)", ".", "a*", "b+", "[a-c]"]
@@ -93,3 +97,25 @@ def test_the_words_naming_a_figure_begin_where_the_walk_over_every_character_end
     start = data.draw(st.integers(0, len(text)))
     floor = data.draw(st.integers(0, len(text) + 1))
     assert label_start_of(text, start, floor, boundaries) == plain_label_start(text, start, floor, boundaries)
+
+
+def test_only_a_single_equality_leaves_its_rows_untested():
+    assert compile_condition('row.group == "指标"', {"row"}).indexed
+    assert compile_condition('"年度资金总额" == row.label', {"row"}).indexed
+    assert not compile_condition('row.group == "指标" and row.label == "x"', {"row"}).indexed
+    assert not compile_condition('row.group != "总分"', {"row"}).indexed
+    assert not compile_condition('row.group == "资金" or row.group == "指标"', {"row"}).indexed
+
+
+@given(st.lists(st.tuples(st.sampled_from(["资金", "指标", None]), st.sampled_from(["年度资金总额", "其他", ""])),
+                max_size=12),
+       st.sampled_from(['row.group == "指标"', 'row.label == "年度资金总额"', 'None == row.group']))
+def test_the_rows_of_a_single_equality_are_those_its_test_keeps(rows, source):
+    table_rows = [Row(label, label, None, None, None, 0, i, Source(), group=group)
+                  for i, (group, label) in enumerate(rows)]
+    table = Table("SE", "项目支出绩效自评表", None, [], table_rows, Source())
+    condition = compile_condition(source, {"row"})
+    resolver = TableResolver({"SE": table}, builtin_catalogue())
+    assert condition.indexed
+    assert resolver.rows_having(table, condition.required) == [
+        r for r in table_rows if condition.test((resolver, {"row": RowBinding(table, r)}))]

@@ -142,13 +142,15 @@ class Condition:
 
     test: Callable[[Env], bool]
     required: tuple[tuple[str, object], ...]
+    indexed: bool = False  # it is one such term alone: the rows the index gives are those it keeps, untested
 
 
 def compile_condition(source: str, loop_names: set[str]) -> Condition:
     """A `where:` filter on the loop variable: plain comparisons of row attributes, and/or/not."""
     tree = parse(source, set(), loop_names)
     terms = tree.values if isinstance(tree, ast.BoolOp) and isinstance(tree.op, ast.And) else [tree]
-    return Condition(_compile_plain(tree), tuple(pair for term in terms if (pair := _required(term))))
+    required = tuple(pair for term in terms if (pair := _required(term)))
+    return Condition(_compile_plain(tree), required, indexed=len(terms) == 1 and len(required) == 1)
 
 
 def _required(node: ast.expr) -> tuple[str, object] | None:
