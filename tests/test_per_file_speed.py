@@ -7,6 +7,7 @@ walking back over brackets and boundaries only, begin where the walk over every 
 
 import re
 from dataclasses import replace
+from pathlib import Path
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -19,6 +20,7 @@ from validator.claims.paragraphs import CLAUSE_END, CLOSE, OPEN, label_start_of
 from validator.checks.text_pattern import _Wording
 from validator.expression import compile_condition
 from validator.model import Document, Row, Source, Table, TextLine
+from validator.readers import read_document
 from validator.resolver import RowBinding, TableResolver
 
 PIECES = ["a", "b", "：", ":", "。", "；", "[ab]", "[：:]", "[^a]", r"\s", r"\d", "a{0,3}", "b{2}", "(?:a|b)",
@@ -119,3 +121,19 @@ def test_the_rows_of_a_single_equality_are_those_its_test_keeps(rows, source):
     assert condition.indexed
     assert resolver.rows_having(table, condition.required) == [
         r for r in table_rows if condition.test((resolver, {"row": RowBinding(table, r)}))]
+
+
+def test_while_a_file_is_read_what_lived_before_is_out_of_the_collectors_sight(monkeypatch):
+    """As while it is checked (test_per_file_work): the document's objects set off collections that
+    would traverse the rules and modules too; nothing stays frozen after."""
+    import gc
+
+    import validator.readers.text as text_reader
+
+    seen = []
+    parse_lines = text_reader.parse_lines
+    monkeypatch.setattr(text_reader, "parse_lines", lambda *args: seen.append(gc.get_freeze_count())
+                        or parse_lines(*args))
+    gc.unfreeze()
+    read_document(Path(__file__).parent / "fixtures" / "seed002.txt", builtin_catalogue())
+    assert seen and seen[0] > 0 and gc.get_freeze_count() == 0
