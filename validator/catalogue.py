@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
@@ -66,15 +66,7 @@ class Catalogue:
 
     def kind_of(self, title: str) -> str | None:
         """The kind whose standard title the printed title ends with (longest title first)."""
-        text = label_key(title)
-        candidates = [text]
-        stripped = _YEAR_PREFIX.sub("", text)
-        if stripped != text:
-            candidates.append(stripped)
-        for kind_id, suffix in self.title_suffixes:
-            if any(c.endswith(suffix) for c in candidates):
-                return kind_id
-        return None
+        return _kind_of(self.title_suffixes, title)
 
     def aliases(self, kind: str | None, key: str) -> tuple[str, ...]:
         if kind is None or kind not in self.kinds:
@@ -83,6 +75,19 @@ class Catalogue:
 
 
 _EMPTY = Catalogue({}, ())
+
+
+@lru_cache(maxsize=4096)  # titles repeat: fourteen 自评表 in a file, the same tables in every file of a batch
+def _kind_of(title_suffixes: tuple[tuple[str, str], ...], title: str) -> str | None:
+    text = label_key(title)
+    stripped = _YEAR_PREFIX.sub("", text)
+    suffixes = tuple(suffix for _, suffix in title_suffixes)
+    if not (text.endswith(suffixes) or stripped.endswith(suffixes)):  # one test for a title of no kind
+        return None
+    for kind_id, suffix in title_suffixes:
+        if text.endswith(suffix) or stripped.endswith(suffix):
+            return kind_id
+    return None
 
 
 @cache

@@ -190,7 +190,9 @@ def _twin_rows(group: list[Relation], by_cell: dict[int, list[Relation]]) -> Ite
         if not isinstance(ref, CellRef) or id(ref.row) in seen:
             continue
         seen.add(id(ref.row))
-        twin = next((row for row in ref.table.rows if row.position < ref.row.position and _alike(row, ref.row)), None)
+        item = _item(ref.row)  # a twin's key ends with it: most rows are passed over by that test alone
+        twin = next((row for row in ref.table.rows if row.position < ref.row.position and row.key.endswith(item)
+                     and _alike(row, ref.row)), None)
         if twin is None:
             continue
         cells = list(ref.row.cells.values())

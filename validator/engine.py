@@ -7,13 +7,12 @@ the skip is reported), never evaluated against a fabricated zero.
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 
 from .catalogue import Catalogue
 from .checks.common import FileContext, RuleRun, location_of, table_title
 from .checks.registry import evaluate
+from .collector import spared
 from .culprit_findings import with_culprits
 from .findings import Finding, Skip
 from .grouping import folded, merged
@@ -36,7 +35,7 @@ class Engine:
 
     def run(self, document: Document, ignored: Callable[[str], bool] = lambda rule: False
             ) -> tuple[list[Finding], list[Skip]]:
-        with _collector_spared():
+        with spared():
             return self._run(document, ignored)
 
     def _run(self, document: Document, ignored: Callable[[str], bool]) -> tuple[list[Finding], list[Skip]]:
@@ -59,19 +58,3 @@ class Engine:
         findings.sort(key=Finding.sort_key)
         self.claim_counts = file.claim_counts()
         return findings, skips
-
-
-@contextmanager
-def _collector_spared() -> Iterator[None]:
-    """While a file is checked, what was alive before (the rules, the modules, the caller's data) is out
-    of the cyclic collector's sight: its collections traverse the file's objects only. Nothing stays
-    frozen after (what became garbage is collected as ever), and a process that froze objects itself
-    is left as it is."""
-    if gc.get_freeze_count():
-        yield
-        return
-    gc.freeze()
-    try:
-        yield
-    finally:
-        gc.unfreeze()

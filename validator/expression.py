@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from .interval import CellRef, NotComputable, Quantity
+from .interval import EXACT_ZERO, CellRef, NotComputable, Quantity
 
 # Far more than any rule needs (a sum of 60 cells is 60 deep), far less than Python's recursion limit
 MAX_DEPTH = 200
@@ -142,13 +142,15 @@ class Condition:
 
     test: Callable[[Env], bool]
     required: tuple[tuple[str, object], ...]
+    indexed: bool = False  # it is one such term alone: the rows the index gives are those it keeps, untested
 
 
 def compile_condition(source: str, loop_names: set[str]) -> Condition:
     """A `where:` filter on the loop variable: plain comparisons of row attributes, and/or/not."""
     tree = parse(source, set(), loop_names)
     terms = tree.values if isinstance(tree, ast.BoolOp) and isinstance(tree.op, ast.And) else [tree]
-    return Condition(_compile_plain(tree), tuple(pair for term in terms if (pair := _required(term))))
+    required = tuple(pair for term in terms if (pair := _required(term)))
+    return Condition(_compile_plain(tree), required, indexed=len(terms) == 1 and len(required) == 1)
 
 
 def _required(node: ast.expr) -> tuple[str, object] | None:
@@ -270,18 +272,27 @@ def _compile_ref(node: ast.Subscript) -> Callable[[Env], CellRef]:
         raise ExpressionError(f"单元格写法应为 表[行, 栏] 或 row[栏]：{ast.unparse(node)}")
     name = node.value.id
     selectors = [_selector(k) for k in keys]
+    constants = [k.value for k in keys if isinstance(k, ast.Constant) and "{subject}" not in str(k.value)]
     if len(selectors) == 2:
         row_sel, col_sel = selectors
+        if len(constants) == 2:  # most cells are named by constants: no selector to call for them
+            row, column = constants
+            return lambda env: env[0].cell(env[0].table(name), row, column)
         return lambda env: env[0].cell(env[0].table(name), row_sel(env), col_sel(env))
     (col_sel,) = selectors
+    fixed = constants[0] if constants else _VARIES
 
     def one(env: Env) -> CellRef:
         resolver, bindings = env
+        column = fixed if fixed is not _VARIES else col_sel(env)
         if name in bindings:
-            return resolver.row_cell(bindings[name], col_sel(env))
-        return resolver.single_row_cell(resolver.table(name), col_sel(env))
+            return resolver.row_cell(bindings[name], column)
+        return resolver.single_row_cell(resolver.table(name), column)
 
     return one
+
+
+_VARIES = object()  # a selector read from the loop variable or the sentence, not a constant
 
 
 def _compile_plain(node: ast.expr) -> Callable[[Env], Any]:
@@ -328,7 +339,7 @@ def _absent_as_zero(compiler: _Compiler, args: list[ast.expr]) -> Compiled:
         except (TableAbsent, ScannedRowAbsent):
             raise
         except Absent:
-            return Quantity.exact(0)
+            return EXACT_ZERO
 
     return absent_as_zero
 
@@ -380,7 +391,7 @@ def _sum(compiler: _Compiler, args: list[ast.expr]) -> Compiled | None:
     role = args[0].id
 
     def figure_sum(env: Env) -> Quantity:
-        total = Quantity.exact(0)
+        total = EXACT_ZERO
         for part in env[0].figures(env[1], role):
             total = total + part
         return total

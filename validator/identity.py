@@ -88,7 +88,8 @@ def headings(document: Document) -> list[Heading]:
     on_cover = len(cover(document))
     for index, line in enumerate(document.text):
         text = _LEADERS.sub("", line.text).strip()
-        if text and "\t" not in text and len(compact(text)) <= _HEADING_CHARS and not _SENTENCE.search(text):
+        # a sentence's mark tells most lines apart before they are compacted
+        if text and "\t" not in text and not _SENTENCE.search(text) and len(compact(text)) <= _HEADING_CHARS:
             found.append(Heading(text, line.source, None, index < on_cover))
     return found
 

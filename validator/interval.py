@@ -157,6 +157,9 @@ class Quantity:
                         self.cells + other.cells, max(self.decimals, other.decimals), None)
 
 
+EXACT_ZERO = Quantity.exact(0)  # what an absent figure counts as, and where a sum starts: one, not one per use
+
+
 @dataclass(slots=True)
 class Comparison:
     """The outcome of comparing two quantities with a rule's extra tolerance."""

@@ -26,6 +26,7 @@ def normalise(text: str) -> str:
     return text.replace("与", "和")
 
 
+@lru_cache(maxsize=1 << 16)  # row labels repeat in every file of a batch, and rules split them again
 def split_ordinal(label: str) -> tuple[str | None, str]:
     """("一、一般公共服务支出") -> ("一", "一般公共服务支出"), both normalised."""
     text = normalise(label)
@@ -43,6 +44,7 @@ def label_key(label: str) -> str:
 _CODE = re.compile(r"^\d{3}(?:\d{2}){0,2}$")
 
 
+@lru_cache(maxsize=1 << 16)  # the rules' row selectors and the code cells of every file's tables
 def normalise_code(text: str) -> str | None:
     """'201 06 01' -> '2010601'; None when the text is not a 3/5/7-digit subject code."""
     compact = _SPACES.sub("", unicodedata.normalize("NFKC", text))

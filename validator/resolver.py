@@ -28,6 +28,10 @@ from .targets import Measure, measure
 if TYPE_CHECKING:
     from .claims import Claim, Figure
 
+# Exact constants of attainment and deviation, made once rather than for every indicator
+_ONE, _HUNDRED = Quantity.exact(1), Quantity.exact(100)
+
+
 @dataclass(slots=True)  # treated as immutable; not frozen, which takes several times as long to build
 class RowBinding:
     """The loop variable of `for_each`: a row of a table."""
@@ -62,7 +66,8 @@ class _TableIndex:
                 self.by_row_no[row.row_no].append(row)
         self.by_attribute: dict[str, dict[object, list[Row]]] = {}  # filled per attribute a `where:` names
         self.column_paths = [tuple(normalise(h) for h in c.header) for c in table.columns]
-        self.scanned = bool(table.ocr_confidences())  # read by OCR: a row not found may have been misread
+        self.table = table
+        self._scanned: bool | None = None
         self.columns_by_selector: dict[object, list[Column]] = {}
         # the cells each sum reads, and why it would be short (TableResolver._summed)
         self.sums: dict[tuple[object, ...], tuple[list[CellRef], str | None]] = {}
@@ -76,6 +81,13 @@ class _TableIndex:
             if row.code:
                 for length in range(3, len(row.code), 2):
                     self.descendants[row.code[:length]].append(row)
+
+    @property
+    def scanned(self) -> bool:
+        """Read by OCR: a row not found may have been misread. Asked only when a row is not found."""
+        if self._scanned is None:
+            self._scanned = bool(self.table.ocr_confidences())
+        return self._scanned
 
 
 class TableResolver(Resolver):
@@ -159,7 +171,7 @@ class TableResolver(Resolver):
         return []
 
     def columns(self, table: Table, selector: object) -> list[Column]:
-        index = self.index(table)
+        index = self._indexes.get(id(table)) or self.index(table)
         found = index.columns_by_selector.get(selector)
         if found is None:
             found = index.columns_by_selector[selector] = self._columns(table, selector)
@@ -184,8 +196,11 @@ class TableResolver(Resolver):
         return []
 
     def cell(self, table: Table, row_selector: object, column_selector: object) -> CellRef:
-        return _found_once(self.index(table).cells, (row_selector, column_selector),
-                           self._cell, table, row_selector, column_selector)
+        found = self.index(table).cells
+        cell = found.get((row_selector, column_selector))
+        if cell is not None and not isinstance(cell, Absent):  # most reads: a cell found before
+            return cell
+        return _found_once(found, (row_selector, column_selector), self._cell, table, row_selector, column_selector)
 
     def _cell(self, table: Table, row_selector: object, column_selector: object) -> CellRef:
         rows = self.rows(table, row_selector)
@@ -199,14 +214,27 @@ class TableResolver(Resolver):
         return CellRef(table, row, column, row.cells[column.index])
 
     def row_cell(self, binding: RowBinding, column_selector: object) -> CellRef:
-        return _found_once(self.index(binding.table).row_cells, (id(binding.row), column_selector),
-                           self._row_cell, binding, column_selector)
+        table = binding.table
+        index = self._indexes.get(id(table)) or self.index(table)
+        key = (id(binding.row), column_selector)
+        cell = index.row_cells.get(key)
+        if cell is not None and not isinstance(cell, Absent):  # most reads: a cell found before
+            return cell
+        return _found_once(index.row_cells, key, self._row_cell, binding, column_selector)
 
     def _row_cell(self, binding: RowBinding, column_selector: object) -> CellRef:
-        columns = [c for c in self.columns(binding.table, column_selector) if c.index in binding.row.cells]
-        if len(columns) != 1:
+        table, row = binding.table, binding.row
+        columns = self.columns(table, column_selector)
+        if len(columns) == 1:  # most selectors name one column: no list of those in the row
+            column = columns[0]
+            cell = row.cells.get(column.index)
+            if cell is None:
+                raise Absent(f"该行没有唯一的“{column_selector}”栏")
+            return CellRef(table, row, column, cell)
+        present = [c for c in columns if c.index in row.cells]
+        if len(present) != 1:
             raise Absent(f"该行没有唯一的“{column_selector}”栏")
-        return CellRef(binding.table, binding.row, columns[0], binding.row.cells[columns[0].index])
+        return CellRef(table, row, present[0], row.cells[present[0].index])
 
     def single_row_cell(self, table: Table, column_selector: object) -> CellRef:
         if len(table.rows) != 1:
@@ -254,15 +282,15 @@ class TableResolver(Resolver):
         goal, achieved = _measures(target, result)
         wanted, got = _measured(target, goal), _measured(result, achieved)
         if goal.direction == "<=":
-            share = wanted / got if achieved.amount.value else Quantity.exact(1)
+            share = wanted / got if achieved.amount.value else _ONE
         else:
             share = got / wanted
-        return share.at_most(Quantity.exact(1))
+        return share.at_most(_ONE)
 
     def deviation(self, target: CellRef, result: CellRef) -> Quantity:
         goal, achieved = _measures(target, result)
         wanted = _measured(target, goal)
-        computed = (_measured(result, achieved) - wanted) / wanted * Quantity.exact(100)
+        computed = (_measured(result, achieved) - wanted) / wanted * _HUNDRED
         met = {">=": achieved.amount.value >= goal.amount.value,
                "<=": achieved.amount.value <= goal.amount.value}.get(goal.direction, False)
         if not met:

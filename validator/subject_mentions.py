@@ -56,10 +56,15 @@ def mentions(document: Document) -> list[Mention]:
 
 def named(document: Document, names: list[str]) -> Iterator[Mention]:
     """Every place the prose prints one of these class names in full ("医疗卫生与计划生育支出")."""
+    patterns = [(name, re.compile(re.escape(name).replace("与", "[与和]"))) for name in names]
+    # finds something exactly where one of the names is printed: most paragraphs print none
+    anyone = re.compile("|".join(pattern.pattern for _, pattern in patterns)) if patterns else None
     for paragraph in joined(document.text):
         text = paragraph.text
-        for name in names:
-            for match in re.finditer(re.escape(name).replace("与", "[与和]"), text):
+        if anyone is None or not anyone.search(text):
+            continue
+        for name, pattern in patterns:
+            for match in pattern.finditer(text):
                 yield Mention(name, None, 1, Location(value=match.group(0),
                                                       source=at_column(*paragraph.locate(match.start()))))
 

@@ -65,9 +65,10 @@ def evaluate(check: AssertCheck, run: RuleRun) -> Iterator[Finding]:
             run.outcome.skip(str(absent))
             continue
         rows = resolver.rows_having(table, condition.required) if condition is not None else table.rows
+        tested = condition is not None and not condition.indexed
         for row in rows:
             bindings = {variable: RowBinding(table, row)}
-            if condition is not None and not condition.test((resolver, bindings)):
+            if tested and not condition.test((resolver, bindings)):  # type: ignore[union-attr]
                 continue
             yield from run.evaluate(compiled, resolver, bindings)
 

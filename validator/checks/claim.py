@@ -60,6 +60,7 @@ def evaluate(check: ClaimCheck, run: RuleRun) -> Iterator[Finding]:
 
 def _each_claim(check: ClaimCheck, run: RuleRun) -> Iterator[Finding]:
     resolver = run.file.resolvers[0]  # claims are about the file's first disclosure
+    compiled = check._compiled  # pydantic serves private attributes through __getattr__: read once
     for claim in run.file.claims:
         if (claim.kind != check.claim
                 or any(normalise(claim.words.get(k) or "") not in map(normalise, v) for k, v in check.when.items())
@@ -70,7 +71,7 @@ def _each_claim(check: ClaimCheck, run: RuleRun) -> Iterator[Finding]:
             continue
         context = {"subject": claim.subject, "text": claim.text}
         evaluated = run.outcome.evaluated
-        for finding in run.evaluate(check._compiled, resolver, {"claim": claim}, context):
+        for finding in run.evaluate(compiled, resolver, {"claim": claim}, context):
             yield with_span(finding, claim)
         if run.outcome.evaluated > evaluated:
             run.file.checked_claims.add(id(claim))

@@ -4,7 +4,7 @@ making a finding from the rule's message, and judging a comparison with its roun
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from functools import cached_property
@@ -180,22 +180,23 @@ class RuleRun:
                        tuple(locations), hint=self.rule.hint, **numbers)
 
     def evaluate(self, assertion: Assertion, resolver: TableResolver, bindings: dict[str, object],
-                 context: dict[str, str] | None = None) -> Iterator[Finding]:
-        """An assertion under loop or claim bindings; an absent table, row or figure skips it."""
+                 context: dict[str, str] | None = None) -> Sequence[Finding]:
+        """An assertion under loop or claim bindings; an absent table, row or figure skips it. A list, not
+        a generator: the rules evaluate one for every row, and most give nothing."""
         env = (resolver, bindings)
         try:
             left, right = assertion.left(env), assertion.right(env)
             result = compare(left, assertion.op, right, self.rule.tolerance)
         except (Absent, NotComputable) as problem:
             self.outcome.skip(str(problem))
-            return
+            return ()
         self.outcome.evaluated += 1
         relation = self.relation(assertion.op, lambda: (assertion.left(env), assertion.right(env)),
                                  left, right, result)
         if not self.reported(result):  # most relations hold: their places are not gathered
-            return
+            return ()
         refs = list({id(r.cell): r for r in left.cells + right.cells}.values())
-        yield from self.judge(left, right, result, refs, context or {}, relation)
+        return list(self.judge(left, right, result, refs, context or {}, relation))
 
     def relation(self, op: str, sides: Callable[[], tuple[Quantity, Quantity]], left: Quantity, right: Quantity,
                  result: Comparison) -> Relation:

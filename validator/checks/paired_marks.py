@@ -25,8 +25,10 @@ FAMILIES = {"引号": ("“", "”"), "单引号": ("‘", "’"), "括号": ("�
             "方括号": ("【[", "】]")}
 # "1）", "a)", "十)" opening an item: a closing bracket that closes nothing
 _LIST_NUMBER = re.compile(r"(?:^|(?<=[。；;：:，,]))[0-9A-Za-z一二三四五六七八九十]{1,2}[)）]")
-# family name -> any of its marks: a paragraph is walked from mark to mark, not character by character
-_MARKS = {name: re.compile(f"[{re.escape(openings + closings)}]") for name, (openings, closings) in FAMILIES.items()}
+# mark -> (its family, whether it opens); a paragraph is walked from mark to mark, not character by character
+_MARK_FAMILY = {mark: (name, mark in openings) for name, (openings, closings) in FAMILIES.items()
+                for mark in openings + closings}
+_ANY_MARK = re.compile(f"[{re.escape(''.join(_MARK_FAMILY))}]")
 _REACH = 3  # paragraphs a quotation may run over
 _SNIPPET = 12  # characters of text after the mark that the finding quotes
 
@@ -53,21 +55,27 @@ def evaluate(check: PairedMarksCheck, run: RuleRun) -> Iterator[Finding]:
 
 
 def _unpaired(text: str, families: dict[str, tuple[str, str]]) -> list[tuple[int, str, bool]]:
-    """(offset, family, is_opening) of every mark left unpaired in the text."""
-    skipped = {m.end() - 1 for m in _LIST_NUMBER.finditer(text)}
+    """(offset, family, is_opening) of every mark left unpaired in the text: one walk over its marks, a
+    stack of open marks per family."""
+    # a list number ends in a closing bracket: a text without one has none
+    skipped = {m.end() - 1 for m in _LIST_NUMBER.finditer(text)} if ")" in text or "）" in text else set()
+    open_at: dict[str, list[int]] = {name: [] for name in families}
     left: list[tuple[int, str, bool]] = []
-    for name, (openings, closings) in families.items():
-        open_at: list[int] = []
-        for mark in _MARKS[name].finditer(text):
-            offset, char = mark.start(), mark.group()
-            if char in openings:
-                open_at.append(offset)
-            elif char in closings and offset not in skipped:
-                if open_at:
-                    open_at.pop()
-                else:
-                    left.append((offset, name, False))
-        left += [(offset, name, True) for offset in open_at]
+    for mark in _ANY_MARK.finditer(text):
+        name, opening = _MARK_FAMILY[mark.group()]
+        stack = open_at.get(name)
+        if stack is None:  # a family the document never prints both halves of
+            continue
+        offset = mark.start()
+        if opening:
+            stack.append(offset)
+        elif offset not in skipped:
+            if stack:
+                stack.pop()
+            else:
+                left.append((offset, name, False))
+    for name, stack in open_at.items():
+        left += [(offset, name, True) for offset in stack]
     return sorted(left)
 
 

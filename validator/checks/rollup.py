@@ -37,12 +37,13 @@ def evaluate(check: RollupCheck, run: RuleRun) -> Iterator[Finding]:
             run.outcome.skip(f"{table.name}没有科目编码行")
             continue
         descendants = resolver.index(table).descendants
+        columns = _Columns(table)
         for parent in coded:
             longer = descendants.get(parent.code or "", [])
             if longer:
                 step = min(len(r.code) for r in longer)
                 children = [r for r in longer if len(r.code) == step]
-                yield from _sum_check(run, table, parent, children, wanted)
+                yield from _sum_check(run, columns, parent, children, wanted)
         if check.total:
             try:
                 total_rows = resolver.rows(table, check.total)
@@ -52,22 +53,30 @@ def evaluate(check: RollupCheck, run: RuleRun) -> Iterator[Finding]:
             # With no coded rows at all the total must be zero (an empty table's 合计).
             top = min((len(r.code or "") for r in coded), default=0)
             for total_row in total_rows:
-                yield from _sum_check(run, table, total_row, [r for r in coded if len(r.code) == top], wanted)
+                yield from _sum_check(run, columns, total_row, [r for r in coded if len(r.code) == top], wanted)
 
 
-def _sum_check(run: RuleRun, table: Table, parent: Row, children: list[Row], wanted: set[int]) -> Iterator[Finding]:
-    by_name = {c.index: c for c in table.columns}
+class _Columns:
+    """A table's columns by index with their names, worked out once for all its rows' sums."""
+
+    def __init__(self, table: Table) -> None:
+        self.table = table
+        self.by_index = {c.index: c for c in table.columns}
+        self.names = {c.index: c.name for c in table.columns}
+
+
+def _sum_check(run: RuleRun, columns: _Columns, parent: Row, children: list[Row], wanted: set[int]
+               ) -> Iterator[Finding]:
+    table, by_index, names = columns.table, columns.by_index, columns.names
     for index in sorted(parent.cells.keys() & wanted):
-        name = by_name[index].name
-        parent_ref = CellRef(table, parent, by_name[index], parent.cells[index])
-        child_refs = [CellRef(table, child, by_name[i], child.cells[i])
-                      for child in children for i in child.cells if by_name[i].name == name]
+        name = names[index]
+        parent_ref = CellRef(table, parent, by_index[index], parent.cells[index])
+        child_refs = [CellRef(table, child, by_index[i], child.cells[i])
+                      for child in children for i in child.cells if names[i] == name]
         if not child_refs and children:
             continue
         def sides(parent_ref: CellRef = parent_ref, child_refs: list[CellRef] = child_refs) -> tuple[Quantity, Quantity]:
-            right = Quantity.exact(0)
-            for ref in child_refs:
-                right = right + Quantity.of_cell(ref)
+            right = Quantity.sum_of_cells(child_refs)  # before the parent: a garbled child is said first
             return Quantity.of_cell(parent_ref), right
 
         try:

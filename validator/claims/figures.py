@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import cache
 
 from ..model import Source, TextLine
@@ -91,7 +91,7 @@ def _is_figure(text: str, start: int, end: int, unit: str) -> bool:
     next_char = text[next_at:next_at + 1]
     if number.count(".") + number.count("．") > 1:
         return False  # 2022.12.31, 6.16.17 (groups 6, 16, 17)
-    if before and (re.match(r"[A-Za-z]", before) or before in "〔[【"):
+    if before and (before.isascii() and before.isalpha() or before in "〔[【"):
         return False  # PM2.5, O3; 〔2020〕
     if text.endswith("第", 0, _before_spaces(text, start)):
         return False
@@ -107,9 +107,10 @@ def _is_figure(text: str, start: int, end: int, unit: str) -> bool:
         return False  # "1、" at the start of a clause
     if before and after and before in "（(" and after in "）)":
         return False  # "（1）"
+    if unit != "" or "." in number or "．" in number:
+        return True
     digits = re.sub(r"\D", "", number)
-    return unit != "" or "." in number or "．" in number or (len(digits) < LONG_CODE_DIGITS and not (
-        len(digits) > 1 and digits.startswith("0")))
+    return len(digits) < LONG_CODE_DIGITS and not (len(digits) > 1 and digits.startswith("0"))
 
 
 def has_number(text: str) -> bool:
@@ -138,7 +139,11 @@ def make_figure(text: str, start: int, end: int, unit: str, line: TextLine, at: 
 
 
 def at_column(line: TextLine, offset: int) -> Source:
-    return replace(line.source, column=(line.source.column or 1) + offset)
+    """The line's source moved to the column `offset` characters in (built field by field: a figure of
+    the prose and every mention of a subject has one, and `dataclasses.replace` takes ten times as long)."""
+    source = line.source
+    return Source(source.line, (source.column or 1) + offset, source.page, source.bbox, source.sheet, source.cell,
+                  source.hidden, source.confidence)
 
 
 def figures_in(line: TextLine) -> list[Figure]:

@@ -14,6 +14,7 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import cache
 
 from ..model import TextLine
 from .figures import Figure, family_of, has_number, make_figure, scan
@@ -199,21 +200,26 @@ def _bracket_depths(text: str, sentence_ends: set[int]) -> list[int]:
 
 
 def label_start_of(text: str, start: int, floor: int, boundaries: str = CLAUSE_END) -> int:
-    """Where the words naming the thing at `start` begin: back to a clause boundary outside brackets."""
+    """Where the words naming the thing at `start` begin: back to a clause boundary outside brackets.
+    Walks back over the brackets and boundaries only (found in the words reversed), not every character."""
     depth = 0
-    i = start - 1
-    while i >= floor:
-        char = text[i]
+    for mark in _marks(boundaries).finditer(text[floor:start][::-1]):
+        at, char = start - 1 - mark.start(), mark.group()
         if char in CLOSE:
             depth += 1
         elif char in OPEN:
             if depth == 0:
-                break
+                return at + 1
             depth -= 1
         elif depth == 0 and char in boundaries:
-            break
-        i -= 1
-    return i + 1
+            return at + 1
+    return min(floor, start)
+
+
+@cache
+def _marks(boundaries: str) -> re.Pattern[str]:
+    """Any bracket or boundary: what label_start_of looks at."""
+    return re.compile(f"[{re.escape(OPEN + CLOSE + boundaries)}]")
 
 
 def ordinal_end(text: str, start: int, end: int) -> int | None:

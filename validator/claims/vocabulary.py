@@ -175,12 +175,14 @@ class Vocabulary:
         `(?:links|：|:|\\s)+$` removes, in linear time (that regex is quadratic in a run of spaces).
         Walks back from the end, marking the positions from which the rest is all links."""
         links = self.words.names.links
+        any_link = tuple(links)  # one test whether some link starts at i, before asking which
         longest = max(map(len, links), default=1)
         linked = [False] * len(label) + [True]  # linked[i]: label[i:] is links, colons and spaces only
         start = len(label)
         for i in range(len(label) - 1, -1, -1):
             linked[i] = ((label[i].isspace() or label[i] in "：:") and linked[i + 1]
-                         or any(label.startswith(link, i) and linked[i + len(link)] for link in links))
+                         or label.startswith(any_link, i)
+                         and any(label.startswith(link, i) and linked[i + len(link)] for link in links))
             if linked[i]:
                 start = i
             elif start - i >= longest:  # no link starting further left can reach a marked position

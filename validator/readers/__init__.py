@@ -7,6 +7,7 @@ from importlib import import_module
 from pathlib import Path
 
 from ..catalogue import Catalogue
+from ..collector import spared
 from ..document_kind import keep_own_tables
 from ..errors import ReadError
 from ..model import Document
@@ -54,7 +55,8 @@ def read_document(path: Path, catalogue: Catalogue, max_bytes: int = DEFAULT_MAX
         raise ReadError(f"不支持的文件类型“{path.suffix or '无扩展名'}”（支持：{', '.join(sorted(READERS))}）")
     reader: Reader = import_module(f".{module}", __name__).read
     try:
-        document = reader(path, catalogue, max_bytes)
+        with spared():  # the collections its thousands of objects set off traverse those objects only
+            document = reader(path, catalogue, max_bytes)
     except OSError as error:
         raise ReadError(f"无法打开文件：{error.strerror or error}") from error
     keep_own_tables(document, catalogue)

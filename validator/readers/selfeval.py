@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from itertools import combinations
+from itertools import combinations, repeat
 
 from ..labels import normalise, split_ordinal
 from ..model import Cell, Column, Note, Row, Source, Table
@@ -121,10 +121,11 @@ class _SheetReader:
         self.fragment: _Indicator | None = None  # a 三级指标 alone, perhaps the start of the next row's
 
     def read(self, cells: list[GridCell]) -> None:
-        keys = [_key(c) for c in cells]
-        if any(k in META_KEYS for k in keys):
+        keys = [normalise(c.text) for c in cells]
+        # every row is asked these: mapped in C rather than by a generator per row
+        if any(map(META_KEYS.__contains__, keys)):
             self._read_meta(cells, keys)
-        elif any(k.startswith(("年初预算数", "全年预算数", "全年执行数")) for k in keys):
+        elif any(map(str.startswith, keys, repeat(("年初预算数", "全年预算数", "全年执行数")))):
             self._enter("资金")
             self.fund_header = [slot for slot, word in zip(FUND_SLOTS, COLUMNS[1:7], strict=True)
                                 if any(k.startswith(word) for k in keys)]

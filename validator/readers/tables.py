@@ -53,6 +53,8 @@ def caption_of(text: str) -> list[str] | None:
 
 
 def is_title(text: str) -> bool:
+    if "表" not in text:  # no character but 表 itself normalises to one: most lines of prose are passed over
+        return False
     compact = normalise(text)
     return (_QUALIFIER.sub("", compact).endswith("表") and not _LABEL.match(compact)
             and not _CONTINUED.search(compact))
@@ -135,10 +137,12 @@ def build_grid_table(raw: RawTable, kind: str | None) -> Table:
             and (number_row is None or _is_number_row(r) != number_row)]
     columns = _columns(headers, number_row, body)
     rows: list[Row] = []
+    in_segments = ([c for c in columns if c.segment == segment] for segment in sorted({c.segment for c in columns}))
+    segments = [(in_segment, any(c.role != "amount" for c in in_segment)) for in_segment in in_segments]
     for grid_row in body:
         if _is_header_like(grid_row, columns):
             continue  # a header row printed again in the middle, in words that differ from the first
-        rows.extend(_rows_of(grid_row, columns, len(rows), strict=kind is not None))
+        rows.extend(_rows_of(grid_row, segments, len(rows), strict=kind is not None))
     rows = _join_split_rows(rows)
     apply_column_precision(rows)
     return Table(kind, raw.title, raw.label, columns, rows, raw.source, notes, raw.meta)
@@ -147,8 +151,14 @@ def build_grid_table(raw: RawTable, kind: str | None) -> Table:
 def _pad(grid: list[list[GridCell]]) -> list[list[GridCell]]:
     width = max((len(r) for r in grid), default=0)
     starts = _column_starts(grid, width)
-    return [_placed_by_position(r, starts) or r + [GridCell("", r[-1].source if r else Source())] * (width - len(r))
-            for r in grid]
+    return [_placed_by_position(r, starts) or _padded(r, width) for r in grid]
+
+
+def _padded(row: list[GridCell], width: int) -> list[GridCell]:
+    """The row with blank cells on the right up to the width (a copy: no blank made for a full row)."""
+    if len(row) >= width:
+        return row[:]
+    return row + [GridCell("", row[-1].source if row else Source())] * (width - len(row))
 
 
 def _column_starts(grid: list[list[GridCell]], width: int) -> list[float] | None:
@@ -319,15 +329,19 @@ def _role(path: list[str], number: int | None, values: list[str], numbered: bool
     return "amount" if numeric * 2 >= len(filled) else "label"
 
 
-def _rows_of(grid_row: list[GridCell], columns: list[Column], position: int, strict: bool) -> list[Row]:
+def _rows_of(grid_row: list[GridCell], segments: list[tuple[list[Column], bool]], position: int,
+             strict: bool) -> list[Row]:
+    """The rows of a grid row: one per segment (the columns of each, side-by-side halves in order, and
+    whether any of them is no amount column)."""
     rows = []
-    for segment in sorted({c.segment for c in columns}):
+    for in_segment, labelled in segments:
+        segment = in_segment[0].segment
         label_parts: list[str] = []
         code_parts: list[str] = []
         row_no = None
         cells: dict[int, Cell] = {}
         source = None
-        for column in (c for c in columns if c.segment == segment):
+        for column in in_segment:
             grid_cell = grid_row[column.index]
             text = grid_cell.text.strip()
             if text and source is None:
@@ -347,7 +361,6 @@ def _rows_of(grid_row: list[GridCell], columns: list[Column], position: int, str
             label_parts[:0] = code_parts
         label = " ".join(label_parts)
         # A blank line is padding, except in a table of amounts only (三公经费表), where it is the row.
-        labelled = any(c.role != "amount" for c in columns if c.segment == segment)
         if labelled and not label and code is None and row_no is None and all(c.is_blank for c in cells.values()):
             continue
         ordinal, key = split_ordinal(label)

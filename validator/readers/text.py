@@ -8,6 +8,7 @@ The layout is what PDF extraction leaves: titles on their own line, then 公开N
 from __future__ import annotations
 
 import codecs
+from itertools import accumulate
 from pathlib import Path
 
 from ..catalogue import Catalogue
@@ -101,11 +102,11 @@ def parse_lines(lines: list[str], path: str, catalogue: Catalogue) -> Document:
 
 
 def _grid_parts(line: str) -> list[str] | None:
-    """A grid line's parts between tabs; None for a line that is no grid line."""
-    if "\t" not in line:
+    """A grid line's parts between tabs; None for a line that is no grid line (a tab is whitespace, so a
+    line of only whitespace is one whose parts are all blank)."""
+    if "\t" not in line or not line.strip():
         return None
-    parts = line.split("\t")
-    return parts if any(part.strip() for part in parts) else None
+    return line.split("\t")
 
 
 def _table_start(lines: list[str], i: int) -> int | None:
@@ -143,9 +144,6 @@ def _cells(parts: list[str], line_no: int) -> list[GridCell]:
     """The cells of a grid line split at its tabs."""
     if len(parts) > MAX_COLUMNS:
         raise ReadError(f"第{line_no}行有 {len(parts)} 个单元格，超过每行 {MAX_COLUMNS} 个的上限，不像决算表格")
-    cells = []
-    column = 1
-    for part in parts:
-        cells.append(GridCell(part, Source(line_no, column)))
-        column += len(part) + 1
-    return cells
+    # each part's column: 1, then one past the previous part and its tab (added up in C, not per part here)
+    columns = accumulate(map((1).__add__, map(len, parts)), initial=1)
+    return [GridCell(part, Source(line_no, column)) for part, column in zip(parts, columns)]
