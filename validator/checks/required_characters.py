@@ -12,8 +12,12 @@ from __future__ import annotations
 
 import re
 from functools import cache
-from re import _constants as sre  # type: ignore[attr-defined]
-from re import _parser as sre_parse  # type: ignore[attr-defined]
+
+try:  # the standard library's own parser, private: a Python without it runs every pattern on every text
+    from re import _constants as sre  # type: ignore[attr-defined]
+    from re import _parser as sre_parse  # type: ignore[attr-defined]
+except ImportError:  # pragma: no cover - present from Python 3.11 on
+    sre = sre_parse = None
 
 # A range wider than this ([一-龥]) adds no requirement: testing its characters one by one costs more
 # than it saves.
@@ -23,7 +27,7 @@ _WIDEST_RANGE = 64
 @cache  # a rule's patterns, parsed once however many files it checks
 def required_characters(pattern: re.Pattern[str]) -> tuple[frozenset[str], ...]:
     """Sets of characters of which every match of the pattern holds at least one each."""
-    if pattern.flags & re.IGNORECASE:
+    if sre_parse is None or pattern.flags & re.IGNORECASE:
         return ()
     try:
         tree = sre_parse.parse(pattern.pattern, pattern.flags)
