@@ -98,9 +98,9 @@ def culprits(engine: Engine, document: Document) -> tuple[set[tuple[Source, str 
     kept: list = []
     original = engine_module.with_culprits
 
-    def keeping(findings, relations):
+    def keeping(findings, relations, *disclosures):
         kept.extend(relations)
-        return original(findings, relations)
+        return original(findings, relations, *disclosures)
 
     engine_module.with_culprits = keeping
     try:

@@ -294,3 +294,65 @@ def test_a_round_figure_ten_times_too_big_is_singled_out(tmp_path):
 def test_a_sign_that_would_make_an_amount_negative_singles_out_no_cell(tmp_path):
     # 项目支出 -15.00 would make the row add up, but no amount of the row is negative
     assert _row_finding(tmp_path, "100.00", "115.00", "15.00").culprit is None
+
+
+# 表六 (财政拨款基本支出) and 表九 (一般公共预算基本支出) of a budget without 政府性基金: the same items
+# with the same figures. Each 类 is in the 合计 too, so only its items can explain its own sum failing.
+BASIC = """{title}
+
+{label}
+
+单位：示例单位
+
+单位：万元
+
+科目编码	科目名称	金额
+	合计	1,381.23
+301	工资福利支出	1,061.23
+30101	基本工资	737.94
+30102	津贴补贴	{allowance}
+30103	奖金	59.53
+302	商品和服务支出	320.00
+30201	办公费	{office}
+30205	水费	{water}
+30211	差旅费	{travel}
+"""
+BASIC_FIGURES = {"allowance": "263.76", "office": "110.00", "water": "10.00", "travel": "200.00"}
+
+
+def _basic(tmp_path: Path, sixth: dict[str, str], ninth: dict[str, str] | None = None):
+    """The findings of 表六 with `sixth`'s figures, and of 表九 with `ninth`'s when given."""
+    text = BASIC.format(title="财政拨款基本支出预算表", label="表六", **BASIC_FIGURES | sixth)
+    if ninth is not None:
+        text += "\n" + BASIC.format(title="一般公共预算基本支出预算表", label="表九", **BASIC_FIGURES | ninth)
+    return _findings(tmp_path, text)
+
+
+def test_of_several_cells_the_one_the_others_would_have_to_turn_negative_for_is_named(tmp_path):
+    # 津贴补贴 263.76 typed 1,263.76: 基本工资 or 奖金 could only absorb the 1,000.00 by turning negative
+    (finding,) = _basic(tmp_path, {"allowance": "1,263.76"})
+    culprit = finding.culprit
+    assert (culprit.location.row, culprit.proposed) == ("津贴补贴", "263.76")
+    assert "3 格均可单独使之成立，其余 2 格须改为负数，而所在栏没有负数" in finding.message
+
+
+def test_a_negative_figure_in_the_column_leaves_every_cell_possible(tmp_path):
+    # with a negative 差旅费 (a refund) in the column, a negative 基本工资 is no longer out of the question
+    (finding,) = _basic(tmp_path, {"allowance": "1,263.76", "office": "330.00", "travel": "-20.00"})
+    assert finding.culprit is None
+
+
+def test_the_figure_the_same_item_shows_in_another_table_singles_out_its_cell(tmp_path):
+    # 水费 10.00 typed 100.00 in 表六: 办公费 20.00 or 差旅费 110.00 would make 302 add up as well, but
+    # 表九 lists 水费 at the 10.00 the sum needs (10.00 is too short a figure for its 0 typed twice to tell)
+    (finding,) = _basic(tmp_path, {"water": "100.00"}, {})
+    culprit = finding.culprit
+    assert (culprit.location.table, culprit.location.row, culprit.proposed) == ("表六", "水费", "10.00")
+    assert "3 格均可单独使之成立，只有这一格的应有数与表九 一般公共预算基本支出预算表“水费”所列 10.00 相同" in finding.message
+
+
+def test_no_cell_is_named_when_the_evidence_points_at_two(tmp_path):
+    # 表六's 302 is 9.00 short: 办公费 101.00 is 110.00 with two digits swapped, but 表九 lists 水费 at the
+    # 19.00 it would need; a slip and a figure printed elsewhere disagree: neither is named
+    (finding,) = _basic(tmp_path, {"office": "101.00"}, {"office": "101.00", "water": "19.00"})
+    assert finding.culprit is None
