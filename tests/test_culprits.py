@@ -5,6 +5,7 @@ claimed. When several cells could each be the wrong one, the one a simple slip e
 no slip explains another, and coincidences (a figure of one digit, a sign change) support nothing."""
 
 import json
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -356,3 +357,16 @@ def test_no_cell_is_named_when_the_evidence_points_at_two(tmp_path):
     # 19.00 it would need; a slip and a figure printed elsewhere disagree: neither is named
     (finding,) = _basic(tmp_path, {"office": "101.00"}, {"office": "101.00", "water": "19.00"})
     assert finding.culprit is None
+
+
+def test_a_slip_in_a_short_figure_is_no_likelier_than_an_item_left_out():
+    # 6.00 for 16.00: a 1 dropped, or the 10.00 of 水费 left out; short figures fit a slip too easily
+    clues = Clues(Decimal("6.00"), 2, Decimal("16.00"), Decimal("16.00"), items=(("水费“金额”", Decimal("10.00")),))
+    assert likely_cause(clues) is None
+    assert likely_cause(replace(clues, items=())).cause.name == "漏写一位数字"
+
+
+def test_a_figure_not_filled_in_has_no_item_left_out():
+    # 0.00 where its row's 12.95 is needed: nothing was entered, no item of a sum was left out of it
+    clues = Clues(Decimal("0.00"), 2, Decimal("12.95"), Decimal("12.95"), items=(("一般行政管理事务“本年支出合计”", Decimal("12.95")),))
+    assert likely_cause(clues) is None

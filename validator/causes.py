@@ -12,7 +12,7 @@ way ten times too big) are named together.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from functools import cache
 
@@ -116,7 +116,7 @@ def slips(clues: Clues) -> list[str]:
 def likely_cause(clues: Clues) -> Fit | None:
     """The one simplest cause that fits; None when none fits or two that tell different stories fit
     equally."""
-    fitting = fitting_causes(clues)
+    fitting = _weak_slips_demoted(clues, fitting_causes(clues))
     if not fitting:
         return None
     simplest = min(fit.cause.rank for fit in fitting)
@@ -131,6 +131,17 @@ def likely_cause(clues: Clues) -> Fit | None:
                        "".join(c.explanation for c in causes), "none")
         return Fit(joined, best[0].arithmetic, meant)
     return None
+
+
+def _weak_slips_demoted(clues: Clues, fitting: list[Fit]) -> list[Fit]:
+    """The causes that fit, a digit slip in a figure too short to single out a cell (6.00 for 16.00,
+    110.00 for 10.00) ranked no simpler than a cause that is no slip and fits as well (10.00 left out,
+    100.00 counted twice, the figure of the row above): either is as likely, so neither is named."""
+    others = [fit.cause.rank for fit in fitting if fit.cause.slip == "none"]
+    if not others or clues.singles_out("digits"):
+        return fitting
+    return [replace(fit, cause=replace(fit.cause, rank=max(fit.cause.rank, min(others))))
+            if fit.cause.slip == "digits" else fit for fit in fitting]
 
 
 Found = tuple[str, Decimal] | None  # a cause's arithmetic and the figure it says was meant
@@ -225,7 +236,8 @@ def _one_item(more: bool) -> Callable[[Clues], Found]:
         for place, value in c.items:
             difference = abs(value) if more else -abs(value)
             meant = c.printed - difference
-            if c.telling(value) and meant * c.printed >= 0 and c.meant(meant):
+            # of the same sign, neither zero: an item left out of nothing is a figure not filled in
+            if c.telling(value) and meant * c.printed > 0 and c.meant(meant):
                 return (f"{c.text(c.printed)} − {c.text(meant)} = {c.text(difference)}，"
                         f"与{place} {c.text(value)} 相同"), meant
         return None

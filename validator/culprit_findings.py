@@ -69,19 +69,20 @@ def _likely_culprit(cluster: Cluster, figures: Figures, disclosures: Disclosures
         return plausible[0], f"其余 {len(cluster.candidates) - 1} 格须改为负数，而所在栏没有负数"
     slipped = _slipped(plausible, figures)
     confirmed = [(c, found) for c in plausible if (found := _confirmed_elsewhere(c, disclosures)) is not None]
-    if len(confirmed) == 1 and all(c.ref.cell is confirmed[0][0].ref.cell for c, _ in slipped):
+    # a slip too likely a coincidence to single out a cell (5.00 for 15.00) is no evidence against another
+    if len(confirmed) == 1 and all(c.ref.cell is confirmed[0][0].ref.cell for c, telling in slipped if telling):
         (candidate, (place, cell)), = confirmed
         assert cell.amount is not None
         return replace(candidate, value=cell.amount.value), f"只有这一格的应有数与{place}所列 {cell.text} 相同"
     if confirmed or len(slipped) != 1:
         return None
-    (candidate, singles_out), = slipped
-    return (candidate, "只有这一格的所列数与应有数之间是一个简单的笔误") if singles_out else None
+    (candidate, telling), = slipped
+    return (candidate, "只有这一格的所列数与应有数之间是一个简单的笔误") if telling else None
 
 
 def _slipped(candidates: list[Candidate], figures: Figures) -> list[tuple[Candidate, bool]]:
-    """The candidates a simple slip explains, each with whether its slip is no likely coincidence
-    (rules/causes.yaml: a digit slip needs a long enough figure). A slip that singles out a cell must
+    """The candidates a simple slip explains, each with whether its slip tells (is no likely coincidence:
+    rules/causes.yaml: a digit slip needs a long enough figure). A slip that singles out a cell must
     give the figure needed to within one unit of its last decimal, not anywhere in the sum's
     tolerance: that lets several values pass, and with them coincidences (a total mistyped by 0.05
     blamed a score whose swapped digits landed 0.04 from the figure needed)."""
