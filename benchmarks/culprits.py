@@ -190,8 +190,8 @@ def sweep(path: Path, engine: Engine, catalogue, cells_per_document: int, table:
                 table[kind, named] += 1
                 verdict = "cause right" if cause in named.split("或") else ("cause none" if named == "原因不明" else "cause wrong")
                 outcomes[kind, verdict] += 1
-                if verdict == "cause wrong":
-                    print(f"  wrong cause: {path.name} {kind} {place.describe()} {original_text} → "
+                if verdict == "cause wrong" or verdict == "cause none" and verbose:
+                    print(f"  {verdict}: {path.name} {kind} {place.describe()} {original_text} → "
                           f"{cell_text(value, original_parsed)}: {named}")
             elif new:
                 outcomes[kind, "wrong"] += 1

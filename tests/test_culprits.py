@@ -370,3 +370,13 @@ def test_a_figure_not_filled_in_has_no_item_left_out():
     # 0.00 where its row's 12.95 is needed: nothing was entered, no item of a sum was left out of it
     clues = Clues(Decimal("0.00"), 2, Decimal("12.95"), Decimal("12.95"), items=(("一般行政管理事务“本年支出合计”", Decimal("12.95")),))
     assert likely_cause(clues) is None
+
+
+def test_a_figure_unequal_to_the_rules_own_figure_is_named():
+    # 总分's 分值 typed 10 where the rule says 100 (SE-07), with nothing else it takes part in
+    total = _figure("10")
+    finding = Finding("SE-07", "error", "总分的分值不是 100", "总分的分值为 10，应为 100", "f.txt", (location_of(total),))
+    relation = Relation("SE-07", "==", Decimal(0), lambda: (Quantity.of_cell(total), Quantity.exact(100)),
+                        (total,), False, finding)
+    (kept,) = with_culprits([finding], [relation])
+    assert (kept.culprit.location.value, kept.culprit.proposed) == ("10", "100")
