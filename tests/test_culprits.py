@@ -380,3 +380,17 @@ def test_a_figure_unequal_to_the_rules_own_figure_is_named():
                         (total,), False, finding)
     (kept,) = with_culprits([finding], [relation])
     assert (kept.culprit.location.value, kept.culprit.proposed) == ("10", "100")
+
+
+def test_a_cause_giving_the_figure_needed_outweighs_one_that_needs_the_tolerance():
+    # 4,153.30 where 415.33 is needed and the sum tolerates 0.04: ten times 415.33, or 415.30 with its 3
+    # typed twice; only the first gives the figure needed
+    clues = Clues(Decimal("4153.30"), 2, Decimal("415.33"), Decimal("415.33"), slack=Decimal("0.04"),
+                  agrees=lambda value: True)
+    assert likely_cause(clues).cause.name == "小数点错位"
+
+
+def test_ten_times_too_small_with_its_last_digit_rounded_away_is_one_story():
+    # 1,329.71 for 13,297.11: the point moved (the last 1 rounded away) or that 1 left out
+    fit = likely_cause(Clues(Decimal("1329.71"), 2, Decimal("13297.11"), Decimal("13297.11")))
+    assert fit.cause.name == "小数点错位或漏写一位数字" and fit.meant == Decimal("13297.11")

@@ -121,10 +121,14 @@ def likely_cause(clues: Clues) -> Fit | None:
         return None
     simplest = min(fit.cause.rank for fit in fitting)
     best = [fit for fit in fitting if fit.cause.rank == simplest]
+    # one that gives the figure needed to within the rounding of the printed one outweighs one that
+    # needs the relations' tolerance (4,153.30: 415.33 × 10, not 415.30 with its 3 typed twice)
+    best = [fit for fit in best if clues.same(fit.meant, clues.solved)] or best
     if len(best) == 1:
         return best[0]
     meant = best[0].meant
-    if all(fit.meant == meant for fit in best) and meant and any(clues.printed == meant * f for f in _TENS):
+    # ten times too small with its last digit rounded away (1,329.71 for 13,297.11) is that story too
+    if all(fit.meant == meant for fit in best) and meant and any(clues.same(clues.printed, meant * f) for f in _TENS):
         # each is a slip that makes the figure 10 (100) times too big or too small: one story
         causes = [fit.cause for fit in best]
         joined = Cause("+".join(c.id for c in causes), "或".join(c.name for c in causes), simplest,
