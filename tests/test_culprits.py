@@ -354,9 +354,21 @@ def test_the_figure_the_same_item_shows_in_another_table_singles_out_its_cell(tm
 
 def test_no_cell_is_named_when_the_evidence_points_at_two(tmp_path):
     # 表六's 302 is 9.00 short: 办公费 101.00 is 110.00 with two digits swapped, but 表九 lists 水费 at the
-    # 19.00 it would need; a slip and a figure printed elsewhere disagree: neither is named
-    (finding,) = _basic(tmp_path, {"office": "101.00"}, {"office": "101.00", "water": "19.00"})
+    # 19.00 it would need (and 办公费 at 120.00); a slip and a figure printed elsewhere disagree
+    (finding,) = _basic(tmp_path, {"office": "101.00"}, {"office": "120.00", "water": "19.00", "travel": "181.00"})
     assert finding.culprit is None
+
+
+def test_two_cells_each_confirmed_elsewhere_are_not_told_apart(tmp_path):
+    # 表九 lists both 办公费 110.00 and 水费 19.00: either would make 表六's 302 add up
+    (finding,) = _basic(tmp_path, {"office": "101.00"}, {"office": "110.00", "water": "19.00", "travel": "191.00"})
+    assert finding.culprit is None
+
+
+def test_a_slip_in_a_figure_another_table_prints_alike_is_no_evidence_against_the_cell_confirmed(tmp_path):
+    # 表九 lists 办公费 at 表六's 101.00 too, and 水费 at the 19.00 表六's sum needs: 水费 is the odd one
+    (finding,) = _basic(tmp_path, {"office": "101.00"}, {"office": "101.00", "water": "19.00"})
+    assert (finding.culprit.location.row, finding.culprit.proposed) == ("水费", "19.00")
 
 
 def test_a_slip_in_a_short_figure_is_no_likelier_than_an_item_left_out():

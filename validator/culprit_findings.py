@@ -69,8 +69,10 @@ def _likely_culprit(cluster: Cluster, figures: Figures, disclosures: Disclosures
         return plausible[0], f"其余 {len(cluster.candidates) - 1} 格须改为负数，而所在栏没有负数"
     slipped = _slipped(plausible, figures)
     confirmed = [(c, found) for c in plausible if (found := _confirmed_elsewhere(c, disclosures)) is not None]
-    # a slip too likely a coincidence to single out a cell (5.00 for 15.00) is no evidence against another
-    if len(confirmed) == 1 and all(c.ref.cell is confirmed[0][0].ref.cell for c, telling in slipped if telling):
+    # a slip too likely a coincidence to single out a cell (5.00 for 15.00), or in a figure the same item
+    # shows as printed in another table, is no evidence against the cell confirmed
+    if len(confirmed) == 1 and all(c.ref.cell is confirmed[0][0].ref.cell or _printed_alike(c, disclosures)
+                                   for c, telling in slipped if telling):
         (candidate, (place, cell)), = confirmed
         assert cell.amount is not None
         return replace(candidate, value=cell.amount.value), f"只有这一格的应有数与{place}所列 {cell.text} 相同"
@@ -103,6 +105,11 @@ def _turns_negative(candidate: Candidate) -> bool:
     column = ref.column.index
     return not any(cell.amount is not None and cell.amount.value < 0
                    for row in ref.table.rows if (cell := row.cells.get(column)) is not None)
+
+
+def _printed_alike(candidate: Candidate, disclosures: Disclosures) -> bool:
+    """Whether another table shows the same item with the cell's printed figure."""
+    return any(cell.text == candidate.ref.cell.text for _, cell in printed_elsewhere(candidate.ref, disclosures))
 
 
 def _confirmed_elsewhere(candidate: Candidate, disclosures: Disclosures) -> tuple[str, Cell] | None:
