@@ -1,6 +1,6 @@
 """Culprit cells and likely causes (issue 20) on single mutations of consistent figures.
 
-    python benchmarks/culprits.py [--cells N] [--real N]
+    python benchmarks/culprits.py [--cells N] [--real N] [--verbose]
 
 Documents: the seeds (tests/fixtures), the 2026 budget templates filled with consistent figures
 (tests/budget_workbook.py) and, when ../shared/real is there, the first N real documents of it. In
@@ -13,7 +13,9 @@ on a PDF page, by its box; and the original value within one unit of its last de
 tail), wrong (another cell or value) or not named, and its cause is compared with the mutation's:
 causes named together (小数点错位或多写一位数字: both say the figure is ten times too big) are right
 when one of them is. Prints the confusion table (mutation × cause named), the rates, and each wrong
-culprit and wrong cause.
+culprit and wrong cause; then why no culprit is named where none is (`why_none`): several cells fit
+every relation alone (the ceiling the relations allow), or the search misses one. `--verbose` lists
+every mutation without a culprit or a cause.
 """
 
 from __future__ import annotations
@@ -112,11 +114,11 @@ def culprits(engine: Engine, document: Document) -> tuple[set[tuple[Source, str 
     return named, len(findings), kept
 
 
-def why_none(relations: list, cell: Cell, original: Decimal, failing_before: set) -> str:
-    """Why no culprit is named for a detected mutation of `cell`: `several fit` (other single cells
-    fix every relation just as well: the relations alone cannot tell), `missed: …` (restoring the
-    cell fixes every relation, yet the search does not offer it) or `other: …`."""
-    cluster = _cluster_of(relations, cell)
+def why_none(relations: list, cluster, cell: Cell, original: Decimal, failing_before: set) -> str:
+    """Why no culprit is named for a detected mutation of `cell`, given its `cluster` of failing relations
+    (validator.culprits): `several fit` (other single cells fix every relation just as well: the
+    relations alone cannot tell), `missed: …` (restoring the cell fixes every relation, yet the search
+    does not offer it) or `other: …`."""
     if cluster is None:
         failing = [r for r in relations if not r.holds and any(ref.cell is cell for ref in r.cells)]
         if not failing:
@@ -167,8 +169,8 @@ def sweep(path: Path, engine: Engine, catalogue, cells_per_document: int, table:
             _set(cell, value, original_parsed.decimals)
             try:
                 after, after_count, after_relations = culprits(engine, document)
-                why = why_none(after_relations, cell, original_parsed.value, failing_before)
                 cluster = _cluster_of(after_relations, cell)
+                why = why_none(after_relations, cluster, cell, original_parsed.value, failing_before)
                 several = cluster is not None and len(cluster.candidates) > 1
             finally:
                 cell.parsed, cell.text = original_parsed, original_text
@@ -191,7 +193,7 @@ def sweep(path: Path, engine: Engine, catalogue, cells_per_document: int, table:
                 verdict = "cause right" if cause in named.split("或") else ("cause none" if named == "原因不明" else "cause wrong")
                 outcomes[kind, verdict] += 1
                 if verdict == "cause wrong" or verdict == "cause none" and verbose:
-                    print(f"  {verdict}: {path.name} {kind} {place.describe()} {original_text} → "
+                    print(f"  {'wrong cause' if verdict == 'cause wrong' else 'no cause'}: {path.name} {kind} {place.describe()} {original_text} → "
                           f"{cell_text(value, original_parsed)}: {named}")
             elif new:
                 outcomes[kind, "wrong"] += 1
