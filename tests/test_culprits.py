@@ -406,3 +406,12 @@ def test_ten_times_too_small_with_its_last_digit_rounded_away_is_one_story():
     # 1,329.71 for 13,297.11: the point moved (the last 1 rounded away) or that 1 left out
     fit = likely_cause(Clues(Decimal("1329.71"), 2, Decimal("13297.11"), Decimal("13297.11")))
     assert fit.cause.name == "小数点错位或漏写一位数字" and fit.meant == Decimal("13297.11")
+
+
+def test_a_code_read_into_the_name_still_names_the_same_item(tmp_path):
+    # 表九's 水费 row read as one name, 30205水费 (as a PDF's glued columns are): still 表六's 30205 水费
+    text = (BASIC.format(title="财政拨款基本支出预算表", label="表六", **BASIC_FIGURES | {"water": "100.00"}) + "\n"
+            + BASIC.format(title="一般公共预算基本支出预算表", label="表九", **BASIC_FIGURES).replace("30205\t水费", "\t30205水费"))
+    (finding,) = [f for f in _findings(tmp_path, text) if f.rule == "BB-01"]  # 表九's 302 misses the row
+    assert (finding.culprit.location.row, finding.culprit.proposed) == ("水费", "10.00")
+    assert "与表九 一般公共预算基本支出预算表“30205水费”所列 10.00 相同" in finding.message

@@ -6,19 +6,20 @@ item elsewhere, tells which of several cells the sum's mistake is in (validator.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from .interval import CellRef, Ref
-from .model import Cell, Table
+from .model import Cell, Row, Table
 
 Disclosures = Sequence[Sequence[Table]]  # the standard tables of each disclosure of a document
 
 
 def printed_elsewhere(ref: Ref, disclosures: Disclosures) -> list[tuple[str, Cell]]:
     """The cells, each with its place, that the other tables of the cell's disclosure print under the
-    same item (its 科目编码, or its name when it has none) and the one column of the same name, or
+    same item (its 科目编码 when both have one, else its name) and the one column of the same name, or
     else of the same last heading (公开03表's 基本支出 is 公开05表's 本年支出/基本支出)."""
-    if not isinstance(ref, CellRef) or not (ref.row.code or ref.row.key) or not ref.column.header:
+    if not isinstance(ref, CellRef) or not any(item := _item(ref.row)) or not ref.column.header:
         return []
     group = next((tables for tables in disclosures if any(t is ref.table for t in tables)), ())
     found = []
@@ -29,7 +30,17 @@ def printed_elsewhere(ref: Ref, disclosures: Disclosures) -> list[tuple[str, Cel
             continue
         column, = columns
         for row in table.rows:
-            same = row.code == ref.row.code if ref.row.code else not row.code and row.key == ref.row.key
+            code, name = _item(row)
+            same = code == item[0] if code and item[0] else name == item[1] and bool(name)
             if same and (cell := row.cells.get(column.index)) is not None and cell.amount is not None:
                 found.append((f"{table.name}“{row.label}”", cell))
     return found
+
+
+def _item(row: Row) -> tuple[str | None, str]:
+    """The row's 科目编码 and name; a code the reader left in front of the name (2040505案件执行) counts."""
+    found = _CODE.match(row.key)
+    return row.code or (found.group(1) if found else None), row.key[found.end():] if found else row.key
+
+
+_CODE = re.compile(r"(\d{7}|\d{5}|\d{3})(?!\d)\s*(?=\D)")  # 类 款 项: not 2018年
