@@ -1,6 +1,6 @@
 """Culprit cells and likely causes (issue 20) on single mutations of consistent figures.
 
-    python benchmarks/culprits.py [--cells N] [--real N]
+    python benchmarks/culprits.py [--cells N] [--real N] [--verbose]
 
 Documents: the seeds (tests/fixtures), the 2026 budget templates filled with consistent figures
 (tests/budget_workbook.py) and, when ../shared/real is there, the first N real documents of it. In
@@ -13,7 +13,9 @@ on a PDF page, by its box; and the original value within one unit of its last de
 tail), wrong (another cell or value) or not named, and its cause is compared with the mutation's:
 causes named together (小数点错位或多写一位数字: both say the figure is ten times too big) are right
 when one of them is. Prints the confusion table (mutation × cause named), the rates, and each wrong
-culprit and wrong cause.
+culprit and wrong cause; then why no culprit is named where none is (`why_none`): several cells fit
+every relation alone (the ceiling the relations allow), or the search misses one. `--verbose` lists
+every mutation without a culprit or a cause.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 from budget_workbook import TEMPLATES, filled  # noqa: E402
 
 from validator.catalogue import merged_catalogue  # noqa: E402
+from validator.culprits import clusters  # noqa: E402
 from validator.engine import Engine  # noqa: E402
 from validator.model import Cell, Document, Source  # noqa: E402
 from validator.numbers import Amount  # noqa: E402
@@ -89,19 +92,65 @@ def _set(cell: Cell, value: Decimal, decimals: int) -> None:
     cell.parsed = Amount(value, decimals)
     cell.text = f"{value:,.{decimals}f}"
 
-def culprits(engine: Engine, document: Document) -> tuple[set[tuple[Source, str | None, str | None]], int]:
-    """The culprits named (the cell's source: on a PDF page it alone tells the cells apart) and the
-    number of findings."""
-    findings, _ = engine.run(document)
+def culprits(engine: Engine, document: Document) -> tuple[set[tuple[Source, str | None, str | None]], int, list]:
+    """The culprits named (the cell's source: on a PDF page it alone tells the cells apart), the
+    number of findings and the relations the rules evaluated (the engine's file context, kept by a run)."""
+    from validator import engine as engine_module
+
+    kept: list = []
+    original = engine_module.with_culprits
+
+    def keeping(findings, relations, *disclosures):
+        kept.extend(relations)
+        return original(findings, relations, *disclosures)
+
+    engine_module.with_culprits = keeping
+    try:
+        findings, _ = engine.run(document)
+    finally:
+        engine_module.with_culprits = original
     named = {(f.culprit.location.source, f.culprit.proposed, f.culprit.cause)
              for f in findings if f.culprit is not None}
-    return named, len(findings)
+    return named, len(findings), kept
 
-def sweep(path: Path, engine: Engine, catalogue, cells_per_document: int, table: Counter, outcomes: Counter) -> None:
+
+def why_none(relations: list, cluster, cell: Cell, original: Decimal, failing_before: set) -> str:
+    """Why no culprit is named for a detected mutation of `cell`, given its `cluster` of failing relations
+    (validator.culprits): `several fit` (other single cells fix every relation just as well: the
+    relations alone cannot tell), `missed: …` (restoring the cell fixes every relation, yet the search
+    does not offer it) or `other: …`."""
+    if cluster is None:
+        failing = [r for r in relations if not r.holds and any(ref.cell is cell for ref in r.cells)]
+        if not failing:
+            return "other: no failing relation has the cell"
+        if all(r.op != "==" for r in failing):
+            return "other: only bounds fail"
+        return "missed: its failing relations give no finding" if all(r.finding is None for r in failing) \
+            else "missed: no cluster"
+    # the cell offered with a value its relations hold with, as with the original (a rounding tail apart)
+    if any(c.ref.cell is cell and c.value is not None and c.agrees(original) for c in cluster.candidates):
+        return "several fit" if len(cluster.candidates) > 1 else "other: the one candidate is not reported"
+    if any(_key(r) in failing_before for r in cluster.relations):
+        return "missed: joined with a failure already there"
+    if not all(any(ref.cell is cell for ref in r.cells) for r in cluster.relations):
+        return "missed: a failing relation without the cell"
+    return "missed: the cell is not offered"
+
+
+def _cluster_of(relations: list, cell: Cell):
+    return next((c for c in clusters(relations) if any(ref.cell is cell for r in c.relations for ref in r.cells)), None)
+
+
+def _key(relation) -> tuple:
+    """A relation told apart across runs (each run makes its own): its rule and the cells it reads."""
+    return relation.rule, tuple(id(ref.cell) for ref in relation.cells)
+
+
+def sweep(path: Path, engine: Engine, catalogue, cells_per_document: int, table: Counter, outcomes: Counter,
+          reasons: Counter, verbose: bool) -> None:
     document = read_document(path, catalogue)
-    before, count = culprits(engine, document)
-
-    relations = _relations(engine, document)
+    before, count, relations = culprits(engine, document)
+    failing_before = {_key(r) for r in relations if not r.holds}
     held = {id(ref.cell): ref for r in relations if r.holds and r.op == "==" for ref in r.cells
             if getattr(ref, "table", None) is not None and ref.cell.amount is not None and ref.cell.amount.value}
     rng = random.Random(20)
@@ -119,7 +168,10 @@ def sweep(path: Path, engine: Engine, catalogue, cells_per_document: int, table:
                 continue
             _set(cell, value, original_parsed.decimals)
             try:
-                after, after_count = culprits(engine, document)
+                after, after_count, after_relations = culprits(engine, document)
+                cluster = _cluster_of(after_relations, cell)
+                why = why_none(after_relations, cluster, cell, original_parsed.value, failing_before)
+                several = cluster is not None and len(cluster.candidates) > 1
             finally:
                 cell.parsed, cell.text = original_parsed, original_text
             new = after - before
@@ -136,11 +188,12 @@ def sweep(path: Path, engine: Engine, catalogue, cells_per_document: int, table:
             if right:
                 named = right[0][2] or "原因不明"
                 outcomes[kind, "right"] += 1
+                outcomes[kind, "right among several"] += several
                 table[kind, named] += 1
                 verdict = "cause right" if cause in named.split("或") else ("cause none" if named == "原因不明" else "cause wrong")
                 outcomes[kind, verdict] += 1
-                if verdict == "cause wrong":
-                    print(f"  wrong cause: {path.name} {kind} {place.describe()} {original_text} → "
+                if verdict == "cause wrong" or verdict == "cause none" and verbose:
+                    print(f"  {'wrong cause' if verdict == 'cause wrong' else 'no cause'}: {path.name} {kind} {place.describe()} {original_text} → "
                           f"{cell_text(value, original_parsed)}: {named}")
             elif new:
                 outcomes[kind, "wrong"] += 1
@@ -149,37 +202,25 @@ def sweep(path: Path, engine: Engine, catalogue, cells_per_document: int, table:
                       f"{cell_text(value, original_parsed)}: {named}")
             else:
                 outcomes[kind, "none"] += 1
-
-def _relations(engine: Engine, document: Document):
-    """The relations the rules evaluated on the document (the engine's file context, kept by a run)."""
-    from validator import engine as engine_module
-
-    kept = []
-    original = engine_module.with_culprits
-
-    def keeping(findings, relations):
-        kept.extend(relations)
-        return original(findings, relations)
-
-    engine_module.with_culprits = keeping
-    try:
-        engine.run(document)
-    finally:
-        engine_module.with_culprits = original
-    return kept
+                reasons[why] += 1
+                if verbose:
+                    print(f"  none ({why}): {path.name} {kind} {place.describe()} {original_text} → "
+                          f"{cell_text(value, original_parsed)}")
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--cells", type=int, default=25, help="figures mutated per document")
     parser.add_argument("--real", type=int, default=4, help="real documents of ../shared/real")
+    parser.add_argument("--verbose", action="store_true", help="print each mutation no culprit is named for")
     args = parser.parse_args()
     catalogue = merged_catalogue([])
     engine = Engine(builtin_rules(), catalogue)
     table: Counter = Counter()
     outcomes: Counter = Counter()
+    reasons: Counter = Counter()
     for path in documents(args.real):
         try:
-            sweep(path, engine, catalogue, args.cells, table, outcomes)
+            sweep(path, engine, catalogue, args.cells, table, outcomes, reasons, args.verbose)
         except Exception as error:  # a document the reader refuses is left out, and said so
             print(f"skipped {path.name}: {type(error).__name__}: {error}")
             continue
@@ -200,6 +241,10 @@ def main() -> None:
               f"none: {(detectable - right - wrong) / detectable:.1%}")
         print(f"right cause: {cause_right / detectable:.1%} of detectable ({cause_right}/{right} of those named right); "
               f"wrong cause: {cause_wrong / detectable:.1%}")
+    among = sum(outcomes[k, "right among several"] for k in KINDS)
+    print(f"named right where the relations alone single out the cell: {right - among}; "
+          f"where several cells fit them and a rule of thumb tells: {among}")
+    print("why none: " + "; ".join(f"{why} {n}" for why, n in sorted(reasons.items(), key=lambda item: -item[1])))
 
 if __name__ == "__main__":
     main()

@@ -5,6 +5,7 @@ claimed. When several cells could each be the wrong one, the one a simple slip e
 no slip explains another, and coincidences (a figure of one digit, a sign change) support nothing."""
 
 import json
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -294,3 +295,123 @@ def test_a_round_figure_ten_times_too_big_is_singled_out(tmp_path):
 def test_a_sign_that_would_make_an_amount_negative_singles_out_no_cell(tmp_path):
     # 项目支出 -15.00 would make the row add up, but no amount of the row is negative
     assert _row_finding(tmp_path, "100.00", "115.00", "15.00").culprit is None
+
+
+# 表六 (财政拨款基本支出) and 表九 (一般公共预算基本支出) of a budget without 政府性基金: the same items
+# with the same figures. Each 类 is in the 合计 too, so only its items can explain its own sum failing.
+BASIC = """{title}
+
+{label}
+
+单位：示例单位
+
+单位：万元
+
+科目编码	科目名称	金额
+	合计	1,381.23
+301	工资福利支出	1,061.23
+30101	基本工资	737.94
+30102	津贴补贴	{allowance}
+30103	奖金	59.53
+302	商品和服务支出	320.00
+30201	办公费	{office}
+30205	水费	{water}
+30211	差旅费	{travel}
+"""
+BASIC_FIGURES = {"allowance": "263.76", "office": "110.00", "water": "10.00", "travel": "200.00"}
+
+
+def _basic(tmp_path: Path, sixth: dict[str, str], ninth: dict[str, str] | None = None):
+    """The findings of 表六 with `sixth`'s figures, and of 表九 with `ninth`'s when given."""
+    text = BASIC.format(title="财政拨款基本支出预算表", label="表六", **BASIC_FIGURES | sixth)
+    if ninth is not None:
+        text += "\n" + BASIC.format(title="一般公共预算基本支出预算表", label="表九", **BASIC_FIGURES | ninth)
+    return _findings(tmp_path, text)
+
+
+def test_of_several_cells_the_one_the_others_would_have_to_turn_negative_for_is_named(tmp_path):
+    # 津贴补贴 263.76 typed 1,263.76: 基本工资 or 奖金 could only absorb the 1,000.00 by turning negative
+    (finding,) = _basic(tmp_path, {"allowance": "1,263.76"})
+    culprit = finding.culprit
+    assert (culprit.location.row, culprit.proposed) == ("津贴补贴", "263.76")
+    assert "3 格均可单独使之成立，其余 2 格须改为负数，而所在栏没有负数" in finding.message
+
+
+def test_a_negative_figure_in_the_column_leaves_every_cell_possible(tmp_path):
+    # with a negative 差旅费 (a refund) in the column, a negative 基本工资 is no longer out of the question
+    (finding,) = _basic(tmp_path, {"allowance": "1,263.76", "office": "330.00", "travel": "-20.00"})
+    assert finding.culprit is None
+
+
+def test_the_figure_the_same_item_shows_in_another_table_singles_out_its_cell(tmp_path):
+    # 水费 10.00 typed 100.00 in 表六: 办公费 20.00 or 差旅费 110.00 would make 302 add up as well, but
+    # 表九 lists 水费 at the 10.00 the sum needs (10.00 is too short a figure for its 0 typed twice to tell)
+    (finding,) = _basic(tmp_path, {"water": "100.00"}, {})
+    culprit = finding.culprit
+    assert (culprit.location.table, culprit.location.row, culprit.proposed) == ("表六", "水费", "10.00")
+    assert "3 格均可单独使之成立，只有这一格的应有数与表九 一般公共预算基本支出预算表“水费”所列 10.00 相同" in finding.message
+
+
+def test_no_cell_is_named_when_the_evidence_points_at_two(tmp_path):
+    # 表六's 302 is 9.00 short: 办公费 101.00 is 110.00 with two digits swapped, but 表九 lists 水费 at the
+    # 19.00 it would need (and 办公费 at 120.00); a slip and a figure printed elsewhere disagree
+    (finding,) = _basic(tmp_path, {"office": "101.00"}, {"office": "120.00", "water": "19.00", "travel": "181.00"})
+    assert finding.culprit is None
+
+
+def test_two_cells_each_confirmed_elsewhere_are_not_told_apart(tmp_path):
+    # 表九 lists both 办公费 110.00 and 水费 19.00: either would make 表六's 302 add up
+    (finding,) = _basic(tmp_path, {"office": "101.00"}, {"office": "110.00", "water": "19.00", "travel": "191.00"})
+    assert finding.culprit is None
+
+
+def test_a_slip_in_a_figure_another_table_prints_alike_is_no_evidence_against_the_cell_confirmed(tmp_path):
+    # 表九 lists 办公费 at 表六's 101.00 too, and 水费 at the 19.00 表六's sum needs: 水费 is the odd one
+    (finding,) = _basic(tmp_path, {"office": "101.00"}, {"office": "101.00", "water": "19.00"})
+    assert (finding.culprit.location.row, finding.culprit.proposed) == ("水费", "19.00")
+
+
+def test_a_slip_in_a_short_figure_is_no_likelier_than_an_item_left_out():
+    # 6.00 for 16.00: a 1 dropped, or the 10.00 of 水费 left out; short figures fit a slip too easily
+    clues = Clues(Decimal("6.00"), 2, Decimal("16.00"), Decimal("16.00"), items=(("水费“金额”", Decimal("10.00")),))
+    assert likely_cause(clues) is None
+    assert likely_cause(replace(clues, items=())).cause.name == "漏写一位数字"
+
+
+def test_a_figure_not_filled_in_has_no_item_left_out():
+    # 0.00 where its row's 12.95 is needed: nothing was entered, no item of a sum was left out of it
+    clues = Clues(Decimal("0.00"), 2, Decimal("12.95"), Decimal("12.95"), items=(("一般行政管理事务“本年支出合计”", Decimal("12.95")),))
+    assert likely_cause(clues) is None
+
+
+def test_a_figure_unequal_to_the_rules_own_figure_is_named():
+    # 总分's 分值 typed 10 where the rule says 100 (SE-07), with nothing else it takes part in
+    total = _figure("10")
+    finding = Finding("SE-07", "error", "总分的分值不是 100", "总分的分值为 10，应为 100", "f.txt", (location_of(total),))
+    relation = Relation("SE-07", "==", Decimal(0), lambda: (Quantity.of_cell(total), Quantity.exact(100)),
+                        (total,), False, finding)
+    (kept,) = with_culprits([finding], [relation])
+    assert (kept.culprit.location.value, kept.culprit.proposed) == ("10", "100")
+
+
+def test_a_cause_giving_the_figure_needed_outweighs_one_that_needs_the_tolerance():
+    # 4,153.30 where 415.33 is needed and the sum tolerates 0.04: ten times 415.33, or 415.30 with its 3
+    # typed twice; only the first gives the figure needed
+    clues = Clues(Decimal("4153.30"), 2, Decimal("415.33"), Decimal("415.33"), slack=Decimal("0.04"),
+                  agrees=lambda value: True)
+    assert likely_cause(clues).cause.name == "小数点错位"
+
+
+def test_ten_times_too_small_with_its_last_digit_rounded_away_is_one_story():
+    # 1,329.71 for 13,297.11: the point moved (the last 1 rounded away) or that 1 left out
+    fit = likely_cause(Clues(Decimal("1329.71"), 2, Decimal("13297.11"), Decimal("13297.11")))
+    assert fit.cause.name == "小数点错位或漏写一位数字" and fit.meant == Decimal("13297.11")
+
+
+def test_a_code_read_into_the_name_still_names_the_same_item(tmp_path):
+    # 表九's 水费 row read as one name, 30205水费 (as a PDF's glued columns are): still 表六's 30205 水费
+    text = (BASIC.format(title="财政拨款基本支出预算表", label="表六", **BASIC_FIGURES | {"water": "100.00"}) + "\n"
+            + BASIC.format(title="一般公共预算基本支出预算表", label="表九", **BASIC_FIGURES).replace("30205\t水费", "\t30205水费"))
+    (finding,) = [f for f in _findings(tmp_path, text) if f.rule == "BB-01"]  # 表九's 302 misses the row
+    assert (finding.culprit.location.row, finding.culprit.proposed) == ("水费", "10.00")
+    assert "与表九 一般公共预算基本支出预算表“30205水费”所列 10.00 相同" in finding.message

@@ -12,7 +12,7 @@ way ten times too big) are named together.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from functools import cache
 
@@ -115,21 +115,36 @@ def slips(clues: Clues) -> list[str]:
 def likely_cause(clues: Clues) -> Fit | None:
     """The one simplest cause that fits; None when none fits or two that tell different stories fit
     equally."""
-    fitting = fitting_causes(clues)
+    fitting = _weak_slips_demoted(clues, fitting_causes(clues))
     if not fitting:
         return None
     simplest = min(fit.cause.rank for fit in fitting)
     best = [fit for fit in fitting if fit.cause.rank == simplest]
+    # one that gives the figure needed to within the rounding of the printed one outweighs one that
+    # needs the relations' tolerance (4,153.30: 415.33 × 10, not 415.30 with its 3 typed twice)
+    best = [fit for fit in best if clues.same(fit.meant, clues.solved)] or best
     if len(best) == 1:
         return best[0]
     meant = best[0].meant
-    if all(fit.meant == meant for fit in best) and meant and any(clues.printed == meant * f for f in _TENS):
+    # ten times too small with its last digit rounded away (1,329.71 for 13,297.11) is that story too
+    if all(fit.meant == meant for fit in best) and meant and any(clues.same(clues.printed, meant * f) for f in _TENS):
         # each is a slip that makes the figure 10 (100) times too big or too small: one story
         causes = [fit.cause for fit in best]
         joined = Cause("+".join(c.id for c in causes), "或".join(c.name for c in causes), simplest,
                        "".join(c.explanation for c in causes), "none")
         return Fit(joined, best[0].arithmetic, meant)
     return None
+
+
+def _weak_slips_demoted(clues: Clues, fitting: list[Fit]) -> list[Fit]:
+    """The causes that fit, a digit slip in a figure too short to single out a cell (6.00 for 16.00,
+    110.00 for 10.00) ranked no simpler than a cause that is no slip and fits as well (10.00 left out,
+    100.00 counted twice, the figure of the row above): either is as likely, so neither is named."""
+    others = [fit.cause.rank for fit in fitting if fit.cause.slip == "none"]
+    if not others or clues.singles_out("digits"):
+        return fitting
+    return [replace(fit, cause=replace(fit.cause, rank=max(fit.cause.rank, min(others))))
+            if fit.cause.slip == "digits" else fit for fit in fitting]
 
 
 Found = tuple[str, Decimal] | None  # a cause's arithmetic and the figure it says was meant
@@ -224,7 +239,8 @@ def _one_item(more: bool) -> Callable[[Clues], Found]:
         for place, value in c.items:
             difference = abs(value) if more else -abs(value)
             meant = c.printed - difference
-            if c.telling(value) and meant * c.printed >= 0 and c.meant(meant):
+            # of the same sign, neither zero: an item left out of nothing is a figure not filled in
+            if c.telling(value) and meant * c.printed > 0 and c.meant(meant):
                 return (f"{c.text(c.printed)} − {c.text(meant)} = {c.text(difference)}，"
                         f"与{place} {c.text(value)} 相同"), meant
         return None

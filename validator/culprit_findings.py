@@ -1,9 +1,11 @@
 """The culprit search's verdicts as findings: the findings a culprit explains become one, naming the
 culprit first (the one place found wrong), the value that makes everything agree and its likely
-cause. When several cells explain a cluster equally, an accountant's rule of thumb decides: the one
-cell whose printed figure a simple slip (rules/causes.yaml) turns into the value it needs, when no
-slip explains any other, is the likely culprit, and the finding says so. Otherwise the findings say
-that none can be named."""
+cause. When several cells explain a cluster equally, an accountant's rules of thumb decide: a cell
+that would have to turn negative where its column has no negative figure is no likely culprit; of
+the others, the one whose needed figure the same item shows in another table of the disclosure, or
+the one whose printed figure a simple slip (rules/causes.yaml) turns into the value it needs, is the
+likely culprit when no such evidence points at another, and the finding says why. Otherwise the
+findings say that none can be named."""
 
 from __future__ import annotations
 
@@ -17,14 +19,17 @@ from .checks.common import Relation, location_of
 from .culprits import Candidate, Cluster, clusters
 from .findings import SEVERITY_ORDER, Culprit, Finding
 from .interval import CellRef, Ref
+from .model import Cell
+from .printed_elsewhere import Disclosures, printed_elsewhere
 
 _GONE = object()
 
 Figures = Callable[[], dict[int, tuple[str, Decimal]]]  # a cluster's figures by cell with their places, once asked
 
 
-def with_culprits(findings: list[Finding], relations: list[Relation]) -> list[Finding]:
-    """The findings with each cluster a culprit explains as one, and the others noted as ambiguous."""
+def with_culprits(findings: list[Finding], relations: list[Relation], disclosures: Disclosures = ()) -> list[Finding]:
+    """The findings with each cluster a culprit explains as one, and the others noted as ambiguous;
+    `disclosures`: the document's standard tables by disclosure, where a figure may be printed twice."""
     present = {id(f) for f in findings}
     replaced: dict[int, object] = {}
     for cluster in clusters(relations):
@@ -33,10 +38,10 @@ def with_culprits(findings: list[Finding], relations: list[Relation]) -> list[Fi
         if not members:
             continue
         figures = cache(partial(_figures, cluster))  # read only for the causes that look at them
-        culprit = _likely_culprit(cluster, figures)
-        if culprit is not None:
+        verdict = _likely_culprit(cluster, figures, disclosures)
+        if verdict is not None:
             members.sort(key=Finding.sort_key)  # the head: the one reported first, where a reader looks first
-            replaced[id(members[0])] = _explained(culprit, cluster, members, figures)
+            replaced[id(members[0])] = _explained(*verdict, cluster, members, figures)
             replaced.update(dict.fromkeys((id(m) for m in members[1:]), _GONE))
         elif len(cluster.candidates) > 1 and len(cluster.relations) > 1:
             note = f"（{len(cluster.candidates)} 格均可单独解释以上不符，无法确定是哪一格）"
@@ -52,25 +57,74 @@ def proposed_fixes(findings: list[Finding]) -> list[str]:
             for f in findings if f.culprit is not None]
 
 
-def _likely_culprit(cluster: Cluster, figures: Figures) -> Candidate | None:
-    """The one candidate; of several, the one a simple slip explains when none explains the others,
-    and the slip is no likely coincidence (rules/causes.yaml: a digit slip needs a long enough figure).
-    A slip that singles out a cell must give the figure needed to within one unit of its last decimal,
-    not anywhere in the sum's tolerance: that lets several values pass, and with them coincidences (a
-    total mistyped by 0.05 blamed a score whose swapped digits landed 0.04 from the figure needed)."""
+def _likely_culprit(cluster: Cluster, figures: Figures, disclosures: Disclosures) -> tuple[Candidate, str] | None:
+    """The one candidate; of several, the one the rules of thumb single out, with why (the several
+    cells' note): the one left when the others would have to turn negative, or the one whose needed
+    figure is printed for the same item elsewhere, or the one a simple slip explains, when none of
+    that evidence points at another."""
     if len(cluster.candidates) == 1:
-        return cluster.candidates[0]
-    exact = [replace(c, slack=min(c.slack, _unit(c))) for c in cluster.candidates]
-    found: list[tuple[Candidate, Clues, list[str]]] = []
-    for candidate in exact:
-        if candidate.value is not None and (kinds := slips(clues := _clues(candidate, figures, around=False))):
-            found.append((candidate, clues, kinds))
-            if len(found) > 1:
-                return None
-    if not found:
+        return cluster.candidates[0], ""
+    plausible = [c for c in cluster.candidates if not _turns_negative(c)]
+    if len(plausible) == 1:
+        return plausible[0], f"其余 {len(cluster.candidates) - 1} 格须改为负数，而所在栏没有负数"
+    slipped = _slipped(plausible, figures)
+    confirmed = [(c, found) for c in plausible if (found := _confirmed_elsewhere(c, disclosures)) is not None]
+    # a slip too likely a coincidence to single out a cell (5.00 for 15.00), or in a figure the same item
+    # shows as printed in another table, is no evidence against the cell confirmed
+    if len(confirmed) == 1 and all(c.ref.cell is confirmed[0][0].ref.cell or _printed_alike(c, disclosures)
+                                   for c, telling in slipped if telling):
+        (candidate, (place, cell)), = confirmed
+        assert cell.amount is not None
+        return replace(candidate, value=cell.amount.value), f"只有这一格的应有数与{place}所列 {cell.text} 相同"
+    if confirmed or len(slipped) != 1:
         return None
-    candidate, clues, kinds = found[0]
-    return candidate if any(clues.singles_out(kind) for kind in kinds) else None
+    (candidate, telling), = slipped
+    return (candidate, "只有这一格的所列数与应有数之间是一个简单的笔误") if telling else None
+
+
+def _slipped(candidates: list[Candidate], figures: Figures) -> list[tuple[Candidate, bool]]:
+    """The candidates a simple slip explains, each with whether its slip tells (is no likely coincidence:
+    rules/causes.yaml: a digit slip needs a long enough figure). A slip that singles out a cell must
+    give the figure needed to within one unit of its last decimal, not anywhere in the sum's
+    tolerance: that lets several values pass, and with them coincidences (a total mistyped by 0.05
+    blamed a score whose swapped digits landed 0.04 from the figure needed)."""
+    found = []
+    for candidate in (replace(c, slack=min(c.slack, _unit(c))) for c in candidates):
+        if candidate.value is not None and (kinds := slips(clues := _clues(candidate, figures, around=False))):
+            found.append((candidate, any(clues.singles_out(kind) for kind in kinds)))
+    return found
+
+
+def _turns_negative(candidate: Candidate) -> bool:
+    """Whether the value the cell needs is negative where its column, printed figure and all, has no
+    negative amount: a spending or income item is not, and no accountant would propose one."""
+    ref, value = candidate.ref, candidate.value
+    if value is None or value >= 0 or not isinstance(ref, CellRef) or ref.cell.amount is not None and (
+            ref.cell.amount.percent or ref.cell.amount.value < 0):
+        return False
+    column = ref.column.index
+    return not any(cell.amount is not None and cell.amount.value < 0
+                   for row in ref.table.rows if (cell := row.cells.get(column)) is not None)
+
+
+def _printed_alike(candidate: Candidate, disclosures: Disclosures) -> bool:
+    """Whether another table shows the same item with the cell's printed figure."""
+    return any(cell.text == candidate.ref.cell.text for _, cell in printed_elsewhere(candidate.ref, disclosures))
+
+
+def _confirmed_elsewhere(candidate: Candidate, disclosures: Disclosures) -> tuple[str, Cell] | None:
+    """The place and figure of the same item in another table that reads the value the cell needs (to
+    within one unit of its last decimal, every relation of the cell holding with it); not a zero,
+    which says only that the item is not used there."""
+    if candidate.value is None or candidate.solved is None:
+        return None
+    printed = candidate.ref.cell.amount
+    for place, cell in printed_elsewhere(candidate.ref, disclosures):
+        value = cell.amount.value if cell.amount is not None else 0
+        if value and (printed is None or value != printed.value) and abs(value - candidate.solved) <= _unit(candidate) \
+                and candidate.agrees(value):
+            return place, cell
+    return None
 
 
 def _unit(candidate: Candidate) -> Decimal:
@@ -79,7 +133,7 @@ def _unit(candidate: Candidate) -> Decimal:
     return Decimal(1).scaleb(-(amount.decimals if amount is not None else candidate.ref.cell.precision))
 
 
-def _explained(candidate: Candidate, cluster: Cluster, members: list[Finding], figures: Figures) -> Finding:
+def _explained(candidate: Candidate, why: str, cluster: Cluster, members: list[Finding], figures: Figures) -> Finding:
     culprit = _culprit(candidate, cluster, figures)
     place = culprit.location
     others = [loc for m in members for loc in m.locations if loc != place]
@@ -88,9 +142,8 @@ def _explained(candidate: Candidate, cluster: Cluster, members: list[Finding], f
         verdict = f"可能是“{place.row}”一行重复列出：删去后{count}成立"
     else:
         verdict = f"可能是{place.describe()}有误：所列 {place.value}，改为 {culprit.proposed} 则{count}成立"
-    if len(cluster.candidates) > 1:
-        verdict += (f"（{len(cluster.candidates)} 格均可单独使之成立，只有这一格的所列数与应有数之间"
-                    "是一个简单的笔误）")
+    if why:
+        verdict += f"（{len(cluster.candidates)} 格均可单独使之成立，{why}）"
     message = "；".join(m.message for m in members) + f"。{verdict}；{culprit.cause_text()}"
     worst = max((m.severity for m in members), key=lambda s: SEVERITY_ORDER[s])  # type: ignore[index]
     culprit = replace(culprit, rules=tuple(dict.fromkeys(m.rule for m in members)))

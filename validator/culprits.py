@@ -96,13 +96,16 @@ def _connected(failing: list[Relation]) -> list[list[Relation]]:
 
 def _cell_candidates(group: list[Relation], by_cell: dict[int, list[Relation]]) -> Iterator[Candidate]:
     shared = set.intersection(*({id(ref.cell) for ref in r.cells} for r in group))
-    if len(group) == 1 and len({id(ref.cell) for ref in group[0].cells}) < 2:
-        return  # a figure compared with nothing printed (sources left out) is no evidence against it
     refs = {id(ref.cell): ref for ref in group[0].cells if id(ref.cell) in shared}
     equality = next(r for r in group if r.op == "==")
     try:
         printed = equality.sides()
     except (ArithmeticError, Absent, NotComputable):
+        return
+    if len(group) == 1 and len({id(ref.cell) for ref in equality.cells}) < 2 \
+            and not any(side.shown and not side.cells for side in printed):
+        # a figure compared with nothing printed (its sources left out: a sum of none) is no evidence
+        # against it; one compared with the rule's own figure (总分 100) is
         return
     allowance = compare(printed[0], equality.op, printed[1], equality.tolerance).tolerance
     linear = _linear(printed)

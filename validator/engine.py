@@ -42,7 +42,8 @@ class Engine:
         findings: list[Finding] = []
         skips: list[Skip] = []
         self_evaluations = tuple(document.tables_of("SE"))
-        resolvers = [TableResolver(g, self.catalogue, self_evaluations) for g in disclosure_groups(document)]
+        disclosures = disclosure_groups(document)
+        resolvers = [TableResolver(g, self.catalogue, self_evaluations) for g in disclosures]
         file = FileContext(document, resolvers, self.catalogue, self.show_rounding)
         # A rule of the other kind of document is not skipped for want of its tables: it does not apply.
         for rule in (r for r in self.rules if r.applies_to(document.kind) and not r.between_documents
@@ -53,7 +54,7 @@ class Engine:
             if run.outcome.evaluated == 0 and run.outcome.reason:
                 skips.append(Skip(rule.id, document.path, run.outcome.reason, run.outcome.skipped))
         if self.find_culprits:
-            findings = with_culprits(findings, file.relations)
+            findings = with_culprits(findings, file.relations, [list(g.values()) for g in disclosures])
         findings = folded({r.id: r.spec.same_mistake_as for r in self.rules if r.spec.same_mistake_as}, findings)
         findings.sort(key=Finding.sort_key)
         self.claim_counts = file.claim_counts()
