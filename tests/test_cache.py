@@ -4,6 +4,7 @@ the same report, byte for byte; an interrupted run resumes; what may pass next t
 
 import json
 import shutil
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -226,6 +227,49 @@ def test_two_worker_processes_fill_the_cache_and_the_report_is_the_same(folder, 
     second, said = check(folder, tmp_path, "--cache", tmp_path / "cache", "--jobs", "2")
     assert "命中 5 个文件，检查 0 个" in said
     assert first == second == check(folder, tmp_path)[0]
+
+
+def _sqlite_error(text: str, code: int) -> sqlite3.OperationalError:
+    error = sqlite3.OperationalError(text)
+    error.sqlite_errorcode = code
+    return error
+
+
+def _locked() -> sqlite3.OperationalError:
+    return _sqlite_error("database is locked", sqlite3.SQLITE_BUSY)
+
+
+def test_a_database_another_run_holds_is_waited_for_where_sqlite_itself_would_not_wait(monkeypatch):
+    answers = iter([_locked(), _locked(), "row"])
+
+    def call():
+        answer = next(answers)
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
+    assert cache._patiently(call) == "row"
+
+
+def test_a_database_held_past_the_wait_or_another_database_error_is_reported(monkeypatch):
+    monkeypatch.setattr(cache, "_BUSY_SECONDS", 0.05)
+    calls = []
+
+    def held():
+        calls.append(1)
+        raise _locked()
+
+    with pytest.raises(sqlite3.OperationalError, match="locked"):
+        cache._patiently(held)
+    assert 1 < len(calls) < 20
+
+    def damaged():
+        calls.append(2)
+        raise _sqlite_error("disk I/O error", sqlite3.SQLITE_IOERR)
+
+    with pytest.raises(sqlite3.OperationalError, match="disk"):
+        cache._patiently(damaged)
+    assert calls.count(2) == 1
 
 
 def test_two_runs_at_once_share_one_cache(folder, tmp_path):

@@ -21,11 +21,12 @@ import os
 import sqlite3
 import stat
 import sys
+import time
 import types
 from collections.abc import Callable, Iterator, MutableMapping
 from importlib import metadata
 from pathlib import Path
-from typing import Any, Union, get_args, get_origin, get_type_hints
+from typing import Any, TypeVar, Union, get_args, get_origin, get_type_hints
 
 from .checking import CheckOptions, FileOutcome, comparable, configured_catalogue, glob_root, ignored_rules
 from .document_identity import Identity
@@ -38,6 +39,8 @@ from .version import __version__
 
 DATABASE = "budgetlint-cache.sqlite3"
 FORMAT = "budgetlint-cache/1"  # the key and the JSON of an outcome; another format never matches
+T = TypeVar("T")
+
 _BUSY_SECONDS = 60.0  # another run writing to the same cache: wait for its commit
 # CheckOptions fields that do not decide a file's outcome, or enter the key in another form (the
 # files' contents, the ignores that apply to each file)
@@ -81,7 +84,8 @@ class OutcomeCache:
         if key is None:
             return None
         try:
-            row = self._connection.execute("SELECT outcome FROM outcomes WHERE key = ?", (key,)).fetchone()
+            row = _patiently(lambda: self._connection.execute("SELECT outcome FROM outcomes WHERE key = ?",
+                                                              (key,)).fetchone())
         except sqlite3.Error as error:
             raise CacheError(_problem(self.path, error)) from None
         if row is None:
@@ -95,8 +99,8 @@ class OutcomeCache:
         if key is None or not outcome.reproducible or self.failure:
             return
         try:
-            self._connection.execute("INSERT OR REPLACE INTO outcomes VALUES (?, ?)",
-                                     (key, json.dumps(outcome_to_dict(outcome), ensure_ascii=False)))
+            row = (key, json.dumps(outcome_to_dict(outcome), ensure_ascii=False))
+            _patiently(lambda: self._connection.execute("INSERT OR REPLACE INTO outcomes VALUES (?, ?)", row))
         except sqlite3.Error as error:
             self.failure = _problem(self.path, error)
 
@@ -241,16 +245,38 @@ def _connect(folder: Path, path: Path) -> sqlite3.Connection:
     except (OSError, sqlite3.Error) as error:
         raise CacheError(_problem(path, error)) from None
     try:
-        connection.execute("PRAGMA journal_mode=WAL")
-        connection.execute("PRAGMA synchronous=NORMAL")  # in WAL mode a commit survives a crash of the process
-        connection.execute("CREATE TABLE IF NOT EXISTS outcomes (key TEXT PRIMARY KEY, outcome TEXT NOT NULL)")
-        connection.execute("SELECT count(*) FROM outcomes LIMIT 1").fetchone()
-        connection.execute("BEGIN IMMEDIATE")  # can it be written?
-        connection.execute("ROLLBACK")
+        _patiently(lambda: _prepare(connection))
     except sqlite3.Error as error:
         connection.close()
         raise CacheError(_problem(path, error)) from None
     return connection
+
+
+def _prepare(connection: sqlite3.Connection) -> None:
+    connection.execute("PRAGMA journal_mode=WAL")
+    connection.execute("PRAGMA synchronous=NORMAL")  # in WAL mode a commit survives a crash of the process
+    connection.execute("CREATE TABLE IF NOT EXISTS outcomes (key TEXT PRIMARY KEY, outcome TEXT NOT NULL)")
+    connection.execute("SELECT count(*) FROM outcomes LIMIT 1").fetchone()
+    connection.execute("BEGIN IMMEDIATE")  # can it be written?
+    connection.execute("ROLLBACK")
+
+
+def _patiently(call: Callable[[], T]) -> T:
+    """The call, tried again while another run holds the database. SQLite's own wait (the connection's
+    timeout) does not cover every case: two runs opening a new cache at once may each hold a read lock
+    and want the file for themselves (to turn on WAL), and one is told "database is locked" at once
+    rather than wait for the other. Such an answer is waited out, up to _BUSY_SECONDS in all."""
+    deadline = time.monotonic() + _BUSY_SECONDS
+    pause = 0.005
+    while True:
+        try:
+            return call()
+        except sqlite3.OperationalError as error:
+            busy = (getattr(error, "sqlite_errorcode", 0) or 0) & 0xFF == sqlite3.SQLITE_BUSY
+            if not busy or time.monotonic() + pause > deadline:
+                raise
+        time.sleep(pause)
+        pause = min(2 * pause, 0.25)
 
 
 def _problem(path: Path, error: Exception) -> str:
