@@ -448,3 +448,13 @@ def test_an_item_named_twice_in_the_other_table_confirms_no_cell(tmp_path):
 """
     (finding,) = _findings(tmp_path, expenditure + "\n" + general)
     assert finding.culprit is None
+
+
+def test_a_refund_printed_without_its_minus_is_not_ruled_out_by_its_column_having_no_negative(tmp_path):
+    # 水费 -10.00 (a refund) printed 10.00: 302's 205.00 = 15.00 - 10.00 + 200.00 now falls 20.00 short of
+    # its items; 差旅费 180.00 would do as well, so neither is named (the slip left the column all positive)
+    text = (BASIC.format(title="财政拨款基本支出预算表", label="表六", **BASIC_FIGURES | {"office": "15.00", "water": "10.00"})
+            .replace("1,381.23", "1,266.23").replace("320.00", "205.00"))
+    (finding,) = _findings(tmp_path, text)
+    assert finding.culprit is None
+    assert _findings(tmp_path, text.replace("\t10.00\n", "\t-10.00\n")) == []  # with its minus, all agree

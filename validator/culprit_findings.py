@@ -98,10 +98,13 @@ def _slipped(candidates: list[Candidate], figures: Figures) -> list[tuple[Candid
 
 def _turns_negative(candidate: Candidate) -> bool:
     """Whether the value the cell needs is negative where its column, printed figure and all, has no
-    negative amount: a spending or income item is not, and no accountant would propose one."""
-    ref, value = candidate.ref, candidate.value
-    if value is None or value >= 0 or not isinstance(ref, CellRef) or ref.cell.amount is not None and (
-            ref.cell.amount.percent or ref.cell.amount.value < 0):
+    negative amount: a spending or income item is not, and no accountant would propose one. Unless it
+    needs its own figure with the sign turned: a refund (-10.00) printed without its minus is the very
+    slip that leaves its column without a negative."""
+    ref, value, amount = candidate.ref, candidate.value, candidate.ref.cell.amount
+    if value is None or value >= 0 or not isinstance(ref, CellRef):
+        return False
+    if amount is not None and (amount.percent or amount.value < 0 or abs(value + amount.value) <= _unit(candidate)):
         return False
     column = ref.column.index
     return not any(cell.amount is not None and cell.amount.value < 0

@@ -21,8 +21,9 @@ def printed_elsewhere(ref: Ref, disclosures: Disclosures, doubtful: Collection[i
     same item (its 科目编码 when both have one, else its name when no other row of either table bears
     it) and the one column of the same name, or else of the same last heading (公开03表's 基本支出 is
     公开05表's 本年支出/基本支出); only from a table printing the same figures as the cell's for every
-    other item of the column but the `doubtful` cells (by id): one that differs elsewhere (财政拨款 with
-    a 政府性基金 beside 一般公共预算, 部门 beside 单位, 全年 beside 年初预算) is no copy to hold it against."""
+    other item of the column but the `doubtful` cells (by id): one that differs elsewhere (财政拨款
+    with a 政府性基金 beside 一般公共预算, 部门 beside 单位, 全年 beside 年初预算) is no copy to hold
+    it against."""
     if not isinstance(ref, CellRef) or not any(_item(ref.row)) or not ref.column.header:
         return []
     group = next((tables for tables in disclosures if any(t is ref.table for t in tables)), ())
