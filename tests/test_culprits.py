@@ -430,11 +430,7 @@ def test_a_figure_the_other_table_may_differ_in_confirms_no_cell(tmp_path):
     assert finding.culprit is None
 
 
-def test_an_item_named_twice_in_the_other_table_confirms_no_cell(tmp_path):
-    # 公开05表 lists two 行政运行 without their codes (of 20101 and of 20103): 2010301's 合计 150.00 for
-    # 130.00 would make its 项目支出 need 50.00, which only 2010101's 行政运行 prints
-    expenditure = HEADER + "2010101\t行政运行\t80.00\t30.00\t50.00\n2010301\t行政运行\t150.00\t100.00\t30.00\n"
-    general = """一般公共预算财政拨款支出决算表
+GENERAL = """一般公共预算财政拨款支出决算表
 
 公开05表
 
@@ -443,10 +439,23 @@ def test_an_item_named_twice_in_the_other_table_confirms_no_cell(tmp_path):
 项目		本年支出		
 功能分类科目编码	科目名称	小计	基本支出	项目支出
 	栏次	1	2	3
-	行政运行	80.00	30.00	50.00
-	行政运行	130.00	100.00	30.00
-"""
+"""  # 公开05表 (一般公共预算 only), for 公开03表 (HEADER: every fund)
+
+
+def test_an_item_named_twice_in_the_other_table_confirms_no_cell(tmp_path):
+    # 公开05表 lists two 行政运行 without their codes (of 20101 and of 20103): 2010301's 合计 150.00 for
+    # 130.00 would make its 项目支出 need 50.00, which only 2010101's 行政运行 prints
+    expenditure = HEADER + "2010101\t行政运行\t80.00\t30.00\t50.00\n2010301\t行政运行\t150.00\t100.00\t30.00\n"
+    general = GENERAL + "\t行政运行\t80.00\t30.00\t50.00\n\t行政运行\t130.00\t100.00\t30.00\n"
     (finding,) = _findings(tmp_path, expenditure + "\n" + general)
+    assert finding.culprit is None
+
+
+def test_a_table_that_agrees_on_no_other_item_confirms_no_cell(tmp_path):
+    # 公开03表's 行政运行 spends 20.00 of 其他资金 that 公开05表 leaves out: its 合计 150.00 typed 130.00 as
+    # 公开05表 prints it would make 基本支出 need 05's 100.00, but nothing else shows 05 to be 03's copy
+    expenditure = HEADER + "2010301\t行政运行\t130.00\t120.00\t30.00\n"
+    (finding,) = _findings(tmp_path, expenditure + "\n" + GENERAL + "2010301\t行政运行\t130.00\t100.00\t30.00\n")
     assert finding.culprit is None
 
 

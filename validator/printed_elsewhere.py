@@ -21,9 +21,10 @@ def printed_elsewhere(ref: Ref, disclosures: Disclosures, doubtful: Collection[i
     same item (its 科目编码 when both have one, else its name when no other row of either table bears
     it) and the one column of the same name, or else of the same last heading (公开03表's 基本支出 is
     公开05表's 本年支出/基本支出); only from a table printing the same figures as the cell's for every
-    other item of the column but the `doubtful` cells (by id): one that differs elsewhere (财政拨款
-    with a 政府性基金 beside 一般公共预算, 部门 beside 单位, 全年 beside 年初预算) is no copy to hold
-    it against."""
+    other item of the column but the `doubtful` cells (by id), and one other than 0.00 at least: one
+    that differs elsewhere (财政拨款 with a 政府性基金 beside 一般公共预算, 部门 beside 单位, 全年 beside
+    年初预算) or agrees nowhere else (公开03表 holds 其他资金 公开05表 does not) is no copy to hold it
+    against."""
     if not isinstance(ref, CellRef) or not any(_item(ref.row)) or not ref.column.header:
         return []
     group = next((tables for tables in disclosures if any(t is ref.table for t in tables)), ())
@@ -34,8 +35,10 @@ def printed_elsewhere(ref: Ref, disclosures: Disclosures, doubtful: Collection[i
         if table is ref.table or len(columns) != 1:  # 预算数/合计 or 决算数/合计: not told which
             continue
         pairs = _same_items(ref.table, ref.column, table, columns[0])
-        if all(cell.amount is None or other.amount is None or cell.amount.value == other.amount.value
-               for row, cell, _, other in pairs if row is not ref.row and id(cell) not in doubtful):
+        compared = [(cell.amount.value, other.amount.value) for row, cell, _, other in pairs
+                    if row is not ref.row and id(cell) not in doubtful and cell.amount is not None
+                    and other.amount is not None]
+        if all(a == b for a, b in compared) and any(a for a, _ in compared):  # a figure other than 0.00 printed alike
             found += [(f"{table.name}“{other_row.label}”", other) for row, _, other_row, other in pairs
                       if row is ref.row and other.amount is not None]
     return found
