@@ -68,7 +68,7 @@ def _likely_culprit(cluster: Cluster, figures: Figures, disclosures: Disclosures
     if len(plausible) == 1:
         return plausible[0], f"其余 {len(cluster.candidates) - 1} 格须改为负数，而所在栏没有负数"
     slipped = _slipped(plausible, figures)
-    doubtful = {id(r.cell) for relation in cluster.relations for r in relation.cells}  # where the mistake may be
+    doubtful = {id(c.ref.cell) for c in cluster.candidates}  # where the one mistake may be: no figure to compare
     confirmed = [(c, found) for c in plausible if (found := _confirmed_elsewhere(c, disclosures, doubtful)) is not None]
     # a slip too likely a coincidence to single out a cell (5.00 for 15.00), or in a figure the same item
     # shows as printed in another table, is no evidence against the cell confirmed

@@ -46,12 +46,12 @@ def printed_elsewhere(ref: Ref, disclosures: Disclosures, doubtful: Collection[i
 
 def _same_items(table: Table, column: Column, other: Table, other_column: Column) -> list[tuple[Row, Cell, Row, Cell]]:
     """The rows of the two tables that print the same item, each with its cell of the column."""
-    names = Counter(_item(row)[1] for t in (table, other) for row in t.rows)
+    items = [(row, *_item(row)) for row in other.rows]
+    names = Counter(_item(row)[1] for row in table.rows) + Counter(name for _, _, name in items)
     pairs = []
     for row in table.rows:
         code, name = _item(row)
-        for other_row in other.rows:
-            other_code, other_name = _item(other_row)
+        for other_row, other_code, other_name in items:
             same = code == other_code if code and other_code else bool(name) and name == other_name and names[name] == 2
             if same and (cell := row.cells.get(column.index)) is not None and (
                     found := other_row.cells.get(other_column.index)) is not None:
