@@ -415,3 +415,55 @@ def test_a_code_read_into_the_name_still_names_the_same_item(tmp_path):
     (finding,) = [f for f in _findings(tmp_path, text) if f.rule == "BB-01"]  # 表九's 302 misses the row
     assert (finding.culprit.location.row, finding.culprit.proposed) == ("水费", "10.00")
     assert "与表九 一般公共预算基本支出预算表“30205水费”所列 10.00 相同" in finding.message
+
+
+def test_a_figure_the_other_table_may_differ_in_confirms_no_cell(tmp_path):
+    # 表六 (财政拨款) holds 10.00 of 政府性基金 in 办公费 and 2.00 in 水费 that 表九 (一般公共预算) does not:
+    # 表六's 水费 10.00 typed 20.00 makes 办公费's needed 110.00 equal 表九's, but the tables' 合计 and 302
+    # differ too, so 表九 is no copy of 表六 to hold 办公费 against
+    sixth = {"office": "120.00", "water": "20.00"}
+    text = (BASIC.format(title="财政拨款基本支出预算表", label="表六", **BASIC_FIGURES | sixth)
+            .replace("1,381.23", "1,391.23").replace("320.00", "330.00") + "\n"
+            + BASIC.format(title="一般公共预算基本支出预算表", label="表九", **BASIC_FIGURES | {"water": "8.00"})
+            .replace("1,381.23", "1,379.23").replace("320.00", "318.00"))
+    (finding,) = _findings(tmp_path, text)
+    assert finding.culprit is None
+
+
+GENERAL = """一般公共预算财政拨款支出决算表
+
+公开05表
+
+单位：万元
+
+项目		本年支出		
+功能分类科目编码	科目名称	小计	基本支出	项目支出
+	栏次	1	2	3
+"""  # 公开05表 (一般公共预算 only), for 公开03表 (HEADER: every fund)
+
+
+def test_an_item_named_twice_in_the_other_table_confirms_no_cell(tmp_path):
+    # 公开05表 lists two 行政运行 without their codes (of 20101 and of 20103): 2010301's 合计 150.00 for
+    # 130.00 would make its 项目支出 need 50.00, which only 2010101's 行政运行 prints
+    expenditure = HEADER + "2010101\t行政运行\t80.00\t30.00\t50.00\n2010301\t行政运行\t150.00\t100.00\t30.00\n"
+    general = GENERAL + "\t行政运行\t80.00\t30.00\t50.00\n\t行政运行\t130.00\t100.00\t30.00\n"
+    (finding,) = _findings(tmp_path, expenditure + "\n" + general)
+    assert finding.culprit is None
+
+
+def test_a_table_that_agrees_on_no_other_item_confirms_no_cell(tmp_path):
+    # 公开03表's 行政运行 spends 20.00 of 其他资金 that 公开05表 leaves out: its 合计 150.00 typed 130.00 as
+    # 公开05表 prints it would make 基本支出 need 05's 100.00, but nothing else shows 05 to be 03's copy
+    expenditure = HEADER + "2010301\t行政运行\t130.00\t120.00\t30.00\n"
+    (finding,) = _findings(tmp_path, expenditure + "\n" + GENERAL + "2010301\t行政运行\t130.00\t100.00\t30.00\n")
+    assert finding.culprit is None
+
+
+def test_a_refund_printed_without_its_minus_is_not_ruled_out_by_its_column_having_no_negative(tmp_path):
+    # 水费 -10.00 (a refund) printed 10.00: 302's 205.00 = 15.00 - 10.00 + 200.00 now falls 20.00 short of
+    # its items; 差旅费 180.00 would do as well, so neither is named (the slip left the column all positive)
+    text = (BASIC.format(title="财政拨款基本支出预算表", label="表六", **BASIC_FIGURES | {"office": "15.00", "water": "10.00"})
+            .replace("1,381.23", "1,266.23").replace("320.00", "205.00"))
+    (finding,) = _findings(tmp_path, text)
+    assert finding.culprit is None
+    assert _findings(tmp_path, text.replace("\t10.00\n", "\t-10.00\n")) == []  # with its minus, all agree

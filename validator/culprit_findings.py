@@ -68,10 +68,11 @@ def _likely_culprit(cluster: Cluster, figures: Figures, disclosures: Disclosures
     if len(plausible) == 1:
         return plausible[0], f"其余 {len(cluster.candidates) - 1} 格须改为负数，而所在栏没有负数"
     slipped = _slipped(plausible, figures)
-    confirmed = [(c, found) for c in plausible if (found := _confirmed_elsewhere(c, disclosures)) is not None]
+    doubtful = {id(c.ref.cell) for c in cluster.candidates}  # where the one mistake may be: no figure to compare
+    confirmed = [(c, found) for c in plausible if (found := _confirmed_elsewhere(c, disclosures, doubtful)) is not None]
     # a slip too likely a coincidence to single out a cell (5.00 for 15.00), or in a figure the same item
     # shows as printed in another table, is no evidence against the cell confirmed
-    if len(confirmed) == 1 and all(c.ref.cell is confirmed[0][0].ref.cell or _printed_alike(c, disclosures)
+    if len(confirmed) == 1 and all(c.ref.cell is confirmed[0][0].ref.cell or _printed_alike(c, disclosures, doubtful)
                                    for c, telling in slipped if telling):
         (candidate, (place, cell)), = confirmed
         assert cell.amount is not None
@@ -97,29 +98,33 @@ def _slipped(candidates: list[Candidate], figures: Figures) -> list[tuple[Candid
 
 def _turns_negative(candidate: Candidate) -> bool:
     """Whether the value the cell needs is negative where its column, printed figure and all, has no
-    negative amount: a spending or income item is not, and no accountant would propose one."""
-    ref, value = candidate.ref, candidate.value
-    if value is None or value >= 0 or not isinstance(ref, CellRef) or ref.cell.amount is not None and (
-            ref.cell.amount.percent or ref.cell.amount.value < 0):
+    negative amount: a spending or income item is not, and no accountant would propose one. Unless it
+    needs its own figure with the sign turned: a refund (-10.00) printed without its minus is the very
+    slip that leaves its column without a negative."""
+    ref, value, amount = candidate.ref, candidate.value, candidate.ref.cell.amount
+    if value is None or value >= 0 or not isinstance(ref, CellRef):
+        return False
+    if amount is not None and (amount.percent or amount.value < 0 or abs(value + amount.value) <= _unit(candidate)):
         return False
     column = ref.column.index
     return not any(cell.amount is not None and cell.amount.value < 0
                    for row in ref.table.rows if (cell := row.cells.get(column)) is not None)
 
 
-def _printed_alike(candidate: Candidate, disclosures: Disclosures) -> bool:
+def _printed_alike(candidate: Candidate, disclosures: Disclosures, doubtful: set[int]) -> bool:
     """Whether another table shows the same item with the cell's printed figure."""
-    return any(cell.text == candidate.ref.cell.text for _, cell in printed_elsewhere(candidate.ref, disclosures))
+    return any(cell.text == candidate.ref.cell.text
+               for _, cell in printed_elsewhere(candidate.ref, disclosures, doubtful))
 
 
-def _confirmed_elsewhere(candidate: Candidate, disclosures: Disclosures) -> tuple[str, Cell] | None:
+def _confirmed_elsewhere(candidate: Candidate, disclosures: Disclosures, doubtful: set[int]) -> tuple[str, Cell] | None:
     """The place and figure of the same item in another table that reads the value the cell needs (to
     within one unit of its last decimal, every relation of the cell holding with it); not a zero,
     which says only that the item is not used there."""
     if candidate.value is None or candidate.solved is None:
         return None
     printed = candidate.ref.cell.amount
-    for place, cell in printed_elsewhere(candidate.ref, disclosures):
+    for place, cell in printed_elsewhere(candidate.ref, disclosures, doubtful):
         value = cell.amount.value if cell.amount is not None else 0
         if value and (printed is None or value != printed.value) and abs(value - candidate.solved) <= _unit(candidate) \
                 and candidate.agrees(value):
