@@ -11,7 +11,7 @@ from pathlib import Path
 import yaml
 
 from validator.claims import vocabulary as vocabulary_module
-from validator.cli import _collector_paused
+from validator.collector import paused
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -103,7 +103,7 @@ def test_a_one_file_text_check_imports_nothing_it_does_not_use(tmp_path, monkeyp
 def test_what_start_up_makes_is_not_collected_and_joins_the_oldest_generation():
     """Loading the modules and rules makes objects that live as long as the process: collecting them over
     and over was a tenth of a one-file check."""
-    with _collector_paused():
+    with paused():
         assert not gc.isenabled()
         kept = [[index] for index in range(5_000)]
     assert gc.isenabled()
@@ -113,7 +113,7 @@ def test_what_start_up_makes_is_not_collected_and_joins_the_oldest_generation():
 def test_a_collector_paused_by_the_caller_stays_paused():
     gc.disable()
     try:
-        with _collector_paused():
+        with paused():
             pass
         assert not gc.isenabled()
     finally:

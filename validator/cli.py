@@ -17,9 +17,7 @@ findings.exit_code decides a run's code; _Guarded turns what escapes a command i
 
 from __future__ import annotations
 
-import atexit
 import errno
-import gc
 import os
 import shutil
 import sys
@@ -31,6 +29,7 @@ from typing import TYPE_CHECKING, Any, TextIO, TypeVar
 
 import click
 
+from . import collector
 from .findings import SEVERITY_WORDS
 from .version import __version__
 
@@ -68,11 +67,7 @@ class _Guarded(click.Group):
             return super().main(*args, standalone_mode=False, **extra)
         from .findings import EXIT_INTERRUPTED
 
-        # At exit, everything alive is frozen: the interpreter's last collections would go through every
-        # object of the run (0.04 CPU-s after a one-file check) only to free memory the process gives back
-        # anyway; the output is flushed and atexit's clean-ups run before
-        atexit.unregister(gc.freeze)
-        atexit.register(gc.freeze)
+        collector.frozen_at_exit()
         try:
             result = super().main(*args, standalone_mode=False, **extra)
         except click.ClickException as error:
@@ -374,32 +369,13 @@ _NOT_CHECKED_SHOWN = 10  # files named on stderr after Ctrl-C (the JSON report l
 
 def _settings(config_path: Path | None, given: dict[str, object], **flags: bool) -> Settings:
     """The configuration (named or discovered) merged with the options given; exit 2 on a mistake."""
-    with _collector_paused():
+    with collector.paused():
         from . import config
 
         path = config_path or _or_exit_2(config.discover, Path.cwd())
         settings = _or_exit_2(lambda: config.resolve(config.load(path), given, **flags))
         _or_exit_2(config.rules_for, settings)  # a bad rule file or setting stops here, before any worker starts
     return settings
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Start-up (importing the checks' modules, validating the rules) makes some 50,000 containers that all
-    live as long as the process: the cyclic collector would go through them again and again (0.03 CPU-s
-    of a one-file check) and find no garbage. Paused meanwhile; then they join the oldest generation
-    (frozen and unfrozen at once), which a collection of the young objects leaves alone. A process that
-    paused or froze the collector itself is left as it is."""
-    if not gc.isenabled() or gc.get_freeze_count():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.freeze()
-        gc.unfreeze()
-        gc.enable()
 
 
 def _warn_unknown_names(options: CheckOptions) -> None:
